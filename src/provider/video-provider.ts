@@ -1,0 +1,57 @@
+/** The two frame sizes Wan 2.2 T2V Plus 480p renders, in WaveSpeed's `W*H` notation. */
+export const VIDEO_SIZES = ['832*480', '480*832'] as const;
+export type VideoSize = (typeof VIDEO_SIZES)[number];
+
+/** What a member asked for, already validated. */
+export interface VideoRequest {
+  prompt: string;
+  negativePrompt?: string;
+  size: VideoSize;
+  /** -1 lets the provider pick a random seed. */
+  seed: number;
+  promptExpansion: boolean;
+}
+
+/**
+ * A prediction as the bot understands it. Statuses the provider may add later are
+ * folded into `failed` by the adapter, so a job never waits forever on a status it
+ * does not know.
+ */
+export type Prediction =
+  | { id: string; status: 'created' | 'processing' }
+  | {
+      id: string;
+      status: 'completed';
+      outputs: string[];
+      /** `nsfw[i]` flags `outputs[i]`. */
+      nsfw: boolean[];
+      inferenceMs?: number;
+    }
+  | {
+      id: string;
+      status: 'failed';
+      /** The provider's task code when it gave one (1200 moderation, 5003 unavailable, …). */
+      code?: number;
+      /** The provider's own text, for logs only: never shown to users verbatim. */
+      error: string;
+    };
+
+/** Port for a text-to-video provider. WaveSpeed is the production adapter. */
+export interface VideoProvider {
+  /** Model id, as the provider names it. */
+  readonly model: string;
+  /** What one video costs the server owner, in US cents. */
+  readonly priceCents: number;
+  /**
+   * Starts a generation. Never retried once the request may have reached the provider:
+   * the provider has no idempotency key, so a retry could bill the owner twice.
+   */
+  submit(request: VideoRequest): Promise<{ id: string }>;
+  /** Reads a prediction's state. Idempotent, retried on 429, 5xx and network faults. */
+  result(id: string): Promise<Prediction>;
+  /**
+   * Downloads a finished output with a size cap, a timeout and an allow-listed origin,
+   * and checks that it is an MP4. Throws {@link OutputRejectedError} otherwise.
+   */
+  download(url: string, maxBytes: number): Promise<Buffer>;
+}

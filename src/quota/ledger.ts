@@ -1,0 +1,100 @@
+/**
+ * Per-day quota accounting with reserve → commit | refund.
+ *
+ * A reservation is taken before a video is submitted, committed when it is delivered and
+ * refunded on any failure. The interaction id is the reservation id, so every step is
+ * idempotent: reserving the same id twice returns the first reservation, refunding a
+ * committed reservation changes nothing. Days are UTC days ("2026-11-26").
+ */
+
+/** The limits that apply to one request, already resolved from config, guild settings and roles. */
+export interface Allowance {
+  /** Videos per member per UTC day in this guild; `null` for exempt members. */
+  userDaily: number | null;
+  /** Videos one member may have in flight at once. */
+  userConcurrent: number;
+  /** Videos per guild per UTC day; `null` for no limit. */
+  guildDaily: number | null;
+  /** Bot-wide spend per UTC day, in US cents; `null` for no cap. */
+  budgetDailyCents: number | null;
+}
+
+export interface ReserveRequest {
+  /** The interaction id. */
+  id: string;
+  userId: string;
+  /** The guild the command ran in, or `null` in a DM. Counts are kept per guild. */
+  guildId: string | null;
+  costCents: number;
+  allowance: Allowance;
+  /** Epoch milliseconds; decides the UTC day. */
+  now: number;
+  /** An uncommitted reservation is released this long after it was taken. */
+  ttlMs: number;
+}
+
+export interface Reservation {
+  id: string;
+  userId: string;
+  guildId: string | null;
+  /** UTC day the reservation counts against, `YYYY-MM-DD`. */
+  day: string;
+  costCents: number;
+  /** Epoch milliseconds after which an uncommitted reservation no longer counts. */
+  expiresAt: number;
+}
+
+/** Which limit refused a reservation. */
+export type QuotaLimit = 'user_daily' | 'user_concurrent' | 'guild_daily' | 'budget';
+
+export type ReserveOutcome =
+  | { ok: true; reservation: Reservation }
+  | { ok: false; limit: QuotaLimit; /** the limit's value (videos or cents) */ max: number };
+
+/** What a member and their guild have used today. */
+export interface Usage {
+  day: string;
+  /** Committed plus live reservations of the member today. */
+  userUsed: number;
+  /** The member's live, uncommitted reservations. */
+  userInFlight: number;
+  /** Extra videos an admin granted the member today. */
+  userGranted: number;
+  guildUsed: number;
+  /** Bot-wide spend today, committed plus live reservations. */
+  spentCents: number;
+}
+
+/** Port for quota accounting. Every implementation passes `test/quota/ledger-behaviour.ts`. */
+export interface QuotaLedger {
+  /** Atomically checks every limit and takes a reservation, or says which limit refused. */
+  reserve(request: ReserveRequest): Promise<ReserveOutcome>;
+  /** Marks a reservation delivered. Committing an expired reservation still counts it. */
+  commit(id: string): Promise<void>;
+  /** Releases a reservation. A no-op when it is already committed, refunded or unknown. */
+  refund(id: string): Promise<void>;
+  usage(userId: string, guildId: string | null, now: number): Promise<Usage>;
+  /** Gives a member `extra` more videos for the UTC day of `now` (negative takes them back). */
+  grant(userId: string, guildId: string | null, extra: number, now: number): Promise<void>;
+  /** Forgets a member's usage and grants for the UTC day of `now`; live reservations stay in flight. */
+  resetUser(userId: string, guildId: string | null, now: number): Promise<void>;
+}
+
+/** The UTC day of an instant, as `YYYY-MM-DD`. */
+export function utcDay(now: number): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/** Epoch milliseconds of the next UTC midnight after `now`, when daily counts reset. */
+export function nextUtcMidnight(now: number): number {
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
+}
+
+/** Thrown when the ledger's store cannot be reached. The bot fails closed on it. */
+export class QuotaStoreError extends Error {
+  constructor(cause: unknown) {
+    super('quota store unavailable', { cause });
+    this.name = 'QuotaStoreError';
+  }
+}

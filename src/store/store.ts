@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+
+/** Where state lives: a SQLite file for one process, Redis when processes share the work. */
+export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+
+/** Runs one SQL statement on the store's SQLite file; rows for a SELECT. */
+export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>;
+
+/**
+ * The bot's persistent state. Records go through Keyv; the few decisions that must be
+ * atomic (quota reservations) use the backend directly, because Keyv has no
+ * increment or compare-and-set.
+ */
+export interface Store {
+  readonly location: StoreLocation;
+  /** A Keyv for one kind of record. It throws on store errors, so callers fail closed. */
+  keyv<Value>(namespace: string): Keyv<Value>;
+  /** The backend itself, for atomic operations. */
+  readonly backend: { kind: 'sqlite'; query: SqlQuery } | { kind: 'redis'; client: RedisClientType };
+  close(): Promise<void>;
+}
+
+/** Redis commands fail at once while the server is away instead of queueing forever. */
+function redisClient(url: string): RedisClientType {
+  return createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
+  }) as RedisClientType;
+}
+
+/** Opens the store. Connects to Redis (or creates the SQLite file) before returning. */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  const keyvs = new Map<string, Keyv>();
+  const adapters: Array<{ disconnect(): Promise<void> }> = [];
+
+  if (location.kind === 'sqlite') {
+    mkdirSync(dirname(location.path), { recursive: true });
+    const open = () => {
+      const adapter = new KeyvSqlite({ uri: `sqlite://${location.path}`, busyTimeout: 5_000 });
+      adapters.push(adapter);
+      return adapter;
+    };
+    const raw = open();
+    // WAL lets the bot read while another connection of its own writes.
+    await raw.query('PRAGMA journal_mode = WAL');
+    const query: SqlQuery = async (sql, ...params) => ((await raw.query(sql, ...params)) as unknown[] | undefined) ?? [];
+    return build(location, { kind: 'sqlite', query }, open);
+  }
+
+  const client = redisClient(location.url);
+  client.on('error', () => {
+    // Reconnection is automatic; each failed command reports its own error to its caller.
+  });
+  await client.connect();
+  const open = () => {
+    const adapter = new KeyvRedis(redisClient(location.url), { throwOnConnectError: true, throwOnErrors: true });
+    adapter.on('error', () => {});
+    adapters.push(adapter);
+    return adapter;
+  };
+  adapters.push({ disconnect: async () => void (await client.quit()) });
+  return build(location, { kind: 'redis', client }, open);
+
+  function build(loc: StoreLocation, backend: Store['backend'], open: () => KeyvSqlite | KeyvRedis<unknown>): Store {
+    return {
+      location: loc,
+      backend,
+      keyv<Value>(namespace: string): Keyv<Value> {
+        let keyv = keyvs.get(namespace);
+        if (!keyv) {
+          keyv = new Keyv({ store: open(), namespace, throwOnErrors: true, emitErrors: false });
+          keyvs.set(namespace, keyv);
+        }
+        return keyv as Keyv<Value>;
+      },
+      async close() {
+        await Promise.allSettled(adapters.map((adapter) => adapter.disconnect()));
+      },
+    };
+  }
+}
