@@ -49,7 +49,7 @@ export type QuotaLimit = 'user_daily' | 'user_concurrent' | 'guild_daily' | 'bud
 
 export type ReserveOutcome =
   | { ok: true; reservation: Reservation }
-  | { ok: false; limit: QuotaLimit; /** the limit's value (videos or cents) */ max: number };
+  | { ok: false; limit: QuotaLimit /** the limit's value (videos or cents) */; max: number };
 
 /** What a member and their guild have used today. */
 export interface Usage {

@@ -48,7 +48,8 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     const raw = open();
     // WAL lets the bot read while another connection of its own writes.
     await raw.query('PRAGMA journal_mode = WAL');
-    const query: SqlQuery = async (sql, ...params) => ((await raw.query(sql, ...params)) as unknown[] | undefined) ?? [];
+    const query: SqlQuery = async (sql, ...params) =>
+      ((await raw.query(sql, ...params)) as unknown[] | undefined) ?? [];
     return build(location, { kind: 'sqlite', query }, open);
   }
 

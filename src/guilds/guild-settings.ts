@@ -1,0 +1,68 @@
+import type Keyv from 'keyv';
+import type { Config } from '../config.js';
+import type { Allowance } from '../quota/ledger.js';
+
+/**
+ * Where a video the provider flagged as NSFW may be posted:
+ * `never`; `age-restricted` channels only (as a spoiler; the default); or `anywhere` (as a spoiler).
+ */
+export type NsfwPolicy = 'never' | 'age-restricted' | 'anywhere';
+export const NSFW_POLICIES = ['never', 'age-restricted', 'anywhere'] as const satisfies readonly NsfwPolicy[];
+
+/** What a server's admins changed with `/video-admin`. Unset fields fall back to the bot's config. */
+export interface GuildSettings {
+  /** Videos per member per day. */
+  userDaily?: number;
+  /** Videos per guild per day; `null` lifts the bot-wide default. */
+  guildDaily?: number | null;
+  /** Channels where `/video` works; empty means everywhere. */
+  allowedChannels: string[];
+  /** Roles whose members have no daily limit. */
+  exemptRoles: string[];
+  /** Daily allowance by role; a member gets the most generous of their roles'. */
+  roleAllowances: Record<string, number>;
+  nsfw: NsfwPolicy;
+}
+
+export const DEFAULT_GUILD_SETTINGS: GuildSettings = {
+  allowedChannels: [],
+  exemptRoles: [],
+  roleAllowances: {},
+  nsfw: 'age-restricted',
+};
+
+/** Guild settings in Keyv. Admin changes are rare and whole-record, so last write wins. */
+export class GuildSettingsStore {
+  constructor(private readonly keyv: Keyv<GuildSettings>) {}
+
+  async get(guildId: string | null): Promise<GuildSettings> {
+    if (!guildId) return DEFAULT_GUILD_SETTINGS;
+    return { ...DEFAULT_GUILD_SETTINGS, ...(await this.keyv.get(guildId)) };
+  }
+
+  /** Applies `change` to the guild's settings and returns the result. */
+  async update(guildId: string, change: (settings: GuildSettings) => GuildSettings): Promise<GuildSettings> {
+    const next = change(await this.get(guildId));
+    await this.keyv.set(guildId, next);
+    return next;
+  }
+}
+
+/** The limits that apply to one member, from the bot's config, their guild's settings and their roles. */
+export function allowanceFor(
+  quota: Config['quota'],
+  settings: GuildSettings,
+  memberRoles: readonly string[],
+): Allowance {
+  const exempt = memberRoles.some((role) => settings.exemptRoles.includes(role));
+  const roleDaily = memberRoles
+    .map((role) => settings.roleAllowances[role])
+    .filter((daily): daily is number => daily !== undefined);
+  const userDaily = roleDaily.length > 0 ? Math.max(...roleDaily) : (settings.userDaily ?? quota.userDaily);
+  return {
+    userDaily: exempt ? null : userDaily,
+    userConcurrent: quota.userConcurrent,
+    guildDaily: settings.guildDaily === undefined ? quota.guildDaily : settings.guildDaily,
+    budgetDailyCents: quota.budgetDailyCents,
+  };
+}

@@ -1,0 +1,34 @@
+import type { DeliveryRoute, Job, JobOrigin } from './job.js';
+
+/** A finished video, ready to upload. */
+export interface VideoFile {
+  name: string;
+  data: Buffer;
+  /** Hidden behind a spoiler (NSFW videos where the guild's policy allows them). */
+  spoiler: boolean;
+}
+
+/** A job's final message. */
+export interface ResultPost {
+  content: string;
+  file?: VideoFile;
+  /** Sent instead when Discord refuses the file as too large; it carries the video's link. */
+  linkContent?: string;
+}
+
+/**
+ * Port to Discord for job messages. Posting goes to the best route still open: the
+ * deferred reply while its token lives, else a channel message mentioning the member,
+ * else a DM, else the log. Posting the same job twice must not post twice.
+ */
+export interface Delivery {
+  /** Edits the deferred reply while its token lives. Failures are the adapter's to log. */
+  progress(origin: JobOrigin, content: string): Promise<void>;
+  /**
+   * Posts the result and says where. Throws only for faults worth retrying (Discord 5xx,
+   * network); a route that is closed for good is skipped.
+   */
+  post(job: Job, post: ResultPost): Promise<DeliveryRoute>;
+  /** Whether the deferred reply can still be edited at `now`, with a safety margin. */
+  replyOpen(origin: JobOrigin, now: number): boolean;
+}

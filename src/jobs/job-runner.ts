@@ -1,0 +1,373 @@
+import { channelMention } from 'discord.js';
+import type { Config } from '../config.js';
+import { allowanceFor, type GuildSettings, type GuildSettingsStore } from '../guilds/guild-settings.js';
+import type { Logger } from '../logger.js';
+import {
+  GenerationFailedError,
+  InsufficientBalanceError,
+  InvalidRequestError,
+  ModerationError,
+  OutputRejectedError,
+  ProviderAuthError,
+  ProviderError,
+  ProviderRateLimitError,
+  ProviderTimeoutError,
+  SubmitOutcomeUnknownError,
+} from '../provider/errors.js';
+import type { Prediction, VideoProvider, VideoRequest } from '../provider/video-provider.js';
+import { nextUtcMidnight, type QuotaLedger } from '../quota/ledger.js';
+import { UserError } from '../user-error.js';
+import type { Delivery, ResultPost } from './delivery.js';
+import type { FailureReason, Job, JobOrigin, JobOutcome } from './job.js';
+import type { JobStore } from './job-store.js';
+import { failureText, type ProgressStage, progressText, quotaRefusalText, resultText } from './messages.js';
+import { StepScheduler } from './scheduler.js';
+
+export interface JobRunnerOptions {
+  quota: Config['quota'];
+  pollIntervalMs: number;
+  jobTimeoutMs: number;
+  /** Least time between two progress edits of one reply. */
+  progressIntervalMs: number;
+  /** Provider and Discord calls in flight at once, across all jobs. */
+  maxInFlight: number;
+  /** How long before the reply token dies the member is told the result will come in the channel. */
+  handoffNoticeMs: number;
+}
+
+export interface JobRunnerDeps {
+  jobs: JobStore;
+  ledger: QuotaLedger;
+  provider: VideoProvider;
+  delivery: Delivery;
+  settings: GuildSettingsStore;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Delivery is retried this many times (about ten minutes in all) before the result goes to the log. */
+const DELIVERY_ATTEMPTS = 8;
+
+/** Maps a provider failure to the reason the member reads. */
+export function failureReasonOf(error: ProviderError): FailureReason {
+  if (error instanceof ModerationError) return 'moderation';
+  if (error instanceof InvalidRequestError) return 'invalid_request';
+  if (error instanceof ProviderAuthError || error instanceof InsufficientBalanceError) return 'no_credit';
+  if (error instanceof ProviderRateLimitError) return 'provider_busy';
+  if (error instanceof ProviderTimeoutError) return 'timeout';
+  if (error instanceof OutputRejectedError) return 'output_unavailable';
+  if (error instanceof GenerationFailedError) return 'failed';
+  if (error instanceof SubmitOutcomeUnknownError) return 'submit_unknown';
+  return 'provider_unavailable';
+}
+
+/**
+ * Takes a `/video` from reservation to delivery: reserves quota, records the job, submits
+ * it once, polls it from one shared scheduler, posts the result and settles the quota.
+ * Every transition is written to the job store first, so a restart resumes where it was.
+ */
+export class JobRunner {
+  private readonly active = new Map<string, Job>();
+  private readonly lastProgress = new Map<string, { at: number; stage: ProgressStage }>();
+  private readonly deliveryAttempts = new Map<string, number>();
+  private readonly scheduler: StepScheduler;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: JobRunnerDeps,
+    private readonly options: JobRunnerOptions,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.scheduler = new StepScheduler((jobId) => this.step(jobId), {
+      maxInFlight: options.maxInFlight,
+      now: this.now,
+    });
+  }
+
+  /** Jobs accepted and not yet done in this process. */
+  get inFlight(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Accepts a `/video`. Throws a {@link UserError} when it is refused (channel, quota, store);
+   * otherwise resolves once the job is submitted or its failure posted.
+   */
+  async start(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<void> {
+    const settings = await this.guardStore(() => this.deps.settings.get(origin.guildId));
+    assertChannelAllowed(settings, origin.channelId);
+    await this.reserve(origin, settings, memberRoles);
+
+    const job: Job = { id: origin.interactionId, origin, request, state: 'submitting', createdAt: this.now(), polls: 0 };
+    try {
+      await this.deps.jobs.save(job);
+    } catch (error) {
+      await this.deps.ledger.refund(job.id).catch((refundError: unknown) => this.log(job).error({ err: refundError }, 'refund failed'));
+      this.log(job).error({ err: error }, 'could not record the job');
+      throw storeUnavailable();
+    }
+    this.active.set(job.id, job);
+    this.showProgress(job, 'submitting');
+
+    try {
+      const { id } = await this.deps.provider.submit(request);
+      Object.assign(job, { state: 'generating', predictionId: id, submittedAt: this.now() } satisfies Partial<Job>);
+      this.log(job).info('submitted');
+      this.scheduleNextPoll(job);
+      await this.persist(job);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      this.log(job).warn({ err: error }, 'submit refused');
+      await this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) });
+    }
+  }
+
+  /** Picks up every unfinished job from the store. Returns how many. */
+  async resume(): Promise<number> {
+    const jobs = await this.deps.jobs.unfinished();
+    for (const job of jobs) {
+      this.active.set(job.id, job);
+      if (job.state === 'submitting') {
+        // The submit may or may not have reached the provider: never send it again.
+        job.state = 'delivering';
+        job.outcome = { kind: 'failure', reason: 'submit_unknown' };
+        await this.persist(job);
+      }
+      this.scheduler.schedule(job.id, this.now());
+    }
+    return jobs.length;
+  }
+
+  /** Stops taking steps and lets running ones finish for up to `graceMs`. Jobs stay in the store. */
+  async stop(graceMs: number): Promise<void> {
+    await this.scheduler.stop(graceMs);
+  }
+
+  private async reserve(origin: JobOrigin, settings: GuildSettings, memberRoles: readonly string[]): Promise<void> {
+    const now = this.now();
+    const outcome = await this.guardStore(() =>
+      this.deps.ledger.reserve({
+        id: origin.interactionId,
+        userId: origin.userId,
+        guildId: origin.guildId,
+        costCents: this.deps.provider.priceCents,
+        allowance: allowanceFor(this.options.quota, settings, memberRoles),
+        now,
+        // Outlives the longest job and its delivery, so only a crashed process's reservations lapse.
+        ttlMs: this.options.jobTimeoutMs + 60 * 60_000,
+      }),
+    );
+    if (!outcome.ok) {
+      throw new UserError(`quota.${outcome.limit}`, quotaRefusalText(outcome.limit, outcome.max, nextUtcMidnight(now)));
+    }
+  }
+
+  private async guardStore<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'store unavailable');
+      throw storeUnavailable();
+    }
+  }
+
+  private async step(jobId: string): Promise<void> {
+    const job = this.active.get(jobId);
+    if (!job) return;
+    try {
+      if (job.state === 'generating') await this.poll(job);
+      else if (job.state === 'delivering') await this.deliver(job);
+    } catch (error) {
+      this.retryLater(job, error);
+    }
+  }
+
+  private retryLater(job: Job, error: unknown): void {
+    const attempts = (this.deliveryAttempts.get(job.id) ?? 0) + 1;
+    this.deliveryAttempts.set(job.id, attempts);
+    const delayMs = Math.min(5_000 * 2 ** (attempts - 1), 120_000);
+    this.log(job).warn({ err: error, attempts, delayMs }, 'step failed; retrying');
+    this.scheduler.schedule(job.id, this.now() + delayMs);
+  }
+
+  private async poll(job: Job): Promise<void> {
+    const now = this.now();
+    if (now - (job.submittedAt ?? job.createdAt) > this.options.jobTimeoutMs) {
+      return this.conclude(job, { kind: 'failure', reason: 'timeout' });
+    }
+    let prediction: Prediction;
+    try {
+      prediction = await this.deps.provider.result(job.predictionId ?? '');
+    } catch (error) {
+      if (error instanceof ProviderError && !error.transient) {
+        return this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) });
+      }
+      throw error;
+    }
+    job.polls += 1;
+
+    switch (prediction.status) {
+      case 'created':
+      case 'processing':
+        this.scheduleNextPoll(job);
+        await this.persist(job);
+        this.showProgress(job, prediction.status === 'created' ? 'queued' : 'generating');
+        return;
+      case 'completed': {
+        const url = prediction.outputs[0];
+        if (!url) return this.conclude(job, { kind: 'failure', reason: 'failed' });
+        return this.conclude(job, {
+          kind: 'video',
+          url,
+          nsfw: prediction.nsfw[0] ?? false,
+          ...(prediction.inferenceMs !== undefined && { inferenceMs: prediction.inferenceMs }),
+          generationMs: this.now() - (job.submittedAt ?? job.createdAt),
+        });
+      }
+      case 'failed':
+        this.log(job).warn({ code: prediction.code, providerError: prediction.error }, 'generation failed');
+        return this.conclude(job, { kind: 'failure', reason: reasonForTaskCode(prediction.code) });
+    }
+  }
+
+  private scheduleNextPoll(job: Job): void {
+    // WaveSpeed asks for sparser checks as a video runs long.
+    const elapsed = this.now() - (job.submittedAt ?? job.createdAt);
+    const stretch = elapsed > 300_000 ? 4 : elapsed > 120_000 ? 2 : 1;
+    job.nextPollAt = this.now() + this.options.pollIntervalMs * stretch;
+    this.scheduler.schedule(job.id, job.nextPollAt);
+  }
+
+  private async conclude(job: Job, outcome: JobOutcome): Promise<void> {
+    job.state = 'delivering';
+    job.outcome = outcome;
+    await this.persist(job);
+    await this.deliver(job);
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    const { outcome } = job;
+    if (!outcome) throw new Error(`job ${job.id} is delivering without an outcome`);
+    const settings = await this.deps.settings.get(job.origin.guildId);
+    const finalOutcome = outcome.kind === 'video' && nsfwBlocked(outcome, job, settings) ? blockedOutcome() : outcome;
+
+    if (finalOutcome.kind === 'failure') {
+      // Flagged videos were made and paid for, so they count; every other failure is refunded.
+      if (finalOutcome.reason === 'nsfw_blocked') await this.deps.ledger.commit(job.id);
+      else await this.deps.ledger.refund(job.id);
+      const route = await this.deps.delivery.post(job, { content: failureText(job, finalOutcome.reason) });
+      return this.finish(job, route);
+    }
+
+    let post: ResultPost;
+    try {
+      post = await this.videoPost(job, finalOutcome);
+    } catch (error) {
+      if (!(error instanceof OutputRejectedError)) throw error;
+      this.log(job).warn({ err: error }, 'output rejected');
+      return this.conclude(job, { kind: 'failure', reason: 'output_unavailable' });
+    }
+    const route = await this.deliverWithLimit(job, post);
+    // A video nobody could be shown is refunded; one that reached the member counts.
+    if (route === 'log') await this.deps.ledger.refund(job.id);
+    else await this.deps.ledger.commit(job.id);
+    return this.finish(job, route);
+  }
+
+  private async deliverWithLimit(job: Job, post: ResultPost) {
+    const attempts = this.deliveryAttempts.get(job.id) ?? 0;
+    if (attempts >= DELIVERY_ATTEMPTS) {
+      this.log(job).error({ predictionId: job.predictionId, output: job.outcome }, 'delivery abandoned; result logged');
+      return 'log' as const;
+    }
+    return this.deps.delivery.post(job, post);
+  }
+
+  private async videoPost(job: Job, outcome: Extract<JobOutcome, { kind: 'video' }>): Promise<ResultPost> {
+    const content = resultText(job, outcome.generationMs);
+    const linkContent = `${content}\n${outcome.url}`;
+    try {
+      const data = await this.deps.provider.download(outcome.url, job.origin.attachmentSizeLimit);
+      return { content, linkContent, file: { name: `${job.predictionId ?? job.id}.mp4`, data, spoiler: outcome.nsfw } };
+    } catch (error) {
+      if (error instanceof OutputRejectedError && error.reason === 'too_large') return { content: linkContent };
+      throw error;
+    }
+  }
+
+  private async finish(job: Job, route: Job['deliveredVia'] & string): Promise<void> {
+    job.state = 'done';
+    job.deliveredVia = route;
+    job.origin.token = '';
+    this.active.delete(job.id);
+    this.lastProgress.delete(job.id);
+    this.deliveryAttempts.delete(job.id);
+    await this.persist(job);
+    this.log(job).info({ route, outcome: job.outcome?.kind }, 'delivered');
+  }
+
+  /** Edits the reply with the job's progress, at most every few seconds and never two edits at once. */
+  private showProgress(job: Job, stage: ProgressStage): void {
+    const now = this.now();
+    const { delivery } = this.deps;
+    if (!delivery.replyOpen(job.origin, now)) return;
+    const handoff = !job.handedOff && now >= job.origin.tokenExpiresAt - this.options.handoffNoticeMs;
+    const last = this.lastProgress.get(job.id);
+    if (!handoff && last && last.stage === stage && now - last.at < this.options.progressIntervalMs) return;
+    if (handoff) {
+      job.handedOff = true;
+      void this.persist(job);
+    }
+    this.lastProgress.set(job.id, { at: now, stage });
+    void delivery.progress(job.origin, progressText(job, stage, now, job.handedOff === true));
+  }
+
+  /** Writes the job; a store fault is logged and the next transition writes again. */
+  private async persist(job: Job): Promise<void> {
+    try {
+      await this.deps.jobs.save(job);
+    } catch (error) {
+      this.log(job).error({ err: error }, 'could not save the job');
+      if (job.state === 'done') throw error;
+    }
+  }
+
+  private log(job: Job): Logger {
+    return this.deps.logger.child({ jobId: job.id, userId: job.origin.userId, predictionId: job.predictionId });
+  }
+}
+
+/** Task codes documented by WaveSpeed, mapped to what the member is told. */
+function reasonForTaskCode(code: number | undefined): FailureReason {
+  if (code === 1200) return 'moderation';
+  if (code !== undefined && code >= 1400 && code <= 1402) return 'invalid_request';
+  if (code === 5004) return 'timeout';
+  if (code === 5000 || code === 5003) return 'provider_unavailable';
+  return 'failed';
+}
+
+function nsfwBlocked(outcome: { nsfw: boolean }, job: Job, settings: GuildSettings): boolean {
+  if (!outcome.nsfw) return false;
+  if (settings.nsfw === 'never') return true;
+  return settings.nsfw === 'age-restricted' && !job.origin.channelNsfw;
+}
+
+function blockedOutcome(): JobOutcome {
+  return { kind: 'failure', reason: 'nsfw_blocked' };
+}
+
+function assertChannelAllowed(settings: GuildSettings, channelId: string): void {
+  const allowed = settings.allowedChannels;
+  if (allowed.length === 0 || allowed.includes(channelId)) return;
+  throw new UserError(
+    'video.channel_not_allowed',
+    `Videos can't be made in this channel. Try ${allowed.map(channelMention).join(', ')}.`,
+  );
+}
+
+function storeUnavailable(): UserError {
+  return new UserError(
+    'store.unavailable',
+    "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.",
+  );
+}

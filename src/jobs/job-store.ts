@@ -1,0 +1,36 @@
+import type Keyv from 'keyv';
+import type { Job } from './job.js';
+
+/** Port for durable job records. */
+export interface JobStore {
+  save(job: Job): Promise<void>;
+  get(id: string): Promise<Job | undefined>;
+  /** Every job not yet `done`, for resuming after a restart. */
+  unfinished(): Promise<Job[]>;
+}
+
+/** Finished jobs are kept this long (as long as the provider keeps outputs), then expire. */
+const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Job records in a Keyv namespace; works on SQLite, Redis and Keyv's in-memory map. */
+export class KeyvJobStore implements JobStore {
+  constructor(private readonly keyv: Keyv<Job>) {}
+
+  async save(job: Job): Promise<void> {
+    await this.keyv.set(job.id, job, job.state === 'done' ? DONE_RETENTION_MS : undefined);
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    return this.keyv.get(id);
+  }
+
+  async unfinished(): Promise<Job[]> {
+    if (!this.keyv.iterator) throw new Error('the job store cannot list its records');
+    const jobs: Job[] = [];
+    // Keyv binds the iterator to its own namespace; the argument is unused.
+    for await (const [, job] of this.keyv.iterator(undefined)) {
+      if (job && (job as Job).state !== 'done') jobs.push(job as Job);
+    }
+    return jobs;
+  }
+}

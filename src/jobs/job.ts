@@ -1,0 +1,71 @@
+import type { VideoRequest } from '../provider/video-provider.js';
+
+/**
+ * Where a job stands. The order is the only order it moves in:
+ *
+ * - `submitting`: written before the submit is sent. A job found here after a restart may
+ *   or may not exist at the provider, so it is failed and refunded, never re-sent.
+ * - `generating`: the provider accepted it; `predictionId` is known and is polled.
+ * - `delivering`: the outcome is known and being posted. Posting is idempotent (the
+ *   original reply is edited in place, channel messages carry a nonce), so a restart
+ *   here posts again safely.
+ * - `done`: posted and the quota settled. Nothing more happens.
+ */
+export type JobState = 'submitting' | 'generating' | 'delivering' | 'done';
+
+/** Why a job ended without a video, in terms the bot explains to the member. */
+export type FailureReason =
+  | 'moderation'
+  | 'invalid_request'
+  | 'provider_busy'
+  | 'provider_unavailable'
+  | 'no_credit'
+  | 'timeout'
+  | 'failed'
+  | 'submit_unknown'
+  | 'output_unavailable'
+  | 'nsfw_blocked';
+
+export type JobOutcome =
+  | { kind: 'video'; url: string; nsfw: boolean; inferenceMs?: number; generationMs: number }
+  | { kind: 'failure'; reason: FailureReason };
+
+/** The channel a job's result reached. */
+export type DeliveryRoute = 'reply' | 'channel' | 'dm' | 'log';
+
+/** Everything needed to answer the member, even from another process or after a restart. */
+export interface JobOrigin {
+  interactionId: string;
+  /** Interaction token; valid until `tokenExpiresAt`. Cleared once the job is done. */
+  token: string;
+  /** Epoch ms: 15 minutes after the interaction was created. */
+  tokenExpiresAt: number;
+  applicationId: string;
+  guildId: string | null;
+  channelId: string;
+  userId: string;
+  /** Upload limit for this interaction, in bytes. */
+  attachmentSizeLimit: number;
+  /** Whether the channel is age-restricted. */
+  channelNsfw: boolean;
+}
+
+/** A `/video` request's durable record. The interaction id is its id. */
+export interface Job {
+  id: string;
+  origin: JobOrigin;
+  request: VideoRequest;
+  state: JobState;
+  /** Epoch ms. */
+  createdAt: number;
+  predictionId?: string;
+  submittedAt?: number;
+  /** Result calls made so far. */
+  polls: number;
+  /** Epoch ms of the next result call. */
+  nextPollAt?: number;
+  outcome?: JobOutcome;
+  /** Set once the member was told the result will come as a channel message instead of a reply edit. */
+  handedOff?: boolean;
+  deliveredVia?: DeliveryRoute;
+}

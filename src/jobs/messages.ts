@@ -1,0 +1,84 @@
+import { TimestampStyles, time } from 'discord.js';
+import type { QuotaLimit } from '../quota/ledger.js';
+import type { FailureReason, Job } from './job.js';
+
+/** What a member sees while their video is made, and when it is done. */
+
+const SIZE_LABELS = { '832*480': 'Landscape 832×480', '480*832': 'Portrait 480×832' } as const;
+
+/** `m:ss` */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** The member's prompt as a quote, shortened to leave room for the rest of the message. */
+function quotePrompt(prompt: string, max = 400): string {
+  const short = prompt.length > max ? `${prompt.slice(0, max - 1)}…` : prompt;
+  return short
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+export type ProgressStage = 'submitting' | 'queued' | 'generating';
+
+const STAGE_LABELS: Record<ProgressStage, string> = {
+  submitting: '📨 Sending your prompt to the studio…',
+  queued: '⏳ Queued',
+  generating: '🎬 Generating',
+};
+
+export function progressText(job: Job, stage: ProgressStage, now: number, handedOff: boolean): string {
+  const label = stage === 'submitting' ? STAGE_LABELS.submitting : `${STAGE_LABELS[stage]} · ${formatElapsed(now - job.createdAt)} elapsed`;
+  const handoff = handedOff ? '\nThis is taking a while: the video will be posted in this channel when it is ready.' : '';
+  return `${quotePrompt(job.request.prompt)}\n${label}${handoff}`;
+}
+
+/** The details line under a finished video. */
+export function resultText(job: Job, generationMs: number): string {
+  const { request } = job;
+  const seed = request.seed === -1 ? 'random' : String(request.seed);
+  const details = [
+    SIZE_LABELS[request.size],
+    `seed ${seed}`,
+    `made in ${Math.round(generationMs / 1000)} s`,
+    `id \`${job.predictionId ?? 'unknown'}\``,
+  ];
+  return `${quotePrompt(request.prompt)}\n🎬 ${details.join(' · ')}`;
+}
+
+const NOT_COUNTED = 'It did not count toward your daily videos.';
+
+const FAILURE_TEXTS: Record<FailureReason, string> = {
+  moderation: `🚫 The content filter rejected this prompt. Try describing it differently. ${NOT_COUNTED}`,
+  invalid_request: `⚠️ The video service refused these options. Try a different prompt or seed. ${NOT_COUNTED}`,
+  provider_busy: `🕐 The video service is overloaded right now. Please try again in a few minutes. ${NOT_COUNTED}`,
+  provider_unavailable: `🛠️ The video service is having trouble right now. Please try again later. ${NOT_COUNTED}`,
+  no_credit: `💳 The bot's video credit has run out or its key was refused. Please tell a server admin. ${NOT_COUNTED}`,
+  timeout: `⌛ The video took too long and was abandoned. Please try again. ${NOT_COUNTED}`,
+  failed: `❌ The video could not be generated. Please try again. ${NOT_COUNTED}`,
+  submit_unknown: `🔄 The bot lost track of this request while sending it (a restart or a dropped connection), so it cannot tell whether it started. It was not sent again, to avoid paying twice. ${NOT_COUNTED}`,
+  output_unavailable: `📭 The video was made but could not be fetched from the video service. Please try again. ${NOT_COUNTED}`,
+  nsfw_blocked:
+    '🔞 The video service flagged this video as not safe for work, so it is not posted in this channel. It counted toward your daily videos.',
+};
+
+export function failureText(job: Job, reason: FailureReason): string {
+  return `${quotePrompt(job.request.prompt)}\n${FAILURE_TEXTS[reason]}`;
+}
+
+/** Why a reservation was refused, with when the daily count resets. */
+export function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: number): string {
+  const resets = time(Math.floor(resetsAt / 1000), TimestampStyles.RelativeTime);
+  switch (limit) {
+    case 'user_daily':
+      return `You have used your ${max} video${max === 1 ? '' : 's'} for today. Your allowance resets ${resets}.`;
+    case 'user_concurrent':
+      return `You already have ${max} video${max === 1 ? '' : 's'} in the making. Wait for one to finish, then try again.`;
+    case 'guild_daily':
+      return `This server has used its ${max} videos for today. The allowance resets ${resets}.`;
+    case 'budget':
+      return `The bot has reached its spending limit for today. It resets ${resets}.`;
+  }
+}
