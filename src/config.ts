@@ -43,6 +43,10 @@ export class ConfigError extends Error {
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((url) => url.replace(/\/+$/, ''));
 const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+const required = (hint: string) => {
+  const message = `is required: ${hint}`;
+  return z.string({ error: message }).trim().min(1, message);
+};
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
@@ -61,11 +65,11 @@ const storeUrl = z
   });
 
 const environment = z.object({
-  DISCORD_TOKEN: z.string().trim().min(1, 'is required: the bot token from the Developer Portal'),
+  DISCORD_TOKEN: required('the bot token from the Developer Portal'),
   DISCORD_APPLICATION_ID: optional(snowflake),
   DISCORD_GUILD_ID: optional(snowflake),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
-  WAVESPEED_API_KEY: z.string().trim().min(1, 'is required: the API key from wavespeed.ai'),
+  WAVESPEED_API_KEY: required('the API key from wavespeed.ai'),
   WAVESPEED_BASE_URL: httpUrl.default('https://api.wavespeed.ai'),
   WAVESPEED_OUTPUT_HOSTS: z
     .string()

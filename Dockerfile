@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+
+# Build stage: compiles TypeScript and the sqlite3 native addon, then drops dev dependencies.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY commands ./commands
+RUN npm run build && npm prune --omit=dev
+
+# Runtime stage: production dependencies and compiled code only, as the unprivileged node user.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    STORE_URL=sqlite:///data/bot.sqlite
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+# Node is PID 1 and exec'd directly (no shell, no npm), so SIGTERM reaches the bot's own
+# handler, which finishes in-flight calls and closes the store before exiting.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/main.js"]

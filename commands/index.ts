@@ -1,0 +1,7 @@
+import type { Command } from '../src/command.js';
+import quota from './quota.js';
+import video from './video.js';
+import videoAdmin from './video-admin.js';
+
+/** Every slash command the bot serves, in the order `deploy-commands` registers them. */
+export const commands: readonly Command[] = [video, quota, videoAdmin];

@@ -1,0 +1,33 @@
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
+import type { Command } from '../src/command.js';
+import { memberRoleIds } from '../src/discord/job-origin.js';
+import { allowanceFor } from '../src/guilds/guild-settings.js';
+import { nextUtcMidnight } from '../src/quota/ledger.js';
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName('quota')
+    .setDescription('How many videos you have left today')
+    .setContexts(InteractionContextType.Guild)
+    .toJSON(),
+  async execute(interaction, { config, ledger, settings }) {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const now = Date.now();
+    const guild = await settings.get(interaction.guildId);
+    const allowance = allowanceFor(config.quota, guild, memberRoleIds(interaction));
+    const usage = await ledger.usage(interaction.user.id, interaction.guildId, now);
+    const resets = time(Math.floor(nextUtcMidnight(now) / 1000), TimestampStyles.RelativeTime);
+
+    const lines = [
+      allowance.userDaily === null
+        ? `You have no daily limit here (${usage.userUsed} made today).`
+        : `You have **${Math.max(0, allowance.userDaily + usage.userGranted - usage.userUsed)}** of ${allowance.userDaily + usage.userGranted} videos left today.`,
+      `In the making: ${usage.userInFlight} of ${allowance.userConcurrent} at once.`,
+    ];
+    if (allowance.guildDaily !== null) {
+      lines.push(`This server has ${Math.max(0, allowance.guildDaily - usage.guildUsed)} of ${allowance.guildDaily} videos left today.`);
+    }
+    lines.push(`Daily counts reset ${resets}.`);
+    await interaction.editReply({ content: lines.join('\n'), allowedMentions: { parse: [] } });
+  },
+} satisfies Command;

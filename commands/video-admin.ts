@@ -1,0 +1,191 @@
+import {
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  channelMention,
+  roleMention,
+  userMention,
+} from 'discord.js';
+import type { Command, CommandContext } from '../src/command.js';
+import type { Config } from '../src/config.js';
+import { type GuildSettings, NSFW_POLICIES, type NsfwPolicy } from '../src/guilds/guild-settings.js';
+import { UserError } from '../src/user-error.js';
+
+const data = new SlashCommandBuilder()
+  .setName('video-admin')
+  .setDescription("Manage this server's video limits and settings")
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((sub) => sub.setName('show').setDescription("Show this server's video settings"))
+  .addSubcommand((sub) =>
+    sub
+      .setName('limits')
+      .setDescription('Set daily limits')
+      .addIntegerOption((o) => o.setName('user_daily').setDescription('Videos per member per day').setMinValue(0).setMaxValue(1000))
+      .addIntegerOption((o) =>
+        o.setName('guild_daily').setDescription('Videos for the whole server per day; -1 for no limit').setMinValue(-1).setMaxValue(100_000),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('channel')
+      .setDescription('Allow or stop /video in a channel (none allowed = everywhere)')
+      .addChannelOption((o) => o.setName('channel').setDescription('The channel').setRequired(true))
+      .addBooleanOption((o) => o.setName('allowed').setDescription('Whether /video works there').setRequired(true)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('exempt-role')
+      .setDescription('Exempt a role from the daily limit, or undo it')
+      .addRoleOption((o) => o.setName('role').setDescription('The role').setRequired(true))
+      .addBooleanOption((o) => o.setName('exempt').setDescription('Whether the role is exempt').setRequired(true)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('role-allowance')
+      .setDescription("Give a role its own daily allowance; -1 removes it")
+      .addRoleOption((o) => o.setName('role').setDescription('The role').setRequired(true))
+      .addIntegerOption((o) => o.setName('daily').setDescription('Videos per member per day').setRequired(true).setMinValue(-1).setMaxValue(1000)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('grant')
+      .setDescription('Give a member extra videos for today')
+      .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true))
+      .addIntegerOption((o) => o.setName('videos').setDescription('How many').setRequired(true).setMinValue(1).setMaxValue(100)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('reset')
+      .setDescription("Clear a member's count and grants for today")
+      .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('nsfw')
+      .setDescription('Where videos flagged as NSFW may be posted')
+      .addStringOption((o) =>
+        o
+          .setName('policy')
+          .setDescription('Where flagged videos go')
+          .setRequired(true)
+          .addChoices(
+            { name: 'Nowhere', value: 'never' },
+            { name: 'Age-restricted channels, as a spoiler', value: 'age-restricted' },
+            { name: 'Any channel, as a spoiler', value: 'anywhere' },
+          ),
+      ),
+  );
+
+export default {
+  data: data.toJSON(),
+  async execute(interaction, context) {
+    // Server admins can hand the command to anyone, so the permission is checked here too.
+    if (!interaction.inGuild() || !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
+      throw new UserError('admin.forbidden', 'You need the Manage Server permission to change video settings.');
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const content = await runSubcommand(interaction, context, interaction.guildId);
+    await interaction.editReply({ content, allowedMentions: { parse: [] } });
+  },
+} satisfies Command;
+
+async function runSubcommand(
+  interaction: ChatInputCommandInteraction,
+  { config, settings, ledger, logger }: CommandContext,
+  guildId: string,
+): Promise<string> {
+  const { options } = interaction;
+  const subcommand = options.getSubcommand();
+  const audit = (change: object) => logger.info({ adminId: interaction.user.id, guildId, subcommand, ...change }, 'settings changed');
+  const update = async (change: (current: GuildSettings) => GuildSettings) => {
+    const next = await settings.update(guildId, change);
+    audit({ settings: next });
+    return `Saved.\n${describeSettings(next, config.quota)}`;
+  };
+  const now = Date.now();
+
+  switch (subcommand) {
+    case 'show':
+      return describeSettings(await settings.get(guildId), config.quota);
+    case 'limits': {
+      const userDaily = options.getInteger('user_daily');
+      const guildDaily = options.getInteger('guild_daily');
+      if (userDaily === null && guildDaily === null) throw new UserError('admin.nothing_to_change', 'Give `user_daily`, `guild_daily` or both.');
+      return update((s) => ({
+        ...s,
+        ...(userDaily !== null && { userDaily }),
+        ...(guildDaily !== null && { guildDaily: guildDaily === -1 ? null : guildDaily }),
+      }));
+    }
+    case 'channel': {
+      const channel = options.getChannel('channel', true);
+      const allowed = options.getBoolean('allowed', true);
+      return update((s) => ({ ...s, allowedChannels: toggle(s.allowedChannels, channel.id, allowed) }));
+    }
+    case 'exempt-role': {
+      const role = options.getRole('role', true);
+      const exempt = options.getBoolean('exempt', true);
+      return update((s) => ({ ...s, exemptRoles: toggle(s.exemptRoles, role.id, exempt) }));
+    }
+    case 'role-allowance': {
+      const role = options.getRole('role', true);
+      const daily = options.getInteger('daily', true);
+      return update((s) => {
+        const { [role.id]: _removed, ...others } = s.roleAllowances;
+        return { ...s, roleAllowances: daily === -1 ? others : { ...others, [role.id]: daily } };
+      });
+    }
+    case 'grant': {
+      const member = options.getUser('member', true);
+      const videos = options.getInteger('videos', true);
+      await ledger.grant(member.id, guildId, videos, now);
+      audit({ memberId: member.id, videos });
+      return `${userMention(member.id)} can make ${videos} more video${videos === 1 ? '' : 's'} today.`;
+    }
+    case 'reset': {
+      const member = options.getUser('member', true);
+      await ledger.resetUser(member.id, guildId, now);
+      audit({ memberId: member.id });
+      return `${userMention(member.id)}'s count for today is back to zero.`;
+    }
+    case 'nsfw': {
+      const policy = options.getString('policy', true);
+      if (!isNsfwPolicy(policy)) throw new UserError('admin.invalid_policy', 'Pick one of the offered policies.');
+      return update((s) => ({ ...s, nsfw: policy }));
+    }
+    default:
+      throw new UserError('admin.unknown_subcommand', 'That subcommand is not known. Try `/video-admin show`.');
+  }
+}
+
+function isNsfwPolicy(value: string): value is NsfwPolicy {
+  return (NSFW_POLICIES as readonly string[]).includes(value);
+}
+
+function toggle(ids: readonly string[], id: string, present: boolean): string[] {
+  const others = ids.filter((existing) => existing !== id);
+  return present ? [...others, id] : others;
+}
+
+const NSFW_LABELS: Record<NsfwPolicy, string> = {
+  never: 'never posted',
+  'age-restricted': 'posted as spoilers in age-restricted channels only',
+  anywhere: 'posted as spoilers in any channel',
+};
+
+/** The guild's effective settings, in words. */
+export function describeSettings(settings: GuildSettings, quota: Config['quota']): string {
+  const guildDaily = settings.guildDaily === undefined ? quota.guildDaily : settings.guildDaily;
+  const roleAllowances = Object.entries(settings.roleAllowances);
+  return [
+    `**Per member:** ${settings.userDaily ?? quota.userDaily} videos a day${settings.userDaily === undefined ? ' (bot default)' : ''}, ${quota.userConcurrent} at once`,
+    `**Whole server:** ${guildDaily === null ? 'no daily limit' : `${guildDaily} videos a day`}`,
+    `**Channels:** ${settings.allowedChannels.length ? settings.allowedChannels.map(channelMention).join(', ') : 'everywhere'}`,
+    `**Exempt roles:** ${settings.exemptRoles.length ? settings.exemptRoles.map(roleMention).join(', ') : 'none'}`,
+    `**Role allowances:** ${roleAllowances.length ? roleAllowances.map(([role, daily]) => `${roleMention(role)} ${daily}/day`).join(', ') : 'none'}`,
+    `**NSFW-flagged videos:** ${NSFW_LABELS[settings.nsfw]}`,
+  ].join('\n');
+}

@@ -1,0 +1,83 @@
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { once } from 'node:events';
+import { type Command, type CommandContext, commandPredicate } from './command.js';
+import type { Config } from './config.js';
+import { DiscordDelivery } from './discord/discord-delivery.js';
+import { interactionHandler } from './discord/interactions.js';
+import { GuildSettingsStore } from './guilds/guild-settings.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { KeyvJobStore } from './jobs/job-store.js';
+import type { Logger } from './logger.js';
+import { createLedger } from './quota/create-ledger.js';
+import { openStore, type Store } from './store/store.js';
+import { WaveSpeedClient } from './wavespeed/client.js';
+
+/** A running bot: logged in, serving commands, driving jobs. */
+export interface Bot {
+  client: Client<true>;
+  runner: JobRunner;
+  store: Store;
+  /** Stops taking work, lets running steps finish for `graceMs`, then closes the gateway and the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Wires the bot from its configuration, logs in and resumes unfinished jobs. */
+export async function startBot(config: Config, logger: Logger, commands: readonly Command[]): Promise<Bot> {
+  for (const command of commands) commandPredicate.parse(command);
+
+  const store = await openStore(config.store);
+  const ledger = createLedger(store);
+  const settings = new GuildSettingsStore(store.keyv('guild-settings'));
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Uploads of videos up to 100 MiB need more than the default 15 s.
+    rest: { api: config.discord.apiUrl, timeout: 120_000 },
+    // Nothing the bot sends pings anyone unless a message says so.
+    allowedMentions: { parse: [] },
+  });
+  const runner = new JobRunner(
+    {
+      jobs: new KeyvJobStore(store.keyv('jobs')),
+      ledger,
+      provider: new WaveSpeedClient({
+        apiKey: config.wavespeed.apiKey,
+        baseUrl: config.wavespeed.baseUrl,
+        outputHosts: config.wavespeed.outputHosts,
+        logger,
+      }),
+      delivery: new DiscordDelivery(client.rest, logger),
+      settings,
+      logger,
+    },
+    {
+      quota: config.quota,
+      pollIntervalMs: config.wavespeed.pollIntervalMs,
+      jobTimeoutMs: config.jobTimeoutMs,
+      progressIntervalMs: 5_000,
+      maxInFlight: 16,
+      handoffNoticeMs: 3 * 60_000,
+    },
+  );
+  const context: CommandContext = { config, runner, ledger, settings, logger };
+  client.on(Events.InteractionCreate, interactionHandler(commands, context));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+
+  const ready = once(client, Events.ClientReady);
+  await client.login(config.discord.token);
+  await ready;
+  logger.info({ user: (client as Client<true>).user.tag, guilds: client.guilds.cache.size }, 'logged in');
+  const resumed = await runner.resume();
+  if (resumed > 0) logger.info({ resumed }, 'resumed unfinished jobs');
+
+  return {
+    client: client as Client<true>,
+    runner,
+    store,
+    async stop(graceMs = 5_000) {
+      client.removeAllListeners(Events.InteractionCreate);
+      await runner.stop(graceMs);
+      await client.destroy();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { commands } from '../commands/index.js';
+import { startBot } from './bot.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Invalid configuration:\n${error.message}`);
+  process.exit(1);
+}
+
+const logger = createLogger({ ...config, secrets: [config.discord.token, config.wavespeed.apiKey] });
+const bot = await startBot(config, logger, commands).catch((error: unknown) => {
+  logger.fatal({ err: error }, 'could not start');
+  process.exit(1);
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, inFlight: bot.runner.inFlight }, 'shutting down');
+    bot
+      .stop()
+      .catch((error: unknown) => logger.error({ err: error }, 'unclean shutdown'))
+      .finally(() => {
+        logger.flush();
+        process.exit(0);
+      });
+  });
+}
