@@ -25,7 +25,9 @@ export default {
       `In the making: ${usage.userInFlight} of ${allowance.userConcurrent} at once.`,
     ];
     if (allowance.guildDaily !== null) {
-      lines.push(`This server has ${Math.max(0, allowance.guildDaily - usage.guildUsed)} of ${allowance.guildDaily} videos left today.`);
+      lines.push(
+        `This server has ${Math.max(0, allowance.guildDaily - usage.guildUsed)} of ${allowance.guildDaily} videos left today.`,
+      );
     }
     lines.push(`Daily counts reset ${resets}.`);
     await interaction.editReply({ content: lines.join('\n'), allowedMentions: { parse: [] } });

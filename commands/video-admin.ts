@@ -1,11 +1,11 @@
 import {
   type ChatInputCommandInteraction,
+  channelMention,
   InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
-  SlashCommandBuilder,
-  channelMention,
   roleMention,
+  SlashCommandBuilder,
   userMention,
 } from 'discord.js';
 import type { Command, CommandContext } from '../src/command.js';
@@ -23,9 +23,15 @@ const data = new SlashCommandBuilder()
     sub
       .setName('limits')
       .setDescription('Set daily limits')
-      .addIntegerOption((o) => o.setName('user_daily').setDescription('Videos per member per day').setMinValue(0).setMaxValue(1000))
       .addIntegerOption((o) =>
-        o.setName('guild_daily').setDescription('Videos for the whole server per day; -1 for no limit').setMinValue(-1).setMaxValue(100_000),
+        o.setName('user_daily').setDescription('Videos per member per day').setMinValue(0).setMaxValue(1000),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('guild_daily')
+          .setDescription('Videos for the whole server per day; -1 for no limit')
+          .setMinValue(-1)
+          .setMaxValue(100_000),
       ),
   )
   .addSubcommand((sub) =>
@@ -45,16 +51,25 @@ const data = new SlashCommandBuilder()
   .addSubcommand((sub) =>
     sub
       .setName('role-allowance')
-      .setDescription("Give a role its own daily allowance; -1 removes it")
+      .setDescription('Give a role its own daily allowance; -1 removes it')
       .addRoleOption((o) => o.setName('role').setDescription('The role').setRequired(true))
-      .addIntegerOption((o) => o.setName('daily').setDescription('Videos per member per day').setRequired(true).setMinValue(-1).setMaxValue(1000)),
+      .addIntegerOption((o) =>
+        o
+          .setName('daily')
+          .setDescription('Videos per member per day')
+          .setRequired(true)
+          .setMinValue(-1)
+          .setMaxValue(1000),
+      ),
   )
   .addSubcommand((sub) =>
     sub
       .setName('grant')
       .setDescription('Give a member extra videos for today')
       .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true))
-      .addIntegerOption((o) => o.setName('videos').setDescription('How many').setRequired(true).setMinValue(1).setMaxValue(100)),
+      .addIntegerOption((o) =>
+        o.setName('videos').setDescription('How many').setRequired(true).setMinValue(1).setMaxValue(100),
+      ),
   )
   .addSubcommand((sub) =>
     sub
@@ -99,7 +114,8 @@ async function runSubcommand(
 ): Promise<string> {
   const { options } = interaction;
   const subcommand = options.getSubcommand();
-  const audit = (change: object) => logger.info({ adminId: interaction.user.id, guildId, subcommand, ...change }, 'settings changed');
+  const audit = (change: object) =>
+    logger.info({ adminId: interaction.user.id, guildId, subcommand, ...change }, 'settings changed');
   const update = async (change: (current: GuildSettings) => GuildSettings) => {
     const next = await settings.update(guildId, change);
     audit({ settings: next });
@@ -113,7 +129,8 @@ async function runSubcommand(
     case 'limits': {
       const userDaily = options.getInteger('user_daily');
       const guildDaily = options.getInteger('guild_daily');
-      if (userDaily === null && guildDaily === null) throw new UserError('admin.nothing_to_change', 'Give `user_daily`, `guild_daily` or both.');
+      if (userDaily === null && guildDaily === null)
+        throw new UserError('admin.nothing_to_change', 'Give `user_daily`, `guild_daily` or both.');
       return update((s) => ({
         ...s,
         ...(userDaily !== null && { userDaily }),

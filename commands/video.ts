@@ -17,10 +17,7 @@ const data = new SlashCommandBuilder()
       .setMaxLength(PROMPT_MAX),
   )
   .addStringOption((option) =>
-    option
-      .setName('negative_prompt')
-      .setDescription('What the video should avoid')
-      .setMaxLength(NEGATIVE_PROMPT_MAX),
+    option.setName('negative_prompt').setDescription('What the video should avoid').setMaxLength(NEGATIVE_PROMPT_MAX),
   )
   .addStringOption((option) =>
     option

@@ -1,5 +1,5 @@
-import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { type Command, type CommandContext, commandPredicate } from './command.js';
 import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';

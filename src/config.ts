@@ -41,7 +41,9 @@ export class ConfigError extends Error {
 }
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((url) => url.replace(/\/+$/, ''));
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
 const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
 const required = (hint: string) => {
   const message = `is required: ${hint}`;
@@ -74,14 +76,23 @@ const environment = z.object({
   WAVESPEED_OUTPUT_HOSTS: z
     .string()
     .default('.wavespeed.ai,.cloudfront.net')
-    .transform((list) => list.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
+    .transform((list) =>
+      list
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   WAVESPEED_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   STORE_URL: storeUrl,
   QUOTA_USER_DAILY: count(5),
   QUOTA_USER_CONCURRENT: z.coerce.number().int().min(1).max(100).default(3),
   QUOTA_GUILD_DAILY: optional(z.coerce.number().int().min(0).max(1_000_000)),
   BUDGET_DAILY_USD: optional(z.coerce.number().min(0).max(1_000_000)),
-  JOB_TIMEOUT_MINUTES: z.coerce.number().min(1).max(24 * 60).default(20),
+  JOB_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),
 });

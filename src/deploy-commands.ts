@@ -7,16 +7,21 @@ import { ConfigError, loadConfig } from './config.js';
 try {
   const { discord } = loadConfig();
   const rest = new REST({ api: discord.apiUrl }).setToken(discord.token);
-  const applicationId =
-    discord.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
+  const applicationId = discord.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
   const route = discord.guildId
     ? Routes.applicationGuildCommands(applicationId, discord.guildId)
     : Routes.applicationCommands(applicationId);
   const body = commands.map((command) => command.data);
   await rest.put(route, { body });
-  const where = discord.guildId ? `guild ${discord.guildId}` : 'all guilds (global commands can take a while to appear)';
+  const where = discord.guildId
+    ? `guild ${discord.guildId}`
+    : 'all guilds (global commands can take a while to appear)';
   console.log(`Registered ${body.length} commands (${body.map((c) => `/${c.name}`).join(', ')}) for ${where}.`);
 } catch (error) {
-  console.error(error instanceof ConfigError ? `Invalid configuration:\n${error.message}` : `Could not register commands: ${(error as Error).message}`);
+  console.error(
+    error instanceof ConfigError
+      ? `Invalid configuration:\n${error.message}`
+      : `Could not register commands: ${(error as Error).message}`,
+  );
   process.exit(1);
 }

@@ -28,7 +28,10 @@ export function createLogger(
   const scrub = scrubber(config.secrets);
   const options: pino.LoggerOptions = {
     level: config.log.level,
-    redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization'],
+      censor: '[redacted]',
+    },
     hooks: { streamWrite: scrub },
     ...(config.log.pretty && !destination && { transport: { target: 'pino-pretty' } }),
   };

@@ -17,7 +17,11 @@ describe('parseConfig', () => {
   it('fills every default from the two required variables', () => {
     const config = parseConfig(required);
     expect(config.discord).toEqual({ token: 'bot-token', apiUrl: 'https://discord.com/api' });
-    expect(config.wavespeed).toMatchObject({ apiKey: 'ws-key', baseUrl: 'https://api.wavespeed.ai', pollIntervalMs: 5000 });
+    expect(config.wavespeed).toMatchObject({
+      apiKey: 'ws-key',
+      baseUrl: 'https://api.wavespeed.ai',
+      pollIntervalMs: 5000,
+    });
     expect(config.store).toEqual({ kind: 'sqlite', path: expect.stringMatching(/data\/bot\.sqlite$/) });
     expect(config.quota).toEqual({ userDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null });
     expect(config.log).toEqual({ level: 'info', pretty: false });
@@ -37,7 +41,9 @@ describe('parseConfig', () => {
   it('rejects malformed values, naming the variable', () => {
     expect(configError({ ...required, QUOTA_USER_DAILY: 'five' })).toMatch(/^QUOTA_USER_DAILY:/);
     expect(configError({ ...required, DISCORD_API_URL: 'discord.com' })).toMatch(/^DISCORD_API_URL:/);
-    expect(configError({ ...required, STORE_URL: 'postgres://db' })).toMatch(/^STORE_URL: must be sqlite:\/\/PATH or redis/);
+    expect(configError({ ...required, STORE_URL: 'postgres://db' })).toMatch(
+      /^STORE_URL: must be sqlite:\/\/PATH or redis/,
+    );
     expect(configError({ ...required, DISCORD_GUILD_ID: '12' })).toMatch(/^DISCORD_GUILD_ID:/);
     expect(configError({ ...required, LOG_PRETTY: 'maybe' })).toMatch(/^LOG_PRETTY:/);
   });

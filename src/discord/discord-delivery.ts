@@ -55,7 +55,10 @@ export class DiscordDelivery implements Delivery {
         this.logger.info({ jobId: job.id, route, code: error.code }, 'delivery route closed; trying the next');
       }
     }
-    this.logger.warn({ jobId: job.id, predictionId: job.predictionId, outcome: job.outcome }, 'no route reached the member');
+    this.logger.warn(
+      { jobId: job.id, predictionId: job.predictionId, outcome: job.outcome },
+      'no route reached the member',
+    );
     return 'log';
   }
 
@@ -91,13 +94,20 @@ export class DiscordDelivery implements Delivery {
     const message = { attachments, nonce: job.id.slice(0, 25), enforce_nonce: true };
     if (route === 'channel') {
       await this.rest.post(Routes.channelMessages(origin.channelId), {
-        body: { ...message, content: `<@${origin.userId}> ${content}`, allowed_mentions: { parse: [], users: [origin.userId] } },
+        body: {
+          ...message,
+          content: `<@${origin.userId}> ${content}`,
+          allowed_mentions: { parse: [], users: [origin.userId] },
+        },
         files,
       });
       return;
     }
     const dm = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: origin.userId } })) as APIChannel;
-    await this.rest.post(Routes.channelMessages(dm.id), { body: { ...message, content, allowed_mentions: NO_PINGS }, files });
+    await this.rest.post(Routes.channelMessages(dm.id), {
+      body: { ...message, content, allowed_mentions: NO_PINGS },
+      files,
+    });
   }
 
   private async editReply(origin: JobOrigin, body: object, files: RawFile[] = []): Promise<APIMessage> {

@@ -1,4 +1,10 @@
-import { type ChatInputCommandInteraction, DiscordAPIError, type Interaction, MessageFlags, RESTJSONErrorCodes } from 'discord.js';
+import {
+  type ChatInputCommandInteraction,
+  DiscordAPIError,
+  type Interaction,
+  MessageFlags,
+  RESTJSONErrorCodes,
+} from 'discord.js';
 import type { Command, CommandContext } from '../command.js';
 import { UserError } from '../user-error.js';
 

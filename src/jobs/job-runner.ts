@@ -98,11 +98,20 @@ export class JobRunner {
     assertChannelAllowed(settings, origin.channelId);
     await this.reserve(origin, settings, memberRoles);
 
-    const job: Job = { id: origin.interactionId, origin, request, state: 'submitting', createdAt: this.now(), polls: 0 };
+    const job: Job = {
+      id: origin.interactionId,
+      origin,
+      request,
+      state: 'submitting',
+      createdAt: this.now(),
+      polls: 0,
+    };
     try {
       await this.deps.jobs.save(job);
     } catch (error) {
-      await this.deps.ledger.refund(job.id).catch((refundError: unknown) => this.log(job).error({ err: refundError }, 'refund failed'));
+      await this.deps.ledger
+        .refund(job.id)
+        .catch((refundError: unknown) => this.log(job).error({ err: refundError }, 'refund failed'));
       this.log(job).error({ err: error }, 'could not record the job');
       throw storeUnavailable();
     }
@@ -225,8 +234,8 @@ export class JobRunner {
         });
       }
       case 'failed':
-        this.log(job).warn({ code: prediction.code, providerError: prediction.error }, 'generation failed');
-        return this.conclude(job, { kind: 'failure', reason: reasonForTaskCode(prediction.code) });
+        this.log(job).warn({ err: prediction.cause }, 'generation failed');
+        return this.conclude(job, { kind: 'failure', reason: failureReasonOf(prediction.cause) });
     }
   }
 
@@ -335,15 +344,6 @@ export class JobRunner {
   private log(job: Job): Logger {
     return this.deps.logger.child({ jobId: job.id, userId: job.origin.userId, predictionId: job.predictionId });
   }
-}
-
-/** Task codes documented by WaveSpeed, mapped to what the member is told. */
-function reasonForTaskCode(code: number | undefined): FailureReason {
-  if (code === 1200) return 'moderation';
-  if (code !== undefined && code >= 1400 && code <= 1402) return 'invalid_request';
-  if (code === 5004) return 'timeout';
-  if (code === 5000 || code === 5003) return 'provider_unavailable';
-  return 'failed';
 }
 
 function nsfwBlocked(outcome: { nsfw: boolean }, job: Job, settings: GuildSettings): boolean {

@@ -30,8 +30,13 @@ const STAGE_LABELS: Record<ProgressStage, string> = {
 };
 
 export function progressText(job: Job, stage: ProgressStage, now: number, handedOff: boolean): string {
-  const label = stage === 'submitting' ? STAGE_LABELS.submitting : `${STAGE_LABELS[stage]} · ${formatElapsed(now - job.createdAt)} elapsed`;
-  const handoff = handedOff ? '\nThis is taking a while: the video will be posted in this channel when it is ready.' : '';
+  const label =
+    stage === 'submitting'
+      ? STAGE_LABELS.submitting
+      : `${STAGE_LABELS[stage]} · ${formatElapsed(now - job.createdAt)} elapsed`;
+  const handoff = handedOff
+    ? '\nThis is taking a while: the video will be posted in this channel when it is ready.'
+    : '';
   return `${quotePrompt(job.request.prompt)}\n${label}${handoff}`;
 }
 

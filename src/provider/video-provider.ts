@@ -1,3 +1,5 @@
+import type { ProviderError } from './errors.js';
+
 /** The two frame sizes Wan 2.2 T2V Plus 480p renders, in WaveSpeed's `W*H` notation. */
 export const VIDEO_SIZES = ['832*480', '480*832'] as const;
 export type VideoSize = (typeof VIDEO_SIZES)[number];
@@ -30,10 +32,12 @@ export type Prediction =
   | {
       id: string;
       status: 'failed';
-      /** The provider's task code when it gave one (1200 moderation, 5003 unavailable, …). */
-      code?: number;
-      /** The provider's own text, for logs only: never shown to users verbatim. */
-      error: string;
+      /**
+       * Why, classified by the adapter (a ModerationError for the content filter, a
+       * ProviderUnavailableError for an internal fault, …). Its message holds the provider's
+       * own text, for logs only: never shown to members verbatim.
+       */
+      cause: ProviderError;
     };
 
 /** Port for a text-to-video provider. WaveSpeed is the production adapter. */

@@ -17,7 +17,7 @@ export type FailedPrediction = Extract<Prediction, { status: 'failed' }>;
 type CodedErrorClass = new (message: string, status?: number, code?: number) => ProviderError;
 
 /** WaveSpeed's task codes. 1xxx are the user's to fix, 5xxx are transient. */
-const TASK_CODE_ERRORS: ReadonlyMap<number, CodedErrorClass> = new Map([
+const TASK_CODE_ERRORS: ReadonlyMap<number, CodedErrorClass> = new Map<number, CodedErrorClass>([
   [1200, ModerationError],
   [1400, InvalidRequestError], // missing parameter
   [1401, InvalidRequestError], // invalid parameter
@@ -35,8 +35,9 @@ function classForHttpCode(code: number): CodedErrorClass {
   // No status is documented for an empty balance; 402 is the one that means it.
   if (code === 402) return InsufficientBalanceError;
   if (code === 408) return ProviderTimeoutError;
-  if (code >= 400 && code < 500) return InvalidRequestError;
+  if (code === 400 || code === 422) return InvalidRequestError;
   if (code >= 500 && code < 600) return ProviderUnavailableError;
+  // Any other refusal (a 404 for a prediction that is gone, say) is not the member's to fix.
   return GenerationFailedError;
 }
 
@@ -54,10 +55,10 @@ export function errorForCode(code: number, message: string, status?: number): Pr
 export interface ErrorAnswer {
   status: number;
   /** `code` from the body, when it had one. */
-  code?: number;
+  code: number | undefined;
   message: string;
   /** From `Retry-After`, when present. */
-  retryAfterMs?: number;
+  retryAfterMs: number | undefined;
 }
 
 /**
@@ -73,12 +74,10 @@ export function errorForAnswer(answer: ErrorAnswer): ProviderError {
 }
 
 /**
- * The error that explains a failed prediction, for telling the member what went wrong
- * and whether trying again later may help. A failure without a code is unclassified.
+ * The error that explains a failed task, for telling the member what went wrong and
+ * whether trying again later may help. A failure without a code is unclassified.
  */
-export function errorForFailedPrediction(prediction: FailedPrediction): ProviderError {
-  const message = `WaveSpeed task ${prediction.id} failed${
-    prediction.code === undefined ? '' : ` with code ${prediction.code}`
-  }: ${prediction.error}`;
-  return prediction.code === undefined ? new GenerationFailedError(message) : errorForCode(prediction.code, message);
+export function errorForTask(id: string, code: number | undefined, text: string): ProviderError {
+  const message = `WaveSpeed task ${id} failed${code === undefined ? '' : ` with code ${code}`}: ${text}`;
+  return code === undefined ? new GenerationFailedError(message) : errorForCode(code, message);
 }

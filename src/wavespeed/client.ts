@@ -1,0 +1,233 @@
+import { setTimeout as wait } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { ProviderError, ProviderRateLimitError, SubmitOutcomeUnknownError } from '../provider/errors.js';
+import type { Prediction, VideoProvider, VideoRequest } from '../provider/video-provider.js';
+import {
+  type Envelope,
+  envelopeError,
+  envelopeSchema,
+  isSuccessCode,
+  malformed,
+  predictionFromEnvelope,
+  readErrorBody,
+  submittedSchema,
+} from './envelope.js';
+import { errorForAnswer } from './error-mapping.js';
+import { downloadOutput, type OutputOrigins } from './output-download.js';
+import { backoffMs, parseRetryAfter } from './retry-timing.js';
+import { ConnectionNotOpenedError, transportError } from './transport-errors.js';
+
+
+const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
+const SUBMIT_PATH = `/api/v3/${MODEL}`;
+/** Sent as `X-Client-Name`, which WaveSpeed uses for attribution. */
+const CLIENT_NAME = 'wan-video-bot';
+/** The only length this model renders. */
+const DURATION_SECONDS = 5;
+/** Retries for a submit that certainly created no task: a refused connection or a 429. */
+const SUBMIT_RETRIES = 2;
+/** A longer `Retry-After` is handed to the caller, as `retryAfterMs`, instead of waited out. */
+const MAX_WAITED_RETRY_AFTER_MS = 30_000;
+
+/** How to reach WaveSpeed. Nothing is contacted until the first call. */
+export interface WaveSpeedClientOptions {
+  apiKey: string;
+  /** `https://api.wavespeed.ai`, or a local stand-in over plain http. */
+  baseUrl: string;
+  /**
+   * Hosts besides the API's own that outputs may be downloaded from: an exact host, or a
+   * leading-dot entry such as `.cloudfront.net` for its subdomains.
+   */
+  outputHosts: readonly string[];
+  /** Per API call, body included. Default 15 s. */
+  requestTimeoutMs?: number;
+  /** Per download, redirects and body included. Default 60 s. */
+  downloadTimeoutMs?: number;
+  /** How many times a failed result read is tried again. Default 4. */
+  resultRetries?: number;
+  fetch?: typeof fetch;
+  /** Waits between retries; tests pass one that records instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  logger?: Logger;
+}
+
+type Endpoint = { method: 'GET' | 'POST'; path: string };
+
+/** The WaveSpeed adapter for Wan 2.2 T2V Plus 480p. */
+export class WaveSpeedClient implements VideoProvider {
+  readonly model = MODEL;
+  readonly priceCents = 5;
+
+  readonly #apiKey: string;
+  readonly #baseUrl: string;
+  readonly #origins: OutputOrigins;
+  readonly #requestTimeoutMs: number;
+  readonly #downloadTimeoutMs: number;
+  readonly #resultRetries: number;
+  readonly #fetch: typeof fetch;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #logger: Logger | undefined;
+
+  constructor(options: WaveSpeedClientOptions) {
+    this.#apiKey = options.apiKey;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#origins = { api: new URL(options.baseUrl), hosts: options.outputHosts.map((host) => host.toLowerCase()) };
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.#downloadTimeoutMs = options.downloadTimeoutMs ?? 60_000;
+    this.#resultRetries = options.resultRetries ?? 4;
+    this.#fetch = options.fetch ?? fetch;
+    this.#sleep = options.sleep ?? ((ms) => wait(ms));
+    this.#logger = options.logger;
+  }
+
+  /**
+   * Starts a generation. Sent again only when WaveSpeed certainly did not take it (the
+   * connection never opened, or an explicit 429); once it may have, a timeout or a broken
+   * answer is a {@link SubmitOutcomeUnknownError}.
+   */
+  submit(request: VideoRequest): Promise<{ id: string }> {
+    const endpoint: Endpoint = { method: 'POST', path: SUBMIT_PATH };
+    const body = JSON.stringify(submitBody(request));
+    return this.#withRetries(
+      endpoint,
+      SUBMIT_RETRIES,
+      () => this.#submitOnce(endpoint, body),
+      (error) => error instanceof ConnectionNotOpenedError || error instanceof ProviderRateLimitError,
+    );
+  }
+
+  /** Reads a prediction, retrying every transient failure with backoff. */
+  result(id: string): Promise<Prediction> {
+    const endpoint: Endpoint = { method: 'GET', path: `/api/v3/predictions/${encodeURIComponent(id)}/result` };
+    return this.#withRetries(
+      endpoint,
+      this.#resultRetries,
+      () => this.#resultOnce(endpoint),
+      (error) => error.transient,
+    );
+  }
+
+  /** Downloads a finished video; see {@link downloadOutput} for what is refused. */
+  download(url: string, maxBytes: number): Promise<Buffer> {
+    return downloadOutput(url, maxBytes, {
+      fetch: this.#fetch,
+      origins: this.#origins,
+      timeoutMs: this.#downloadTimeoutMs,
+    });
+  }
+
+  async #submitOnce(endpoint: Endpoint, body: string): Promise<{ id: string }> {
+    const describe = `${endpoint.method} ${endpoint.path}`;
+    const response = await this.#send(endpoint, body).catch((error: ProviderError) => {
+      throw error instanceof ConnectionNotOpenedError ? error : outcomeUnknown(error);
+    });
+    if (!response.ok) throw await errorForResponse(response, describe);
+    // From here the task may exist, so whatever cannot be read must not lead to a re-send.
+    const envelope = await this.#readEnvelope(response, describe).catch((error: ProviderError) => {
+      throw outcomeUnknown(error);
+    });
+    if (!isSuccessCode(envelope.code)) throw envelopeError(envelope, describe, response.status);
+    const submitted = submittedSchema.safeParse(envelope.data);
+    if (!submitted.success) throw outcomeUnknown(malformed(describe, 'no prediction id', response.status));
+    return { id: submitted.data.id };
+  }
+
+  async #resultOnce(endpoint: Endpoint): Promise<Prediction> {
+    const describe = `${endpoint.method} ${endpoint.path}`;
+    const response = await this.#send(endpoint);
+    if (!response.ok) throw await errorForResponse(response, describe);
+    return predictionFromEnvelope(await this.#readEnvelope(response, describe), describe, response.status);
+  }
+
+  /** One request with its own deadline; every failure comes out as a {@link ProviderError}. */
+  async #send({ method, path }: Endpoint, body?: string): Promise<Response> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.#apiKey}`,
+      'X-Client-Name': CLIENT_NAME,
+      Accept: 'application/json',
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+    };
+    try {
+      const response = await this.#fetch(`${this.#baseUrl}${path}`, {
+        method,
+        headers,
+        signal: AbortSignal.timeout(this.#requestTimeoutMs),
+        ...(body !== undefined && { body }),
+      });
+      this.#logger?.debug({ method, path, status: response.status }, 'WaveSpeed answered');
+      return response;
+    } catch (error) {
+      throw transportError(error, `${method} ${path}`);
+    }
+  }
+
+  async #readEnvelope(response: Response, describe: string): Promise<Envelope> {
+    const text = await response.text().catch((error: unknown) => {
+      throw transportError(error, describe);
+    });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw malformed(describe, 'not JSON', response.status);
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success) throw malformed(describe, 'no envelope', response.status);
+    return envelope.data;
+  }
+
+  /** Runs `call`, and again after each failure `retryable` accepts, at most `retries` more times. */
+  async #withRetries<T>(
+    endpoint: Endpoint,
+    retries: number,
+    call: () => Promise<T>,
+    retryable: (error: ProviderError) => boolean,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof ProviderError) || attempt >= retries || !retryable(error)) throw error;
+        const waitMs = waitBeforeRetry(error, attempt);
+        if (waitMs === undefined) throw error;
+        this.#logger?.warn(
+          { method: endpoint.method, path: endpoint.path, status: error.status },
+          'retrying WaveSpeed',
+        );
+        await this.#sleep(waitMs);
+      }
+    }
+  }
+}
+
+/** The submit body: exactly the member's options, and the one duration the model offers. */
+function submitBody(request: VideoRequest): Record<string, unknown> {
+  return {
+    prompt: request.prompt,
+    ...(request.negativePrompt !== undefined && { negative_prompt: request.negativePrompt }),
+    size: request.size,
+    duration: DURATION_SECONDS,
+    enable_prompt_expansion: request.promptExpansion,
+    seed: request.seed,
+  };
+}
+
+async function errorForResponse(response: Response, describe: string): Promise<ProviderError> {
+  const body = await readErrorBody(response);
+  return errorForAnswer({
+    status: response.status,
+    code: body.code,
+    message: `${describe} answered ${response.status}${body.message ? `: ${body.message}` : ''}`,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+  });
+}
+
+function outcomeUnknown(cause: ProviderError): SubmitOutcomeUnknownError {
+  return new SubmitOutcomeUnknownError(`${cause.message}; the task may have been created`, cause.status);
+}
+
+/** Honours a `Retry-After` short enough to wait out; backs off when there is none. */
+function waitBeforeRetry(error: ProviderError, attempt: number): number | undefined {
+  if (!(error instanceof ProviderRateLimitError) || error.retryAfterMs === undefined) return backoffMs(attempt);
+  return error.retryAfterMs <= MAX_WAITED_RETRY_AFTER_MS ? error.retryAfterMs : undefined;
+}

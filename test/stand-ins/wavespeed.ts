@@ -1,0 +1,470 @@
+/**
+ * A loopback stand-in for WaveSpeed's API, speaking the submit and result calls of Wan 2.2
+ * T2V Plus 480p as the reference describes them, and serving the finished videos from its
+ * own origin. Tests script what it does next; nothing here reaches the network.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as wait } from 'node:timers/promises';
+import { z } from 'zod';
+
+/** The key the stand-in accepts unless told otherwise. */
+export const STAND_IN_API_KEY = 'stand-in-key';
+
+const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
+const SUBMIT_PATH = `/api/v3/${MODEL}`;
+const RESULT_PATH = /^\/api\/v3\/predictions\/([^/]+)\/result$/;
+const OUTPUT_PATH = /^\/outputs\/([^/]+)\.mp4$/;
+
+/** How a generation ends once its duration has passed. */
+export type Outcome =
+  | { status: 'completed'; nsfw?: boolean }
+  | {
+      status: 'failed';
+      /** A task code such as 1200 (moderation) or 5003 (unavailable). */
+      code?: number;
+      error?: string;
+      /** Where the code is reported: `data.code` (default) or the envelope's `code`. */
+      codeIn?: 'data' | 'envelope';
+    }
+  /** Ends in a status outside the documented four, such as `cancelled`. */
+  | { status: 'undocumented'; reported: string };
+
+/** How the finished video is served. */
+export interface OutputScript {
+  /** Answer downloads with this status instead, e.g. 404 for an expired output. */
+  status?: number;
+  /** Serve bytes without the MP4 signature. */
+  notMp4?: boolean;
+  /** Stream without `Content-Length`, so only counting bytes reveals the size. */
+  omitContentLength?: boolean;
+  /** Redirect this many times before serving. */
+  redirects?: number;
+  /** Origin the last redirect points at (e.g. `http://localhost:1234`) instead of the stand-in's own. */
+  redirectOrigin?: string;
+}
+
+/** What one generation does. Fields left out come from the stand-in's defaults. */
+export interface SubmitScript {
+  /** Real time from submit to outcome. Default 20 ms. */
+  durationMs?: number;
+  /** Default `{ status: 'completed' }`. */
+  outcome?: Outcome;
+  /** Size of the served video. Default 4 KiB. */
+  outputBytes?: number;
+  output?: OutputScript;
+}
+
+/** A call the stand-in can misbehave on. */
+export type Route = 'submit' | 'result' | 'output';
+
+/**
+ * Misbehaviour for the next matching requests. `delayMs` postpones whatever follows; the
+ * rest are alternatives, checked in this order: `hang`, `drop`, `malformed`, `status`,
+ * `envelopeCode`. A fault with only `delayMs` answers normally, late.
+ */
+export interface Fault {
+  /** How many requests it applies to. Default 1; `Infinity` for all. */
+  times?: number;
+  delayMs?: number;
+  /** Never answer (until the stand-in closes). */
+  hang?: boolean;
+  /** Close the connection after reading the request, without answering. */
+  drop?: boolean;
+  /** HTTP 200 with a body that is not JSON, or JSON without a prediction. */
+  malformed?: 'not_json' | 'wrong_shape';
+  /** Answer this HTTP status with a `{ code, message }` body. */
+  status?: number;
+  /** Sent as `Retry-After` with `status`. */
+  retryAfter?: string;
+  /** `code` in the error body; defaults to `status`. */
+  code?: number;
+  message?: string;
+  /** HTTP 200 with an envelope carrying this code and no data. */
+  envelopeCode?: number;
+}
+
+/** A submit request as the stand-in received it, recorded on arrival. */
+export interface SubmitRecord {
+  /** Parsed JSON, or the raw text when it was not JSON. */
+  body: unknown;
+  headers: IncomingHttpHeaders;
+  /** Epoch milliseconds. */
+  at: number;
+  /** The prediction it created, if it got that far. */
+  predictionId?: string;
+}
+
+export interface WaveSpeedStandInOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default {@link STAND_IN_API_KEY}. */
+  apiKey?: string;
+  /** Applies to every submit that {@link WaveSpeedStandIn.nextSubmit} does not script. */
+  defaults?: SubmitScript;
+}
+
+interface Generation {
+  id: string;
+  startedAt: number;
+  script: Required<Omit<SubmitScript, 'output'>> & { output: OutputScript };
+}
+
+type Matched = { route: 'submit' } | { route: 'result'; id: string } | { route: 'output'; id: string; hop: number };
+
+const submitBodySchema = z.strictObject({
+  prompt: z.string().min(1),
+  negative_prompt: z.string().optional(),
+  size: z.enum(['832*480', '480*832']).optional(),
+  duration: z.literal(5).optional(),
+  enable_prompt_expansion: z.boolean().optional(),
+  seed: z.number().int().min(-1).max(2_147_483_647).optional(),
+});
+
+/** Starts a stand-in on 127.0.0.1. Close it after the test. */
+export function startWaveSpeedStandIn(options: WaveSpeedStandInOptions = {}): Promise<WaveSpeedStandIn> {
+  return WaveSpeedStandIn.start(options);
+}
+
+export class WaveSpeedStandIn {
+  /** `http://127.0.0.1:PORT`, for `WaveSpeedClient`'s `baseUrl`. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+
+  readonly #server: Server;
+  readonly #events = new EventEmitter();
+  readonly #closing = new AbortController();
+  readonly #generations = new Map<string, Generation>();
+  readonly #scripts: SubmitScript[] = [];
+  readonly #faults = new Map<Route, Array<Fault & { times: number }>>();
+  readonly #submits: SubmitRecord[] = [];
+  readonly #resultCalls: string[] = [];
+  readonly #downloads: string[] = [];
+  #defaults: SubmitScript;
+
+  private constructor(server: Server, options: WaveSpeedStandInOptions) {
+    this.#server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.apiKey = options.apiKey ?? STAND_IN_API_KEY;
+    this.#defaults = options.defaults ?? {};
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      this.#handle(request, response).catch((error: unknown) => this.#failLoudly(response, error));
+    });
+  }
+
+  static async start(options: WaveSpeedStandInOptions): Promise<WaveSpeedStandIn> {
+    const server = createServer();
+    server.listen(options.port ?? 0, '127.0.0.1');
+    await once(server, 'listening');
+    return new WaveSpeedStandIn(server, options);
+  }
+
+  /** Submit requests received, in order, faulted ones included. */
+  get submits(): readonly SubmitRecord[] {
+    return this.#submits;
+  }
+
+  /** Prediction ids of result requests received, in order, faulted ones included. */
+  get resultCalls(): readonly string[] {
+    return this.#resultCalls;
+  }
+
+  /** Output URLs requested, as `http://{Host header}{path}`, redirect hops included. */
+  get downloads(): readonly string[] {
+    return this.#downloads;
+  }
+
+  /** How many result requests asked for `id`. */
+  resultCallsFor(id: string): number {
+    return this.#resultCalls.filter((called) => called === id).length;
+  }
+
+  /** Scripts the next submit that has none yet; calls queue up in order. */
+  nextSubmit(script: SubmitScript): void {
+    this.#scripts.push(script);
+  }
+
+  /** Replaces the defaults for every later unscripted submit. */
+  setDefaults(script: SubmitScript): void {
+    this.#defaults = script;
+  }
+
+  /** Queues misbehaviour on `route`; faults on one route apply in the order given. */
+  fault(route: Route, fault: Fault): void {
+    const queue = this.#faults.get(route) ?? [];
+    queue.push({ ...fault, times: fault.times ?? 1 });
+    this.#faults.set(route, queue);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /** Resolves once at least `count` submits have arrived. */
+  waitForSubmits(count = 1): Promise<readonly SubmitRecord[]> {
+    return this.#until(() => (this.#submits.length >= count ? this.#submits : undefined));
+  }
+
+  /** Resolves once at least `count` result requests have arrived. */
+  waitForResultCalls(count = 1): Promise<readonly string[]> {
+    return this.#until(() => (this.#resultCalls.length >= count ? this.#resultCalls : undefined));
+  }
+
+  /** Stops listening and cuts every open connection, hanging ones included. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    const closed = new Promise<void>((resolve, reject) =>
+      this.#server.close((error) => (error ? reject(error) : resolve())),
+    );
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  async #until<T>(ready: () => T | undefined): Promise<T> {
+    for (let value = ready(); ; value = ready()) {
+      if (value !== undefined) return value;
+      await once(this.#events, 'request', { signal: this.#closing.signal });
+    }
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', this.baseUrl);
+    const text = await readText(request);
+    const matched = match(request.method, url);
+    if (!matched) return sendJson(response, 404, { code: 404, message: 'no such endpoint' });
+    const submit = this.#record(matched, request, url, text);
+
+    const fault = this.#takeFault(matched.route);
+    if (fault?.delayMs) await wait(fault.delayMs, undefined, { signal: this.#closing.signal });
+    if (fault && misbehave(fault, request, response)) return;
+
+    if (matched.route === 'output') return this.#serveOutput(response, matched.id, matched.hop);
+    if (request.headers.authorization !== `Bearer ${this.apiKey}`) {
+      return sendJson(response, 401, { code: 401, message: 'Unauthorized' });
+    }
+    if (matched.route === 'result') return this.#answerResult(response, matched.id);
+    if (submit) this.#answerSubmit(response, submit);
+  }
+
+  #record(matched: Matched, request: IncomingMessage, url: URL, text: string): SubmitRecord | undefined {
+    let submit: SubmitRecord | undefined;
+    if (matched.route === 'submit') {
+      submit = { body: parseJson(text), headers: request.headers, at: Date.now() };
+      this.#submits.push(submit);
+    } else if (matched.route === 'result') {
+      this.#resultCalls.push(matched.id);
+    } else {
+      this.#downloads.push(`http://${request.headers.host}${url.pathname}${url.search}`);
+    }
+    this.#events.emit('request');
+    return submit;
+  }
+
+  #takeFault(route: Route): Fault | undefined {
+    const queue = this.#faults.get(route);
+    const fault = queue?.[0];
+    if (!queue || !fault) return undefined;
+    fault.times -= 1;
+    if (fault.times <= 0) queue.shift();
+    return fault;
+  }
+
+  #answerSubmit(response: ServerResponse, submit: SubmitRecord): void {
+    const body = submitBodySchema.safeParse(submit.body);
+    if (!body.success) {
+      sendJson(response, 400, { code: 400, message: z.prettifyError(body.error) });
+      return;
+    }
+    const generation = this.#startGeneration();
+    submit.predictionId = generation.id;
+    sendJson(response, 200, { code: 200, message: 'success', data: this.#prediction(generation, 'created') });
+  }
+
+  #startGeneration(): Generation {
+    const script = { ...this.#defaults, ...this.#scripts.shift() };
+    const generation: Generation = {
+      id: randomUUID().replaceAll('-', ''),
+      startedAt: Date.now(),
+      script: {
+        durationMs: script.durationMs ?? 20,
+        outcome: script.outcome ?? { status: 'completed' },
+        outputBytes: script.outputBytes ?? 4096,
+        output: script.output ?? {},
+      },
+    };
+    this.#generations.set(generation.id, generation);
+    return generation;
+  }
+
+  #answerResult(response: ServerResponse, id: string): void {
+    const generation = this.#generations.get(id);
+    if (!generation) sendJson(response, 404, { code: 404, message: 'prediction not found' });
+    else sendJson(response, 200, this.#resultEnvelope(generation));
+  }
+
+  #resultEnvelope(generation: Generation): Record<string, unknown> {
+    if (Date.now() - generation.startedAt < generation.script.durationMs) {
+      return { code: 200, message: 'success', data: this.#prediction(generation, 'processing') };
+    }
+    const { outcome } = generation.script;
+    const codeInEnvelope = outcome.status === 'failed' && outcome.codeIn === 'envelope' ? outcome.code : undefined;
+    return {
+      code: codeInEnvelope ?? 200,
+      message: codeInEnvelope === undefined ? 'success' : 'task failed',
+      data: this.#finished(generation),
+    };
+  }
+
+  /** The `data` of an answer, before the outcome is known. */
+  #prediction(generation: Generation, status: string): Record<string, unknown> {
+    return {
+      id: generation.id,
+      model: MODEL,
+      outputs: [],
+      urls: { get: `${this.baseUrl}/api/v3/predictions/${generation.id}/result` },
+      has_nsfw_contents: [],
+      status,
+      created_at: new Date(generation.startedAt).toISOString(),
+      error: '',
+    };
+  }
+
+  #finished(generation: Generation): Record<string, unknown> {
+    const { outcome, durationMs } = generation.script;
+    switch (outcome.status) {
+      case 'completed':
+        return {
+          ...this.#prediction(generation, 'completed'),
+          outputs: [`${this.baseUrl}/outputs/${generation.id}.mp4`],
+          has_nsfw_contents: [outcome.nsfw ?? false],
+          timings: { inference: durationMs },
+        };
+      case 'failed':
+        return {
+          ...this.#prediction(generation, 'failed'),
+          error: outcome.error ?? 'task failed',
+          ...(outcome.codeIn !== 'envelope' && outcome.code !== undefined && { code: outcome.code }),
+        };
+      case 'undocumented':
+        return this.#prediction(generation, outcome.reported);
+    }
+  }
+
+  #serveOutput(response: ServerResponse, id: string, hop: number): void {
+    const generation = this.#generations.get(id);
+    if (generation?.script.outcome.status !== 'completed') {
+      sendJson(response, 404, { code: 404, message: 'no such output' });
+      return;
+    }
+    const { output, outputBytes } = generation.script;
+    const redirects = output.redirects ?? 0;
+    if (hop < redirects) {
+      const origin = hop + 1 === redirects && output.redirectOrigin ? output.redirectOrigin : this.baseUrl;
+      response.writeHead(302, { location: `${origin}/outputs/${id}.mp4?hop=${hop + 1}` }).end();
+      return;
+    }
+    if (output.status !== undefined) {
+      sendJson(response, output.status, { message: STATUS_CODES[output.status] });
+      return;
+    }
+    serveBytes(response, output.notMp4 ? notAnMp4(outputBytes) : fakeMp4(outputBytes), output.omitContentLength);
+  }
+
+  #failLoudly(response: ServerResponse, error: unknown): void {
+    if (this.#closing.signal.aborted) return;
+    if (response.headersSent) response.destroy();
+    else sendJson(response, 500, { code: 500, message: `stand-in bug: ${String(error)}` });
+  }
+}
+
+function match(method: string | undefined, url: URL): Matched | undefined {
+  if (method === 'POST' && url.pathname === SUBMIT_PATH) return { route: 'submit' };
+  const result = method === 'GET' ? RESULT_PATH.exec(url.pathname) : null;
+  if (result?.[1]) return { route: 'result', id: decodeURIComponent(result[1]) };
+  const output = method === 'GET' ? OUTPUT_PATH.exec(url.pathname) : null;
+  if (output?.[1]) return { route: 'output', id: output[1], hop: Number(url.searchParams.get('hop') ?? 0) };
+  return undefined;
+}
+
+/** Answers as `fault` says; false when the request should be answered normally. */
+function misbehave(fault: Fault, request: IncomingMessage, response: ServerResponse): boolean {
+  if (fault.hang) return true;
+  if (fault.drop) {
+    request.socket.destroy();
+    return true;
+  }
+  if (fault.malformed === 'not_json') {
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"code":200,"data":');
+    return true;
+  }
+  if (fault.malformed === 'wrong_shape') {
+    sendJson(response, 200, { code: 200, message: 'success', data: { id: 42 } });
+    return true;
+  }
+  if (fault.status !== undefined) {
+    if (fault.retryAfter !== undefined) response.setHeader('retry-after', fault.retryAfter);
+    const message = fault.message ?? STATUS_CODES[fault.status] ?? 'error';
+    sendJson(response, fault.status, { code: fault.code ?? fault.status, message });
+    return true;
+  }
+  if (fault.envelopeCode !== undefined) {
+    sendJson(response, 200, { code: fault.envelopeCode, message: fault.message ?? 'error', data: null });
+    return true;
+  }
+  return false;
+}
+
+async function readText(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function serveBytes(response: ServerResponse, bytes: Buffer, omitContentLength = false): void {
+  if (!omitContentLength) {
+    response.writeHead(200, { 'content-type': 'video/mp4', 'content-length': bytes.length }).end(bytes);
+    return;
+  }
+  // Without a length, Node sends the body chunked.
+  response.writeHead(200, { 'content-type': 'video/mp4' });
+  for (let offset = 0; offset < bytes.length; offset += 16_384) response.write(bytes.subarray(offset, offset + 16_384));
+  response.end();
+}
+
+/** `size` bytes that pass for an MP4: an `ftyp` box, then an `mdat` box of zeros. */
+export function fakeMp4(size: number): Buffer {
+  const video = Buffer.alloc(size);
+  const ftyp = Buffer.from('\0\0\0\0ftypisom\0\0\x02\0isomiso2mp41', 'latin1');
+  ftyp.writeUInt32BE(ftyp.length, 0);
+  ftyp.copy(video);
+  if (size >= ftyp.length + 8) {
+    video.writeUInt32BE(size - ftyp.length, ftyp.length);
+    video.write('mdat', ftyp.length + 4, 'latin1');
+  }
+  return video;
+}
+
+function notAnMp4(size: number): Buffer {
+  return Buffer.alloc(size, '<!doctype html><title>Not found</title>');
+}
