@@ -69,6 +69,7 @@ export function failureReasonOf(error: ProviderError): FailureReason {
 export class JobRunner {
   private readonly active = new Map<string, Job>();
   private readonly lastProgress = new Map<string, { at: number; stage: ProgressStage }>();
+  private readonly progressInFlight = new Map<string, Promise<void>>();
   private readonly deliveryAttempts = new Map<string, number>();
   private readonly scheduler: StepScheduler;
   private readonly now: () => number;
@@ -257,6 +258,8 @@ export class JobRunner {
   private async deliver(job: Job): Promise<void> {
     const { outcome } = job;
     if (!outcome) throw new Error(`job ${job.id} is delivering without an outcome`);
+    // A late progress edit must not land on top of the result.
+    await this.progressInFlight.get(job.id);
     const settings = await this.deps.settings.get(job.origin.guildId);
     const finalOutcome = outcome.kind === 'video' && nsfwBlocked(outcome, job, settings) ? blockedOutcome() : outcome;
 
@@ -328,7 +331,12 @@ export class JobRunner {
       void this.persist(job);
     }
     this.lastProgress.set(job.id, { at: now, stage });
-    void delivery.progress(job.origin, progressText(job, stage, now, job.handedOff === true));
+    // While Discord rate-limits an edit, later ones are dropped rather than queued behind it.
+    if (this.progressInFlight.has(job.id)) return;
+    const edit = delivery
+      .progress(job.origin, progressText(job, stage, now, job.handedOff === true))
+      .finally(() => this.progressInFlight.delete(job.id));
+    this.progressInFlight.set(job.id, edit);
   }
 
   /** Writes the job; a store fault is logged and the next transition writes again. */

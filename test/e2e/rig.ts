@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { commands } from '../../commands/index.js';
+import { type Bot, startBot } from '../../src/bot.js';
+import { type Config, parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import {
+  type DiscordStandIn,
+  type DiscordStandInOptions,
+  type RecordedMessage,
+  startDiscordStandIn,
+} from '../stand-ins/discord.js';
+import { startWaveSpeedStandIn, type WaveSpeedStandIn, type WaveSpeedStandInOptions } from '../stand-ins/wavespeed.js';
+
+/** The real bot, wired as `npm start` wires it, between the two loopback stand-ins. */
+export interface Rig {
+  discord: DiscordStandIn;
+  wavespeed: WaveSpeedStandIn;
+  bot: Bot;
+  config: Config;
+  /** Every log line the bot wrote, at debug level. */
+  logs: string[];
+  /** Stops the bot gracefully and starts a new one on the same store and stand-ins. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** Environment on top of the rig's own (stand-in URLs, a fresh SQLite file, fast polling). */
+  env?: Record<string, string>;
+  discord?: DiscordStandInOptions;
+  wavespeed?: WaveSpeedStandInOptions;
+}
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const dir = mkdtempSync(join(tmpdir(), 'wan-bot-e2e-'));
+  const discord = await startDiscordStandIn(options.discord);
+  const wavespeed = await startWaveSpeedStandIn(options.wavespeed);
+  const config = parseConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    WAVESPEED_API_KEY: wavespeed.apiKey,
+    WAVESPEED_BASE_URL: wavespeed.baseUrl,
+    WAVESPEED_POLL_INTERVAL_MS: '20',
+    STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ ...config, secrets: [config.discord.token, config.wavespeed.apiKey] }, sink);
+  const rig: Rig = {
+    discord,
+    wavespeed,
+    config,
+    logs,
+    bot: await startBot(config, logger, commands),
+    async restart() {
+      await rig.bot.stop(0);
+      rig.bot = await startBot(config, logger, commands);
+    },
+    async close() {
+      await rig.bot.stop(0);
+      await Promise.all([discord.close(), wavespeed.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+/** Progress edits say how long it has been; the final message never does. */
+export function isFinal(message: RecordedMessage): boolean {
+  return message.content !== '' && !/elapsed|Sending your prompt/.test(message.content);
+}

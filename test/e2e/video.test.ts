@@ -1,0 +1,136 @@
+import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeMp4 } from '../stand-ins/wavespeed.js';
+import { isFinal, type Rig, startRig } from './rig.js';
+
+let rig: Rig;
+afterEach(async () => rig?.close());
+
+describe('/video end to end', () => {
+  it('defers, submits exactly the member’s options and posts the MP4 as an attachment', async () => {
+    rig = await startRig();
+    rig.wavespeed.nextSubmit({ durationMs: 100, outputBytes: 50_000 });
+    const handle = rig.discord.sendCommand({
+      name: 'video',
+      options: { prompt: 'a paper boat on a rainy street', negative_prompt: 'people', size: '480*832', seed: 42 },
+    });
+
+    const callback = await handle.callback();
+    expect(callback.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(callback.flags & MessageFlags.Ephemeral).toBe(0);
+
+    const final = await handle.waitForMessage((m) => m.attachments.length > 0);
+    const [submit] = rig.wavespeed.submits;
+    expect(rig.wavespeed.submits).toHaveLength(1);
+    expect(submit?.body).toEqual({
+      prompt: 'a paper boat on a rainy street',
+      negative_prompt: 'people',
+      size: '480*832',
+      duration: 5,
+      enable_prompt_expansion: false,
+      seed: 42,
+    });
+    expect(final.attachments[0]?.contentType).toBe('video/mp4');
+    expect(Buffer.from(final.attachments[0]?.bytes ?? [])).toEqual(fakeMp4(50_000));
+    expect(final.content).toContain('a paper boat on a rainy street');
+    expect(final.content).toContain('Portrait 480×832');
+    expect(final.content).toContain('seed 42');
+    expect(final.content).toContain(submit?.predictionId);
+    expect(rig.discord.unexpectedRequests()).toEqual([]);
+  });
+
+  it('shows progress while the video is generating', async () => {
+    rig = await startRig();
+    rig.wavespeed.nextSubmit({ durationMs: 300 });
+    const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'fireflies' } });
+    const final = await handle.waitForMessage((m) => m.attachments.length > 0);
+    const states = final.history.map((revision) => revision.content);
+    expect(states.some((content) => content.includes('📨 Sending your prompt'))).toBe(true);
+    expect(states.some((content) => /Generating · 0:0\d elapsed|Queued · 0:0\d elapsed/.test(content))).toBe(true);
+  });
+
+  it('tells a member at the daily limit when it resets, and submits nothing', async () => {
+    rig = await startRig({ env: { QUOTA_USER_DAILY: '1' } });
+    const first = rig.discord.sendCommand({ name: 'video', options: { prompt: 'first' } });
+    await first.waitForMessage((m) => m.attachments.length > 0);
+
+    const second = rig.discord.sendCommand({ name: 'video', options: { prompt: 'second' } });
+    const refusal = await second.waitForMessage((m) => m.origin === 'followup');
+    expect(refusal.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    expect(refusal.content).toMatch(/used your 1 video for today.*resets <t:\d+:R>/);
+    await rig.discord.waitFor(() => second.original()?.deletedAt !== undefined);
+    expect(rig.wavespeed.submits).toHaveLength(1);
+  });
+
+  it('refunds the quota when the provider fails, and says why in the member’s terms', async () => {
+    rig = await startRig({ env: { QUOTA_USER_DAILY: '1' } });
+    rig.wavespeed.nextSubmit({ outcome: { status: 'failed', code: 1200, error: 'flagged' } });
+    const failed = rig.discord.sendCommand({ name: 'video', options: { prompt: 'something the filter dislikes' } });
+    const message = await failed.waitForMessage(isFinal);
+    expect(message.content).toContain('content filter rejected this prompt');
+    expect(message.content).toContain('did not count');
+
+    const retry = rig.discord.sendCommand({ name: 'video', options: { prompt: 'something gentler' } });
+    await retry.waitForMessage((m) => m.attachments.length > 0);
+    expect(rig.wavespeed.submits).toHaveLength(2);
+  });
+
+  it('posts a link when the video is larger than the upload limit', async () => {
+    rig = await startRig();
+    rig.wavespeed.nextSubmit({ outputBytes: 20_000 });
+    const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'big' }, attachmentSizeLimit: 10_000 });
+    const final = await handle.waitForMessage(isFinal);
+    expect(final.attachments).toEqual([]);
+    expect(final.content).toMatch(new RegExp(`${rig.wavespeed.baseUrl}/outputs/\\S+\\.mp4`));
+  });
+
+  it('falls back to the link when Discord refuses the upload as too large', async () => {
+    rig = await startRig();
+    rig.wavespeed.nextSubmit({ outputBytes: 20_000 });
+    rig.discord.fault({
+      method: 'PATCH',
+      route: '/webhooks/:applicationId/:token/messages/:messageId',
+      status: 413,
+      code: 40005,
+      withFiles: true,
+    } as never);
+    const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'big' } });
+    const final = await handle.waitForMessage(isFinal);
+    expect(final.attachments).toEqual([]);
+    expect(final.content).toContain('/outputs/');
+  });
+
+  it('echoes a prompt with @everyone and role mentions without pinging anyone', async () => {
+    rig = await startRig();
+    rig.wavespeed.nextSubmit({ outcome: { status: 'failed', code: 1200 } });
+    const prompt = '@everyone @here <@&123456789012345678> <@123456789012345679> dance';
+    const first = rig.discord.sendCommand({ name: 'video', options: { prompt } });
+    const second = rig.discord.sendCommand({ name: 'video', options: { prompt } });
+    await first.waitForMessage(isFinal);
+    await second.waitForMessage((m) => m.attachments.length > 0);
+    const echoes = rig.discord.messages.filter((m) => m.content.includes('@everyone'));
+    expect(echoes.length).toBeGreaterThanOrEqual(2);
+    for (const message of echoes) {
+      for (const revision of message.history) {
+        expect(revision.pings).toEqual({ everyone: false, users: [], roles: [] });
+      }
+    }
+  });
+
+  it.each([
+    ['a forged seed', { prompt: 'x', seed: 2_147_483_648 }, /seed must be between -1/],
+    ['a blank prompt', { prompt: '   ' }, /Describe the video/],
+    ['an unknown size', { prompt: 'x', size: '1920*1080' }, /offered sizes/],
+  ])('refuses %s privately and submits nothing', async (_case, options, message) => {
+    rig = await startRig({ env: { QUOTA_USER_DAILY: '1' } });
+    const handle = rig.discord.sendCommand({ name: 'video', options });
+    const refusal = await handle.waitForMessage((m) => m.origin === 'followup');
+    expect(refusal.content).toMatch(message);
+    expect(refusal.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+
+    // Nothing was spent: the one video of the day is still there.
+    const valid = rig.discord.sendCommand({ name: 'video', options: { prompt: 'valid' } });
+    await valid.waitForMessage((m) => m.attachments.length > 0);
+    expect(rig.wavespeed.submits).toHaveLength(1);
+  });
+});
