@@ -155,28 +155,34 @@ export class JobRunner {
 
   private async reserve(origin: JobOrigin, settings: GuildSettings, memberRoles: readonly string[]): Promise<void> {
     const now = this.now();
-    const outcome = await this.guardStore(() =>
-      this.deps.ledger.reserve({
-        id: origin.interactionId,
-        userId: origin.userId,
-        guildId: origin.guildId,
-        costCents: this.deps.provider.priceCents,
-        allowance: allowanceFor(this.options.quota, settings, memberRoles),
-        now,
-        // Outlives the longest job and its delivery, so only a crashed process's reservations lapse.
-        ttlMs: this.options.jobTimeoutMs + 60 * 60_000,
-      }),
+    // A reserve that timed out may still land; releasing it keeps the member from being held at their limit.
+    const releaseOnFailure = () => this.deps.ledger.refund(origin.interactionId).catch(() => {});
+    const outcome = await this.guardStore(
+      () =>
+        this.deps.ledger.reserve({
+          id: origin.interactionId,
+          userId: origin.userId,
+          guildId: origin.guildId,
+          costCents: this.deps.provider.priceCents,
+          allowance: allowanceFor(this.options.quota, settings, memberRoles),
+          now,
+          // Outlives the longest job and its delivery, so only a crashed process's reservations lapse.
+          ttlMs: this.options.jobTimeoutMs + 60 * 60_000,
+        }),
+      releaseOnFailure,
     );
     if (!outcome.ok) {
       throw new UserError(`quota.${outcome.limit}`, quotaRefusalText(outcome.limit, outcome.max, nextUtcMidnight(now)));
     }
   }
 
-  private async guardStore<T>(read: () => Promise<T>): Promise<T> {
+  /** Runs a store operation; when the store fails, runs `release` and refuses with a clear message. */
+  private async guardStore<T>(operation: () => Promise<T>, release?: () => Promise<void>): Promise<T> {
     try {
-      return await read();
+      return await operation();
     } catch (error) {
       this.deps.logger.error({ err: error }, 'store unavailable');
+      await release?.();
       throw storeUnavailable();
     }
   }

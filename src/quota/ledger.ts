@@ -13,7 +13,7 @@ export interface Allowance {
   userDaily: number | null;
   /** Videos one member may have in flight at once. */
   userConcurrent: number;
-  /** Videos per guild per UTC day; `null` for no limit. */
+  /** Videos per guild per UTC day; `null` for no limit. In DMs it counts all DMs together. */
   guildDaily: number | null;
   /** Bot-wide spend per UTC day, in US cents; `null` for no cap. */
   budgetDailyCents: number | null;
@@ -44,12 +44,18 @@ export interface Reservation {
   expiresAt: number;
 }
 
-/** Which limit refused a reservation. */
+/** Which limit refused a reservation. When several are reached, the first in `refusal`'s order is reported. */
 export type QuotaLimit = 'user_daily' | 'user_concurrent' | 'guild_daily' | 'budget';
 
-export type ReserveOutcome =
-  | { ok: true; reservation: Reservation }
-  | { ok: false; limit: QuotaLimit /** the limit's value (videos or cents) */; max: number };
+/** A reservation that a limit refused. */
+export interface Refusal {
+  ok: false;
+  limit: QuotaLimit;
+  /** The limit's value (videos or cents). */
+  max: number;
+}
+
+export type ReserveOutcome = { ok: true; reservation: Reservation } | Refusal;
 
 /** What a member and their guild have used today. */
 export interface Usage {
@@ -76,8 +82,29 @@ export interface QuotaLedger {
   usage(userId: string, guildId: string | null, now: number): Promise<Usage>;
   /** Gives a member `extra` more videos for the UTC day of `now` (negative takes them back). */
   grant(userId: string, guildId: string | null, extra: number, now: number): Promise<void>;
-  /** Forgets a member's usage and grants for the UTC day of `now`; live reservations stay in flight. */
+  /**
+   * Forgets a member's usage and grants for the UTC day of `now`; live reservations stay in flight.
+   * The guild's count and the bot's spend keep the forgotten videos: they were made and paid for.
+   */
   resetUser(userId: string, guildId: string | null, now: number): Promise<void>;
+}
+
+/**
+ * Which limit, if any, refuses one more reservation on top of `usage`. Checked in the order
+ * user_concurrent, user_daily, guild_daily, budget: a member hears about their own limits first,
+ * the one that clears soonest (a video finishing) before the one that clears at midnight.
+ */
+export function refusal(usage: Usage, allowance: Allowance, costCents: number): Refusal | undefined {
+  const { userDaily, userConcurrent, guildDaily, budgetDailyCents } = allowance;
+  if (usage.userInFlight >= userConcurrent) return { ok: false, limit: 'user_concurrent', max: userConcurrent };
+  if (userDaily !== null && usage.userUsed >= userDaily + usage.userGranted) {
+    return { ok: false, limit: 'user_daily', max: userDaily + usage.userGranted };
+  }
+  if (guildDaily !== null && usage.guildUsed >= guildDaily) return { ok: false, limit: 'guild_daily', max: guildDaily };
+  if (budgetDailyCents !== null && usage.spentCents + costCents > budgetDailyCents) {
+    return { ok: false, limit: 'budget', max: budgetDailyCents };
+  }
+  return undefined;
 }
 
 /** The UTC day of an instant, as `YYYY-MM-DD`. */

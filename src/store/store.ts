@@ -33,6 +33,25 @@ function redisClient(url: string): RedisClientType {
   }) as RedisClientType;
 }
 
+/** The first connection gets a deadline: the reconnect strategy would otherwise retry forever. */
+async function connectWithin(client: RedisClientType, url: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`could not reach Redis at ${new URL(url).host} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([client.connect(), deadline]);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Opens the store. Connects to Redis (or creates the SQLite file) before returning. */
 export async function openStore(location: StoreLocation): Promise<Store> {
   const keyvs = new Map<string, Keyv>();
@@ -57,7 +76,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   client.on('error', () => {
     // Reconnection is automatic; each failed command reports its own error to its caller.
   });
-  await client.connect();
+  await connectWithin(client, location.url, 5_000);
   const open = () => {
     const adapter = new KeyvRedis(redisClient(location.url), { throwOnConnectError: true, throwOnErrors: true });
     adapter.on('error', () => {});

@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { createLedger, type LedgerOptions } from '../../src/quota/create-ledger.js';
+import { QuotaStoreError, type ReserveRequest } from '../../src/quota/ledger.js';
+import { openStore } from '../../src/store/store.js';
+import { freePort, startRedisServer, stopRedisServer } from './fixtures/redis.js';
+
+const NOW = Date.UTC(2026, 10, 26, 12);
+
+function ask(id: string): ReserveRequest {
+  const allowance = { userDaily: 10, userConcurrent: 10, guildDaily: null, budgetDailyCents: null };
+  return { id, userId: 'alice', guildId: 'guild-1', costCents: 10, allowance, now: NOW, ttlMs: 60_000 };
+}
+
+/** Milliseconds since the stopwatch was started. */
+function stopwatch(): () => number {
+  const started = performance.now();
+  return () => performance.now() - started;
+}
+
+const hasRedisServer = spawnSync('redis-server', ['--version']).error === undefined;
+const skipRedis = !hasRedisServer && process.env.CI !== 'true';
+if (skipRedis) console.warn('Skipping the Redis store-down cases: no redis-server binary on PATH');
+
+/** A ledger on a `redis-server` of its own, which the test may stop, freeze and restart. */
+async function ledgerOnOwnRedis(options: LedgerOptions = {}) {
+  const port = await freePort();
+  let server = await startRedisServer(port);
+  const store = await openStore({ kind: 'redis', url: `redis://127.0.0.1:${port}` });
+  onTestFinished(async () => {
+    server.kill('SIGCONT');
+    await store.close();
+    await stopRedisServer(server);
+  });
+  return {
+    ledger: createLedger(store, options),
+    stop: () => stopRedisServer(server),
+    /** The process stays, and so does the connection, but nothing answers. */
+    freeze: () => server.kill('SIGSTOP'),
+    async restart() {
+      server = await startRedisServer(port);
+    },
+  };
+}
+
+describe.skipIf(skipRedis)(`a quota ledger on Redis${skipRedis ? ' (skipped: no redis-server on PATH)' : ''}`, () => {
+  it('fails closed at once while the server is down, and works again once it is back', async () => {
+    const redis = await ledgerOnOwnRedis();
+    const { ledger } = redis;
+    expect(await ledger.reserve(ask('before'))).toMatchObject({ ok: true });
+
+    await redis.stop();
+
+    const elapsed = stopwatch();
+    await expect(ledger.reserve(ask('while down'))).rejects.toBeInstanceOf(QuotaStoreError);
+    expect(elapsed()).toBeLessThan(500);
+    await expect(ledger.commit('before')).rejects.toBeInstanceOf(QuotaStoreError);
+    await expect(ledger.usage('alice', 'guild-1', NOW)).rejects.toBeInstanceOf(QuotaStoreError);
+
+    await redis.restart();
+
+    // The client reconnects by itself, backing off up to 2 s between attempts.
+    await vi.waitFor(() => ledger.usage('alice', 'guild-1', NOW), { timeout: 10_000, interval: 50 });
+    expect(await ledger.reserve(ask('after'))).toMatchObject({ ok: true });
+  });
+
+  it('fails closed within its timeout when the server stops answering but keeps the connection', async () => {
+    const redis = await ledgerOnOwnRedis({ timeoutMs: 300 });
+    expect(await redis.ledger.reserve(ask('before'))).toMatchObject({ ok: true });
+
+    redis.freeze();
+
+    const elapsed = stopwatch();
+    await expect(redis.ledger.reserve(ask('while frozen'))).rejects.toBeInstanceOf(QuotaStoreError);
+    expect(elapsed()).toBeGreaterThanOrEqual(290);
+    expect(elapsed()).toBeLessThan(1_000);
+  });
+});
+
+describe('a quota ledger on SQLite', () => {
+  it('fails closed when its store cannot be used', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'quota-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const store = await openStore({ kind: 'sqlite', path: join(dir, 'bot.sqlite') });
+    const ledger = createLedger(store);
+    expect(await ledger.reserve(ask('before'))).toMatchObject({ ok: true });
+
+    await store.close();
+
+    await expect(ledger.reserve(ask('after close'))).rejects.toBeInstanceOf(QuotaStoreError);
+    await expect(ledger.refund('before')).rejects.toBeInstanceOf(QuotaStoreError);
+  });
+});
