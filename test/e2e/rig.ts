@@ -63,11 +63,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     logs,
     bot: await startBot(config, logger, commands),
     async restart() {
-      await rig.bot.stop(0);
+      await rig.bot.stop();
       rig.bot = await startBot(config, logger, commands);
     },
     async close() {
-      await rig.bot.stop(0);
+      await rig.bot.stop();
       await Promise.all([discord.close(), wavespeed.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
