@@ -1,4 +1,4 @@
-import { DiscordAPIError, type RawFile, type REST } from '@discordjs/rest';
+import { DiscordAPIError, type RawFile, type REST } from 'discord.js';
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import type { Delivery, ResultPost } from '../jobs/delivery.js';
 import type { DeliveryRoute, Job, JobOrigin } from '../jobs/job.js';

@@ -51,15 +51,25 @@ const USAGE = `SELECT
   (SELECT coalesce(sum(cost_cents), 0) FROM ${COUNTED} WHERE day = $day) AS spentCents`;
 
 /**
- * Statements from different transactions must not interleave on one connection, so every ledger
- * on the same connection queues its work here.
+ * Takes the reservation only if every limit allows it, in one statement: SQLite runs a
+ * statement under the file's write lock, so processes sharing the file cannot interleave,
+ * and no lock is ever held while the event loop waits (a lock held across awaits starves
+ * the other connections' busy-waits of libuv threads). Mirrors {@link refusal}.
  */
-const queues = new WeakMap<SqlQuery, Promise<unknown>>();
+const RESERVE = `INSERT INTO quota_reservations (id, user_id, guild_id, day, cost_cents, expires_at)
+  SELECT $id, $user, $guild, $day, $cost, $expiresAt FROM (${USAGE}) AS usage
+  WHERE usage.userInFlight < $concurrent
+    AND ($userDaily IS NULL OR usage.userUsed < $userDaily + usage.userGranted)
+    AND ($guildDaily IS NULL OR usage.guildUsed < $guildDaily)
+    AND ($budget IS NULL OR usage.spentCents + $cost <= $budget)
+  ON CONFLICT (id) DO NOTHING`;
+
+/** A refusal can race a refund between the insert and the read that explains it; then it is tried again. */
+const RESERVE_ATTEMPTS = 3;
 
 /**
- * A `QuotaLedger` in the store's SQLite file, in its own tables. Each decision is one statement or
- * one `BEGIN IMMEDIATE` transaction, which takes the file's write lock up front, so processes
- * sharing the file cannot interleave either; within the process, decisions are queued.
+ * A `QuotaLedger` in the store's SQLite file, in its own tables. Each decision is one
+ * statement, so it is atomic within the process and across processes sharing the file.
  */
 export class SqliteLedger implements QuotaLedger {
   readonly #query: SqlQuery;
@@ -71,21 +81,32 @@ export class SqliteLedger implements QuotaLedger {
 
   reserve(request: ReserveRequest): Promise<ReserveOutcome> {
     const { id, userId, guildId, costCents, allowance, now, ttlMs } = request;
-    return this.#transaction(async () => {
-      const [existing] = await this.#query('SELECT * FROM quota_reservations WHERE id = ?', id);
-      if (existing) return { ok: true, reservation: toReservation(existing) };
-
-      const refused = refusal(await this.#usage(userId, guildId, now), allowance, costCents);
-      if (refused) return refused;
-
-      const reservation: Reservation = { id, userId, guildId, day: utcDay(now), costCents, expiresAt: now + ttlMs };
-      await this.#query(
-        `INSERT INTO quota_reservations (id, user_id, guild_id, day, cost_cents, expires_at)
-         VALUES ($id, $user, $guild, $day, $cost, $expiresAt)`,
-        { $id: id, $user: userId, $guild: guildId, $day: reservation.day, $cost: costCents, $expiresAt: now + ttlMs },
-      );
-      await this.#prune(now);
-      return { ok: true, reservation };
+    const day = utcDay(now);
+    return this.#run(async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        await this.#query(RESERVE, {
+          $id: id,
+          $user: userId,
+          $guild: guildId,
+          $day: day,
+          $cost: costCents,
+          $expiresAt: now + ttlMs,
+          $now: now,
+          $concurrent: allowance.userConcurrent,
+          $userDaily: allowance.userDaily,
+          $guildDaily: allowance.guildDaily,
+          $budget: allowance.budgetDailyCents,
+        });
+        // Present whether this call inserted it or an earlier one with the same id did: both are ok.
+        const [row] = await this.#query('SELECT * FROM quota_reservations WHERE id = ?', id);
+        if (row) {
+          await this.#prune(now);
+          return { ok: true, reservation: toReservation(row) };
+        }
+        const refused = refusal(await this.#usage(userId, guildId, now), allowance, costCents);
+        if (refused || attempt === RESERVE_ATTEMPTS)
+          return refused ?? { ok: false, limit: 'user_concurrent', max: allowance.userConcurrent };
+      }
     });
   }
 
@@ -118,7 +139,7 @@ export class SqliteLedger implements QuotaLedger {
 
   async resetUser(userId: string, guildId: string | null, now: number): Promise<void> {
     const member = { $day: utcDay(now), $guild: guildId, $user: userId };
-    await this.#transaction(async () => {
+    await this.#run(async () => {
       await this.#query(
         `UPDATE quota_reservations SET forgotten = 1 WHERE day = $day AND ${MEMBER} AND state = 'committed'`,
         member,
@@ -150,35 +171,14 @@ export class SqliteLedger implements QuotaLedger {
     await this.#query('DELETE FROM quota_grants WHERE day < ?', before);
   }
 
-  #transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.#run(async () => {
-      await this.#query('BEGIN IMMEDIATE');
-      try {
-        const result = await work();
-        await this.#query('COMMIT');
-        return result;
-      } catch (error) {
-        // The transaction may already be gone (a failed COMMIT rolls back by itself).
-        await this.#query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
-  }
-
-  /** Runs `work` after the connection's queued work, with the schema in place; store errors become `QuotaStoreError`. */
-  #run<T>(work: () => Promise<T>): Promise<T> {
-    const previous = queues.get(this.#query) ?? Promise.resolve();
-    const result = previous.then(async () => {
+  /** Runs `work` with the schema in place; store errors become `QuotaStoreError`. */
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    try {
       await this.#ensureSchema();
-      return work();
-    });
-    queues.set(
-      this.#query,
-      result.catch(() => {}),
-    );
-    return result.catch((cause: unknown) => {
+      return await work();
+    } catch (cause) {
       throw new QuotaStoreError(cause);
-    });
+    }
   }
 
   /** Creates the tables on first use; a failure is retried by the next call. */

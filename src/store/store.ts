@@ -77,10 +77,10 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     // Reconnection is automatic; each failed command reports its own error to its caller.
   });
   await connectWithin(client, location.url, 5_000);
+  // Every namespace shares the one connection, opened above, so none is used before it is up.
   const open = () => {
-    const adapter = new KeyvRedis(redisClient(location.url), { throwOnConnectError: true, throwOnErrors: true });
+    const adapter = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
     adapter.on('error', () => {});
-    adapters.push(adapter);
     return adapter;
   };
   adapters.push({ disconnect: async () => void (await client.quit()) });

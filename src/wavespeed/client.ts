@@ -17,7 +17,6 @@ import { downloadOutput, type OutputOrigins } from './output-download.js';
 import { backoffMs, parseRetryAfter } from './retry-timing.js';
 import { ConnectionNotOpenedError, transportError } from './transport-errors.js';
 
-
 const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
 const SUBMIT_PATH = `/api/v3/${MODEL}`;
 /** Sent as `X-Client-Name`, which WaveSpeed uses for attribution. */

@@ -93,7 +93,7 @@ describe('/video end to end', () => {
       status: 413,
       code: 40005,
       withFiles: true,
-    } as never);
+    });
     const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'big' } });
     const final = await handle.waitForMessage(isFinal);
     expect(final.attachments).toEqual([]);

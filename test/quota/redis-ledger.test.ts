@@ -4,7 +4,7 @@ import { createLedger } from '../../src/quota/create-ledger.js';
 import { utcDay } from '../../src/quota/ledger.js';
 import { RedisLedger } from '../../src/quota/redis-ledger.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { deleteKeys, REDIS_URL, redisSkipReason, uniquePrefix } from './fixtures/redis.js';
+import { deleteKeys, REDIS_URL, redisSkipReason, uniquePrefix } from '../support/redis.js';
 import { describeLedger } from './ledger-behaviour.js';
 
 const skipReason = await redisSkipReason();

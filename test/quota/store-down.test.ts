@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLedger, type LedgerOptions } from '../../src/quota/create-ledger.js';
 import { QuotaStoreError, type ReserveRequest } from '../../src/quota/ledger.js';
 import { openStore } from '../../src/store/store.js';
-import { freePort, startRedisServer, stopRedisServer } from './fixtures/redis.js';
+import { freePort, startRedisServer, stopRedisServer } from '../support/redis.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12);
 

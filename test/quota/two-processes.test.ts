@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLedger } from '../../src/quota/create-ledger.js';
 import { openStore, type StoreLocation } from '../../src/store/store.js';
-import { deleteKeys, REDIS_URL, redisSkipReason, uniquePrefix } from './fixtures/redis.js';
+import { deleteKeys, REDIS_URL, redisSkipReason, uniquePrefix } from '../support/redis.js';
 
 const RACER = fileURLToPath(new URL('./fixtures/reserve-racer.ts', import.meta.url));
 /** Each member gets 10 reservations from each process: 20 at once against a daily limit of 3. */
