@@ -225,6 +225,7 @@ describe('/video-admin', () => {
             id: role,
             name: 'Patrons',
             color: 0,
+            colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
             hoist: false,
             position: 1,
             permissions: '0',
