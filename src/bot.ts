@@ -9,6 +9,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
 import type { Logger } from './logger.js';
 import { createLedger } from './quota/create-ledger.js';
+import type { QuotaLedger } from './quota/ledger.js';
 import { openStore, type Store } from './store/store.js';
 import { WaveSpeedClient } from './wavespeed/client.js';
 
@@ -16,6 +17,7 @@ import { WaveSpeedClient } from './wavespeed/client.js';
 export interface Bot {
   client: Client<true>;
   runner: JobRunner;
+  ledger: QuotaLedger;
   store: Store;
   /** Stops taking work, lets running steps finish for `graceMs`, then closes the gateway and the store. */
   stop(graceMs?: number): Promise<void>;
@@ -43,6 +45,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
         apiKey: config.wavespeed.apiKey,
         baseUrl: config.wavespeed.baseUrl,
         outputHosts: config.wavespeed.outputHosts,
+        requestTimeoutMs: config.wavespeed.requestTimeoutMs,
         logger,
       }),
       delivery: new DiscordDelivery(client.rest, logger),
@@ -53,6 +56,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       quota: config.quota,
       pollIntervalMs: config.wavespeed.pollIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
+      retryDelayMs: config.retryDelayMs,
       progressIntervalMs: 5_000,
       maxInFlight: 16,
       handoffNoticeMs: 3 * 60_000,
@@ -72,6 +76,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   return {
     client: client as Client<true>,
     runner,
+    ledger,
     store,
     async stop(graceMs = 5_000) {
       client.removeAllListeners(Events.InteractionCreate);

@@ -20,6 +20,8 @@ export interface Config {
     outputHosts: string[];
     /** Time between result calls for one job. */
     pollIntervalMs: number;
+    /** Deadline of one API call. */
+    requestTimeoutMs: number;
   };
   store: StoreLocation;
   quota: {
@@ -32,6 +34,8 @@ export interface Config {
   };
   /** A job still generating after this long fails and is refunded. */
   jobTimeoutMs: number;
+  /** First wait before retrying a job step that hit a fault (Discord 5xx, store down); it doubles up to 2 minutes. */
+  retryDelayMs: number;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
 }
 
@@ -83,6 +87,7 @@ const environment = z.object({
         .filter(Boolean),
     ),
   WAVESPEED_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  WAVESPEED_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   STORE_URL: storeUrl,
   QUOTA_USER_DAILY: count(5),
   QUOTA_USER_CONCURRENT: z.coerce.number().int().min(1).max(100).default(3),
@@ -93,6 +98,7 @@ const environment = z.object({
     .min(1)
     .max(24 * 60)
     .default(20),
+  JOB_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),
 });
@@ -120,6 +126,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       baseUrl: e.WAVESPEED_BASE_URL,
       outputHosts: e.WAVESPEED_OUTPUT_HOSTS,
       pollIntervalMs: e.WAVESPEED_POLL_INTERVAL_MS,
+      requestTimeoutMs: e.WAVESPEED_REQUEST_TIMEOUT_MS,
     },
     store: e.STORE_URL,
     quota: {
@@ -129,6 +136,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       budgetDailyCents: e.BUDGET_DAILY_USD === undefined ? null : Math.round(e.BUDGET_DAILY_USD * 100),
     },
     jobTimeoutMs: e.JOB_TIMEOUT_MINUTES * 60_000,
+    retryDelayMs: e.JOB_RETRY_DELAY_MS,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
   };
 }

@@ -52,7 +52,7 @@ export class DiscordDelivery implements Delivery {
         return route;
       } catch (error) {
         if (!(error instanceof DiscordAPIError) || !CLOSED[route].has(Number(error.code))) throw error;
-        this.logger.info({ jobId: job.id, route, code: error.code }, 'delivery route closed; trying the next');
+        this.logger.info({ jobId: job.id, route, err: error }, 'delivery route closed; trying the next');
       }
     }
     this.logger.warn(

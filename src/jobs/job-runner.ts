@@ -19,6 +19,7 @@ import { nextUtcMidnight, type QuotaLedger } from '../quota/ledger.js';
 import { UserError } from '../user-error.js';
 import type { Delivery, ResultPost } from './delivery.js';
 import type { FailureReason, Job, JobOrigin, JobOutcome } from './job.js';
+import type { JobObserver } from './job-observer.js';
 import type { JobStore } from './job-store.js';
 import { failureText, type ProgressStage, progressText, quotaRefusalText, resultText } from './messages.js';
 import { StepScheduler } from './scheduler.js';
@@ -27,6 +28,8 @@ export interface JobRunnerOptions {
   quota: Config['quota'];
   pollIntervalMs: number;
   jobTimeoutMs: number;
+  /** First wait before retrying a step that hit a fault; doubles up to two minutes. */
+  retryDelayMs: number;
   /** Least time between two progress edits of one reply. */
   progressIntervalMs: number;
   /** Provider and Discord calls in flight at once, across all jobs. */
@@ -42,6 +45,7 @@ export interface JobRunnerDeps {
   delivery: Delivery;
   settings: GuildSettingsStore;
   logger: Logger;
+  observer?: JobObserver;
   now?: () => number;
 }
 
@@ -117,16 +121,19 @@ export class JobRunner {
       throw storeUnavailable();
     }
     this.active.set(job.id, job);
+    this.reportLoad();
     this.showProgress(job, 'submitting');
 
     try {
       const { id } = await this.deps.provider.submit(request);
       Object.assign(job, { state: 'generating', predictionId: id, submittedAt: this.now() } satisfies Partial<Job>);
       this.log(job).info('submitted');
+      this.deps.observer?.submitted?.(job, this.now() - job.createdAt);
       this.scheduleNextPoll(job);
       await this.persist(job);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
+      this.deps.observer?.providerError?.(error);
       this.log(job).warn({ err: error }, 'submit refused');
       await this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) });
     }
@@ -172,6 +179,7 @@ export class JobRunner {
       releaseOnFailure,
     );
     if (!outcome.ok) {
+      this.deps.observer?.refused?.(outcome.limit);
       throw new UserError(`quota.${outcome.limit}`, quotaRefusalText(outcome.limit, outcome.max, nextUtcMidnight(now)));
     }
   }
@@ -201,7 +209,7 @@ export class JobRunner {
   private retryLater(job: Job, error: unknown): void {
     const attempts = (this.deliveryAttempts.get(job.id) ?? 0) + 1;
     this.deliveryAttempts.set(job.id, attempts);
-    const delayMs = Math.min(5_000 * 2 ** (attempts - 1), 120_000);
+    const delayMs = Math.min(this.options.retryDelayMs * 2 ** (attempts - 1), 120_000);
     this.log(job).warn({ err: error, attempts, delayMs }, 'step failed; retrying');
     this.scheduler.schedule(job.id, this.now() + delayMs);
   }
@@ -215,12 +223,14 @@ export class JobRunner {
     try {
       prediction = await this.deps.provider.result(job.predictionId ?? '');
     } catch (error) {
+      if (error instanceof ProviderError) this.deps.observer?.providerError?.(error);
       if (error instanceof ProviderError && !error.transient) {
         return this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) });
       }
       throw error;
     }
     job.polls += 1;
+    this.deps.observer?.polled?.(job);
 
     switch (prediction.status) {
       case 'created':
@@ -257,6 +267,7 @@ export class JobRunner {
   private async conclude(job: Job, outcome: JobOutcome): Promise<void> {
     job.state = 'delivering';
     job.outcome = outcome;
+    job.concludedAt = this.now();
     await this.persist(job);
     await this.deliver(job);
   }
@@ -281,6 +292,7 @@ export class JobRunner {
     try {
       post = await this.videoPost(job, finalOutcome);
     } catch (error) {
+      if (error instanceof ProviderError) this.deps.observer?.providerError?.(error);
       if (!(error instanceof OutputRejectedError)) throw error;
       this.log(job).warn({ err: error }, 'output rejected');
       return this.conclude(job, { kind: 'failure', reason: 'output_unavailable' });
@@ -322,6 +334,14 @@ export class JobRunner {
     this.deliveryAttempts.delete(job.id);
     await this.persist(job);
     this.log(job).info({ route, outcome: job.outcome?.kind }, 'delivered');
+    const { outcome } = job;
+    if (outcome?.kind === 'failure') this.deps.observer?.failed?.(job, outcome.reason);
+    else this.deps.observer?.delivered?.(job, route, this.now() - (job.concludedAt ?? this.now()));
+    this.reportLoad();
+  }
+
+  private reportLoad(): void {
+    this.deps.observer?.load?.(0, this.active.size);
   }
 
   /** Edits the reply with the job's progress, at most every few seconds and never two edits at once. */

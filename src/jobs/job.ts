@@ -65,6 +65,8 @@ export interface Job {
   /** Epoch ms of the next result call. */
   nextPollAt?: number;
   outcome?: JobOutcome;
+  /** Epoch ms when the outcome became known. */
+  concludedAt?: number;
   /** Set once the member was told the result will come as a channel message instead of a reply edit. */
   handedOff?: boolean;
   deliveredVia?: DeliveryRoute;

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ export interface Rig {
   config: Config;
   /** Every log line the bot wrote, at debug level. */
   logs: string[];
+  /** Resolves with the first log line (already written or still to come) matching `pattern`. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Stops the bot gracefully and starts a new one on the same store and stand-ins. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -44,14 +47,17 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     WAVESPEED_API_KEY: wavespeed.apiKey,
     WAVESPEED_BASE_URL: wavespeed.baseUrl,
     WAVESPEED_POLL_INTERVAL_MS: '20',
+    JOB_RETRY_DELAY_MS: '50',
     STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
     LOG_LEVEL: 'debug',
     ...options.env,
   });
   const logs: string[] = [];
+  const logged = new EventEmitter();
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logs.push(String(chunk));
+      logged.emit('line', String(chunk));
       done();
     },
   });
@@ -61,6 +67,23 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     wavespeed,
     config,
     logs,
+    waitForLog(pattern, timeoutMs = 5_000) {
+      const seen = logs.find((line) => pattern.test(line));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          logged.off('line', listener);
+          reject(new Error(`no log line matched ${pattern} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const listener = (line: string) => {
+          if (!pattern.test(line)) return;
+          clearTimeout(timer);
+          logged.off('line', listener);
+          resolve(line);
+        };
+        logged.on('line', listener);
+      });
+    },
     bot: await startBot(config, logger, commands),
     async restart() {
       await rig.bot.stop();

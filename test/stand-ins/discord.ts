@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type APIApplicationCommand,
   type APIChatInputApplicationCommandInteraction,
+  type GatewayChannelUpdateDispatchData,
   GatewayDispatchEvents,
 } from 'discord-api-types/v10';
 import { createRequestListener } from './discord/api-server.js';
@@ -257,6 +258,22 @@ export class DiscordStandIn {
 
   allowChannel(channelId: string): void {
     this.#world.deniedChannels.delete(channelId);
+  }
+
+  /**
+   * Makes a channel age-restricted (or not) the way an admin would: the channel changes and
+   * CHANNEL_UPDATE goes to the sessions that see its guild, ahead of any later interaction.
+   */
+  setChannelNsfw(channelId: string, nsfw: boolean): void {
+    const channel = this.#world.updateChannel(channelId, { nsfw });
+    if (channel.guildId === undefined) throw new Error('Only guild channels can be age-restricted');
+    const payload = {
+      ...this.#world.channelPayload(channel),
+      guild_id: channel.guildId,
+    } as GatewayChannelUpdateDispatchData;
+    for (const index of this.#gateway.owners(channel.guildId)) {
+      this.#gateway.dispatch(index, GatewayDispatchEvents.ChannelUpdate, payload);
+    }
   }
 
   /** Messages to this user's DM now get 403 / 50007. */

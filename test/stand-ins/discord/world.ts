@@ -151,6 +151,15 @@ export class World {
     return channel;
   }
 
+  /** Changes a known channel, as an admin editing it would. */
+  updateChannel(id: string, change: Partial<Pick<StandInChannel, 'nsfw' | 'name'>>): StandInChannel {
+    const known = this.#channels.get(id);
+    if (!known) throw new Error(`The Discord stand-in has no channel ${id}`);
+    const updated = { ...known, ...change };
+    this.#channels.set(id, updated);
+    return updated;
+  }
+
   /** The DM channel with a user, opened on first use like `POST /users/@me/channels`. */
   openDm(userId: string): StandInChannel {
     for (const channel of this.#channels.values()) {
