@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault, SubmitScript } from '../stand-ins/wavespeed.js';
+import { freePort, startCuttableLink, startRedisServer, stopRedisServer } from '../support/redis.js';
 import { isFinal, type Rig, startRig } from './rig.js';
 
-let rig: Rig;
-afterEach(async () => rig?.close());
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
 
 const delivered = (m: { attachments: readonly unknown[] }) => m.attachments.length > 0;
 
@@ -207,5 +211,33 @@ describe('logs', () => {
     expect(logs).toContain('delivered');
     expect(logs).toMatch(/webhooks\/\d+\/\[redacted\]/);
     for (const secret of [rig.discord.token, rig.wavespeed.apiKey, handle.token]) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('store faults', () => {
+  it('retries polling and delivery while the store is unreachable, and loses nothing', async () => {
+    const port = await freePort();
+    const redis = await startRedisServer(port);
+    const link = await startCuttableLink(port);
+    try {
+      rig = await startRig({ env: { STORE_URL: `redis://127.0.0.1:${link.port}` } });
+      rig.wavespeed.nextSubmit({ durationMs: 300 });
+      const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'store outage' } });
+      await rig.wavespeed.waitForSubmits(1);
+      await link.cut();
+      await rig.waitForLog(/"msg":"step failed; retrying"/);
+      expect(handle.messages().filter(delivered)).toHaveLength(0);
+
+      await link.restore();
+      await handle.waitForMessage(delivered, { timeoutMs: 10_000 });
+      await rig.waitForLog(/"msg":"delivered"/);
+      expect(handle.messages()).toHaveLength(1);
+      expect(await usedToday(rig)).toBe(1);
+    } finally {
+      await rig?.close();
+      rig = undefined;
+      await link.close();
+      await stopRedisServer(redis);
+    }
   });
 });
