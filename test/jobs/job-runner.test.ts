@@ -1,0 +1,151 @@
+import Keyv from 'keyv';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GuildSettingsStore } from '../../src/guilds/guild-settings.js';
+import type { Delivery, ResultPost } from '../../src/jobs/delivery.js';
+import type { DeliveryRoute, Job, JobOrigin } from '../../src/jobs/job.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
+import { KeyvJobStore } from '../../src/jobs/job-store.js';
+import type { Prediction, VideoProvider } from '../../src/provider/video-provider.js';
+import { MemoryLedger } from '../../src/quota/memory-ledger.js';
+
+/**
+ * The runner's clock-driven behaviour, with fake timers: the member is told before the reply
+ * token dies, and a job that never finishes is abandoned and refunded. The real adapters are
+ * exercised end to end in test/e2e.
+ */
+
+const MINUTE = 60_000;
+
+/** A provider whose generations finish when the test says so. */
+class ScriptedProvider implements VideoProvider {
+  readonly model = 'scripted';
+  readonly priceCents = 5;
+  status: Prediction = { id: 'p1', status: 'processing' };
+  submit = vi.fn(async () => ({ id: 'p1' }));
+  result = vi.fn(async () => this.status);
+  download = vi.fn(async () => Buffer.from('mp4'));
+}
+
+/** Records what would reach Discord. */
+class RecordingDelivery implements Delivery {
+  readonly edits: string[] = [];
+  readonly posts: ResultPost[] = [];
+  async progress(_origin: JobOrigin, content: string) {
+    this.edits.push(content);
+  }
+  async post(_job: Job, post: ResultPost): Promise<DeliveryRoute> {
+    this.posts.push(post);
+    return 'reply';
+  }
+  replyOpen(origin: JobOrigin, now: number) {
+    return now < origin.tokenExpiresAt - MINUTE;
+  }
+}
+
+function origin(now: number): JobOrigin {
+  return {
+    interactionId: '1000000000000000001',
+    token: 'token',
+    tokenExpiresAt: now + 15 * MINUTE,
+    applicationId: '2000000000000000001',
+    guildId: '3000000000000000001',
+    channelId: '4000000000000000001',
+    userId: '5000000000000000001',
+    attachmentSizeLimit: 10 * 1024 * 1024,
+    channelNsfw: false,
+  };
+}
+
+let provider: ScriptedProvider;
+let delivery: RecordingDelivery;
+let ledger: MemoryLedger;
+let runner: JobRunner;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.UTC(2026, 10, 26, 12) });
+  provider = new ScriptedProvider();
+  delivery = new RecordingDelivery();
+  ledger = new MemoryLedger();
+  runner = new JobRunner(
+    {
+      jobs: new KeyvJobStore(new Keyv()),
+      ledger,
+      provider,
+      delivery,
+      settings: new GuildSettingsStore(new Keyv()),
+      logger: pino({ level: 'silent' }),
+    },
+    {
+      quota: { userDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null },
+      pollIntervalMs: 5_000,
+      jobTimeoutMs: 20 * MINUTE,
+      retryDelayMs: 5_000,
+      progressIntervalMs: 5_000,
+      maxInFlight: 4,
+      handoffNoticeMs: 3 * MINUTE,
+    },
+  );
+});
+
+afterEach(async () => {
+  await runner.stop(0);
+  vi.useRealTimers();
+});
+
+const request = { prompt: 'a slow sunrise', size: '832*480', seed: -1, promptExpansion: false } as const;
+
+describe('JobRunner', () => {
+  it('tells the member before the reply token dies that the video will come in the channel', async () => {
+    const start = Date.now();
+    await runner.start(origin(start), request, []);
+    await vi.advanceTimersByTimeAsync(11 * MINUTE);
+    expect(delivery.edits.some((edit) => edit.includes('posted in this channel'))).toBe(false);
+
+    const firstNotice = delivery.edits.length;
+    await vi.advanceTimersByTimeAsync(1.5 * MINUTE);
+    const later = delivery.edits.slice(firstNotice);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((edit) => edit.includes('posted in this channel'))).toBe(true);
+
+    // Past the safety margin the reply is left alone; the result goes by another route.
+    const editsBefore = delivery.edits.length;
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(delivery.edits.length).toBe(editsBefore);
+  });
+
+  it('edits progress at most every few seconds while polling every five', async () => {
+    await runner.start(origin(Date.now()), request, []);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(provider.result).toHaveBeenCalledTimes(12);
+    // One "sending" edit, then one per five seconds at most.
+    expect(delivery.edits.length).toBeLessThanOrEqual(13);
+    expect(delivery.edits.at(-1)).toMatch(/Generating · 1:00 elapsed/);
+  });
+
+  it('abandons and refunds a job still generating after the job timeout', async () => {
+    const start = Date.now();
+    await runner.start(origin(start), request, []);
+    expect((await ledger.usage(origin(start).userId, origin(start).guildId, start)).userInFlight).toBe(1);
+    await vi.advanceTimersByTimeAsync(21 * MINUTE);
+    expect(delivery.posts.at(-1)?.content).toMatch(/took too long/);
+    expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({
+      userUsed: 0,
+      userInFlight: 0,
+    });
+  });
+
+  it('delivers and counts a finished video once', async () => {
+    const start = Date.now();
+    await runner.start(origin(start), request, []);
+    provider.status = { id: 'p1', status: 'completed', outputs: ['https://cdn.example/p1.mp4'], nsfw: [false] };
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(delivery.posts).toHaveLength(1);
+    expect(delivery.posts[0]?.file?.data).toEqual(Buffer.from('mp4'));
+    expect(provider.result).toHaveBeenCalledTimes(1);
+    expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({
+      userUsed: 1,
+      userInFlight: 0,
+    });
+  });
+});
