@@ -49,6 +49,6 @@ export default {
       seed: options.getInteger('seed'),
       prompt_expansion: options.getBoolean('prompt_expansion'),
     });
-    await runner.start(jobOriginOf(interaction), request, memberRoleIds(interaction));
+    await runner.accept(jobOriginOf(interaction), request, memberRoleIds(interaction));
   },
 } satisfies Command;

@@ -7,6 +7,7 @@ import { interactionHandler } from './discord/interactions.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
+import { StepScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { createLedger } from './quota/create-ledger.js';
 import type { QuotaLedger } from './quota/ledger.js';
@@ -50,6 +51,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       }),
       delivery: new DiscordDelivery(client.rest, logger),
       settings,
+      steps: new StepScheduler({ maxInFlight: 16 }),
       logger,
     },
     {
@@ -57,8 +59,9 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       pollIntervalMs: config.wavespeed.pollIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
       retryDelayMs: config.retryDelayMs,
+      // Three attempts (a refused connection or a 429 may be retried) and their waits.
+      submitGraceMs: 3 * config.wavespeed.requestTimeoutMs + 90_000,
       progressIntervalMs: 5_000,
-      maxInFlight: 16,
       handoffNoticeMs: 3 * 60_000,
     },
   );

@@ -22,7 +22,7 @@ import type { FailureReason, Job, JobOrigin, JobOutcome } from './job.js';
 import type { JobObserver } from './job-observer.js';
 import type { JobStore } from './job-store.js';
 import { failureText, type ProgressStage, progressText, quotaRefusalText, resultText } from './messages.js';
-import { StepScheduler } from './scheduler.js';
+import type { StepQueue } from './scheduler.js';
 
 export interface JobRunnerOptions {
   quota: Config['quota'];
@@ -30,10 +30,10 @@ export interface JobRunnerOptions {
   jobTimeoutMs: number;
   /** First wait before retrying a step that hit a fault; doubles up to two minutes. */
   retryDelayMs: number;
+  /** Longer than any submit can take: a job still `submitting` after this lost its process mid-submit. */
+  submitGraceMs: number;
   /** Least time between two progress edits of one reply. */
   progressIntervalMs: number;
-  /** Provider and Discord calls in flight at once, across all jobs. */
-  maxInFlight: number;
   /** How long before the reply token dies the member is told the result will come in the channel. */
   handoffNoticeMs: number;
 }
@@ -44,6 +44,8 @@ export interface JobRunnerDeps {
   provider: VideoProvider;
   delivery: Delivery;
   settings: GuildSettingsStore;
+  /** Runs job steps: in this process, or shared through Redis. */
+  steps: StepQueue;
   logger: Logger;
   observer?: JobObserver;
   now?: () => number;
@@ -75,7 +77,6 @@ export class JobRunner {
   private readonly lastProgress = new Map<string, { at: number; stage: ProgressStage }>();
   private readonly progressInFlight = new Map<string, Promise<void>>();
   private readonly deliveryAttempts = new Map<string, number>();
-  private readonly scheduler: StepScheduler;
   private readonly now: () => number;
 
   constructor(
@@ -83,10 +84,6 @@ export class JobRunner {
     private readonly options: JobRunnerOptions,
   ) {
     this.now = deps.now ?? Date.now;
-    this.scheduler = new StepScheduler((jobId) => this.step(jobId), {
-      maxInFlight: options.maxInFlight,
-      now: this.now,
-    });
   }
 
   /** Jobs accepted and not yet done in this process. */
@@ -98,7 +95,7 @@ export class JobRunner {
    * Accepts a `/video`. Throws a {@link UserError} when it is refused (channel, quota, store);
    * otherwise resolves once the job is submitted or its failure posted.
    */
-  async start(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<void> {
+  async accept(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<void> {
     const settings = await this.guardStore(() => this.deps.settings.get(origin.guildId));
     assertChannelAllowed(settings, origin.channelId);
     await this.reserve(origin, settings, memberRoles);
@@ -110,9 +107,12 @@ export class JobRunner {
       state: 'submitting',
       createdAt: this.now(),
       polls: 0,
+      revision: 0,
     };
     try {
       await this.deps.jobs.save(job);
+      // Should this process die mid-submit, another process sharing the steps runs this one and finds out.
+      if (this.deps.steps.shared) await this.deps.steps.schedule(job.id, job.createdAt + this.options.submitGraceMs);
     } catch (error) {
       await this.deps.ledger
         .refund(job.id)
@@ -126,11 +126,16 @@ export class JobRunner {
 
     try {
       const { id } = await this.deps.provider.submit(request);
+      if (job.state !== 'submitting') {
+        this.log(job).error({ predictionId: id }, 'submit answered after its grace period; the job was already failed');
+        return;
+      }
       Object.assign(job, { state: 'generating', predictionId: id, submittedAt: this.now() } satisfies Partial<Job>);
       this.log(job).info('submitted');
       this.deps.observer?.submitted?.(job, this.now() - job.createdAt);
-      this.scheduleNextPoll(job);
+      job.nextPollAt = this.nextPollAt(job);
       await this.persist(job);
+      await this.deps.steps.schedule(job.id, job.nextPollAt);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       this.deps.observer?.providerError?.(error);
@@ -139,25 +144,27 @@ export class JobRunner {
     }
   }
 
-  /** Picks up every unfinished job from the store. Returns how many. */
+  /**
+   * Starts running steps and picks up every unfinished job from the store. Returns how many.
+   * Safe to run in several processes at once: a step is idempotent, and each one re-reads the job.
+   */
   async resume(): Promise<number> {
+    await this.deps.steps.start((jobId) => this.step(jobId));
     const jobs = await this.deps.jobs.unfinished();
     for (const job of jobs) {
-      this.active.set(job.id, job);
-      if (job.state === 'submitting') {
-        // The submit may or may not have reached the provider: never send it again.
-        job.state = 'delivering';
-        job.outcome = { kind: 'failure', reason: 'submit_unknown' };
-        await this.persist(job);
-      }
-      this.scheduler.schedule(job.id, this.now());
+      // Alone, this process knows no submit is in flight; sharing, another process may be mid-submit.
+      const submitSettles = this.deps.steps.shared ? job.createdAt + this.options.submitGraceMs : this.now();
+      await this.deps.steps.schedule(
+        job.id,
+        job.state === 'submitting' ? submitSettles : (job.nextPollAt ?? this.now()),
+      );
     }
     return jobs.length;
   }
 
   /** Stops taking steps and lets running ones finish for up to `graceMs`. Jobs stay in the store. */
   async stop(graceMs: number): Promise<void> {
-    await this.scheduler.stop(graceMs);
+    await this.deps.steps.stop(graceMs);
   }
 
   private async reserve(origin: JobOrigin, settings: GuildSettings, memberRoles: readonly string[]): Promise<void> {
@@ -196,22 +203,61 @@ export class JobRunner {
   }
 
   private async step(jobId: string): Promise<void> {
-    const job = this.active.get(jobId);
-    if (!job) return;
+    let job: Job | undefined;
     try {
-      if (job.state === 'generating') await this.poll(job);
+      job = await this.load(jobId);
+      if (!job) return;
+      if (job.state === 'submitting') await this.settleUnknownSubmit(job);
+      else if (job.state === 'generating') await this.poll(job);
       else if (job.state === 'delivering') await this.deliver(job);
     } catch (error) {
-      this.retryLater(job, error);
+      if (job) await this.retryLater(job, error);
+      else this.deps.logger.error({ err: error, jobId }, 'could not load the job; retrying');
+      if (!job) await this.deps.steps.schedule(jobId, this.now() + this.options.retryDelayMs).catch(() => {});
     }
   }
 
-  private retryLater(job: Job, error: unknown): void {
+  /**
+   * The freshest copy of a job: this process's own, unless another process has since moved
+   * it on (a step may run anywhere when steps are shared through Redis). While the store is
+   * unreachable, this process's copy carries on.
+   */
+  private async load(jobId: string): Promise<Job | undefined> {
+    const mine = this.active.get(jobId);
+    let stored: Job | undefined;
+    try {
+      stored = await this.deps.jobs.get(jobId);
+    } catch (error) {
+      if (!mine) throw error;
+      return mine;
+    }
+    const job = mine && (!stored || mine.revision >= stored.revision) ? mine : stored;
+    if (job && job.state !== 'done') this.active.set(jobId, job);
+    else this.active.delete(jobId);
+    return job?.state === 'done' ? undefined : job;
+  }
+
+  /**
+   * A job still `submitting` after the submit's grace period lost its process mid-submit. The
+   * submit may or may not have reached the provider, so it is never sent again: it fails.
+   */
+  private async settleUnknownSubmit(job: Job): Promise<void> {
+    if (this.deps.steps.shared && this.now() < job.createdAt + this.options.submitGraceMs) {
+      await this.deps.steps.schedule(job.id, job.createdAt + this.options.submitGraceMs);
+      return;
+    }
+    await this.conclude(job, { kind: 'failure', reason: 'submit_unknown' });
+  }
+
+  private async retryLater(job: Job, error: unknown): Promise<void> {
     const attempts = (this.deliveryAttempts.get(job.id) ?? 0) + 1;
     this.deliveryAttempts.set(job.id, attempts);
     const delayMs = Math.min(this.options.retryDelayMs * 2 ** (attempts - 1), 120_000);
     this.log(job).warn({ err: error, attempts, delayMs }, 'step failed; retrying');
-    this.scheduler.schedule(job.id, this.now() + delayMs);
+    await this.deps.steps.schedule(job.id, this.now() + delayMs).catch((scheduleError: unknown) => {
+      // The job stays in the store; the next start picks it up.
+      this.log(job).error({ err: scheduleError }, 'could not schedule a retry');
+    });
   }
 
   private async poll(job: Job): Promise<void> {
@@ -235,8 +281,9 @@ export class JobRunner {
     switch (prediction.status) {
       case 'created':
       case 'processing':
-        this.scheduleNextPoll(job);
+        job.nextPollAt = this.nextPollAt(job);
         await this.persist(job);
+        await this.deps.steps.schedule(job.id, job.nextPollAt);
         this.showProgress(job, prediction.status === 'created' ? 'queued' : 'generating');
         return;
       case 'completed': {
@@ -256,12 +303,11 @@ export class JobRunner {
     }
   }
 
-  private scheduleNextPoll(job: Job): void {
+  private nextPollAt(job: Job): number {
     // WaveSpeed asks for sparser checks as a video runs long.
     const elapsed = this.now() - (job.submittedAt ?? job.createdAt);
     const stretch = elapsed > 300_000 ? 4 : elapsed > 120_000 ? 2 : 1;
-    job.nextPollAt = this.now() + this.options.pollIntervalMs * stretch;
-    this.scheduler.schedule(job.id, job.nextPollAt);
+    return this.now() + this.options.pollIntervalMs * stretch;
   }
 
   private async conclude(job: Job, outcome: JobOutcome): Promise<void> {
@@ -367,6 +413,7 @@ export class JobRunner {
 
   /** Writes the job; a store fault is logged and the next transition writes again. */
   private async persist(job: Job): Promise<void> {
+    job.revision += 1;
     try {
       await this.deps.jobs.save(job);
     } catch (error) {

@@ -58,6 +58,8 @@ export interface Job {
   state: JobState;
   /** Epoch ms. */
   createdAt: number;
+  /** Bumped on every write, so a process can tell its copy from a newer one another process wrote. */
+  revision: number;
   predictionId?: string;
   submittedAt?: number;
   /** Result calls made so far. */

@@ -1,25 +1,47 @@
+/** Runs one step of a job: a poll, a delivery attempt. Must not throw. */
+export type JobStep = (jobId: string) => Promise<void>;
+
+/**
+ * Port for running job steps at a given time, with a bound on steps running at once. In
+ * one process, {@link StepScheduler}; across processes on Redis, a BullMQ queue, where a
+ * step scheduled by one process may run in another.
+ */
+export interface StepQueue {
+  /** Whether other processes run steps from the same queue. */
+  readonly shared: boolean;
+  /** Begins running steps with `step`. */
+  start(step: JobStep): Promise<void>;
+  /** Runs the job's next step at `at` (epoch ms), replacing an earlier schedule for it. */
+  schedule(jobId: string, at: number): Promise<void>;
+  /** Stops taking steps and waits up to `graceMs` for those running to finish. */
+  stop(graceMs: number): Promise<void>;
+}
+
 /**
  * Drives every job's next step from one timer, with a bound on steps running at once, so
  * a thousand jobs cost one timer and never more than `maxInFlight` provider calls.
  */
-export class StepScheduler {
+export class StepScheduler implements StepQueue {
+  readonly shared = false;
   private readonly due = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
 
-  constructor(
-    private readonly step: (jobId: string) => Promise<void>,
-    private readonly options: { maxInFlight: number; now?: () => number },
-  ) {}
+  private step: JobStep = async () => {};
+
+  constructor(private readonly options: { maxInFlight: number; now?: () => number }) {}
+
+  async start(step: JobStep): Promise<void> {
+    this.step = step;
+  }
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
 
-  /** Runs `jobId`'s next step at `at` (epoch ms). Replaces any earlier schedule for it. */
-  schedule(jobId: string, at: number): void {
+  async schedule(jobId: string, at: number): Promise<void> {
     if (this.stopped) return;
     this.due.set(jobId, at);
     this.arm();
@@ -30,7 +52,6 @@ export class StepScheduler {
     return new Set([...this.due.keys(), ...this.running.keys()]).size;
   }
 
-  /** Stops taking steps and waits up to `graceMs` for those running to finish. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);

@@ -6,6 +6,7 @@ import type { Delivery, ResultPost } from '../../src/jobs/delivery.js';
 import type { DeliveryRoute, Job, JobOrigin } from '../../src/jobs/job.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
 import { KeyvJobStore } from '../../src/jobs/job-store.js';
+import { StepScheduler } from '../../src/jobs/scheduler.js';
 import type { Prediction, VideoProvider } from '../../src/provider/video-provider.js';
 import { MemoryLedger } from '../../src/quota/memory-ledger.js';
 
@@ -62,7 +63,7 @@ let delivery: RecordingDelivery;
 let ledger: MemoryLedger;
 let runner: JobRunner;
 
-beforeEach(() => {
+beforeEach(async () => {
   vi.useFakeTimers({ now: Date.UTC(2026, 10, 26, 12) });
   provider = new ScriptedProvider();
   delivery = new RecordingDelivery();
@@ -74,6 +75,7 @@ beforeEach(() => {
       provider,
       delivery,
       settings: new GuildSettingsStore(new Keyv()),
+      steps: new StepScheduler({ maxInFlight: 4 }),
       logger: pino({ level: 'silent' }),
     },
     {
@@ -82,10 +84,11 @@ beforeEach(() => {
       jobTimeoutMs: 20 * MINUTE,
       retryDelayMs: 5_000,
       progressIntervalMs: 5_000,
-      maxInFlight: 4,
+      submitGraceMs: 2 * MINUTE,
       handoffNoticeMs: 3 * MINUTE,
     },
   );
+  await runner.resume();
 });
 
 afterEach(async () => {
@@ -98,7 +101,7 @@ const request = { prompt: 'a slow sunrise', size: '832*480', seed: -1, promptExp
 describe('JobRunner', () => {
   it('tells the member before the reply token dies that the video will come in the channel', async () => {
     const start = Date.now();
-    await runner.start(origin(start), request, []);
+    await runner.accept(origin(start), request, []);
     // The notice is due three minutes before the token's fifteen run out.
     await vi.advanceTimersByTimeAsync(11.9 * MINUTE);
     expect(delivery.edits.some((edit) => edit.includes('posted in this channel'))).toBe(false);
@@ -113,7 +116,7 @@ describe('JobRunner', () => {
   });
 
   it('edits progress at most every few seconds while polling every five', async () => {
-    await runner.start(origin(Date.now()), request, []);
+    await runner.accept(origin(Date.now()), request, []);
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(provider.result).toHaveBeenCalledTimes(12);
     // One "sending" edit, then one per five seconds at most.
@@ -123,7 +126,7 @@ describe('JobRunner', () => {
 
   it('abandons and refunds a job still generating after the job timeout', async () => {
     const start = Date.now();
-    await runner.start(origin(start), request, []);
+    await runner.accept(origin(start), request, []);
     expect((await ledger.usage(origin(start).userId, origin(start).guildId, start)).userInFlight).toBe(1);
     await vi.advanceTimersByTimeAsync(21 * MINUTE);
     expect(delivery.posts.at(-1)?.content).toMatch(/took too long/);
@@ -135,7 +138,7 @@ describe('JobRunner', () => {
 
   it('delivers and counts a finished video once', async () => {
     const start = Date.now();
-    await runner.start(origin(start), request, []);
+    await runner.accept(origin(start), request, []);
     provider.status = { id: 'p1', status: 'completed', outputs: ['https://cdn.example/p1.mp4'], nsfw: [false] };
     await vi.advanceTimersByTimeAsync(30_000);
     expect(delivery.posts).toHaveLength(1);
