@@ -7,6 +7,7 @@ import { interactionHandler } from './discord/interactions.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
+import { PollPlanner } from './jobs/poll-planner.js';
 import { StepScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { createLedger } from './quota/create-ledger.js';
@@ -38,17 +39,21 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     // Nothing the bot sends pings anyone unless a message says so.
     allowedMentions: { parse: [] },
   });
+  const provider = new WaveSpeedClient({
+    apiKey: config.wavespeed.apiKey,
+    baseUrl: config.wavespeed.baseUrl,
+    outputHosts: config.wavespeed.outputHosts,
+    requestTimeoutMs: config.wavespeed.requestTimeoutMs,
+    logger,
+  });
+  const planner = new PollPlanner(store.keyv('poll-timings'), logger, { guidanceMs: config.wavespeed.pollIntervalMs });
+  await planner.load(provider.model);
   const runner = new JobRunner(
     {
       jobs: new KeyvJobStore(store.keyv('jobs')),
       ledger,
-      provider: new WaveSpeedClient({
-        apiKey: config.wavespeed.apiKey,
-        baseUrl: config.wavespeed.baseUrl,
-        outputHosts: config.wavespeed.outputHosts,
-        requestTimeoutMs: config.wavespeed.requestTimeoutMs,
-        logger,
-      }),
+      provider,
+      planner,
       delivery: new DiscordDelivery(client.rest, logger),
       settings,
       steps: new StepScheduler({ maxInFlight: 16 }),
@@ -56,7 +61,6 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     },
     {
       quota: config.quota,
-      pollIntervalMs: config.wavespeed.pollIntervalMs,
       jobTimeoutMs: config.jobTimeoutMs,
       retryDelayMs: config.retryDelayMs,
       // Three attempts (a refused connection or a 429 may be retried) and their waits.

@@ -22,11 +22,11 @@ import type { FailureReason, Job, JobOrigin, JobOutcome } from './job.js';
 import type { JobObserver } from './job-observer.js';
 import type { JobStore } from './job-store.js';
 import { failureText, type ProgressStage, progressText, quotaRefusalText, resultText } from './messages.js';
+import type { PollPlanner } from './poll-planner.js';
 import type { StepQueue } from './scheduler.js';
 
 export interface JobRunnerOptions {
   quota: Config['quota'];
-  pollIntervalMs: number;
   jobTimeoutMs: number;
   /** First wait before retrying a step that hit a fault; doubles up to two minutes. */
   retryDelayMs: number;
@@ -46,6 +46,8 @@ export interface JobRunnerDeps {
   settings: GuildSettingsStore;
   /** Runs job steps: in this process, or shared through Redis. */
   steps: StepQueue;
+  /** Decides when each job is checked next. */
+  planner: PollPlanner;
   logger: Logger;
   observer?: JobObserver;
   now?: () => number;
@@ -276,6 +278,8 @@ export class JobRunner {
       throw error;
     }
     job.polls += 1;
+    const previousPollAt = job.lastPollAt ?? job.submittedAt ?? job.createdAt;
+    job.lastPollAt = this.now();
     this.deps.observer?.polled?.(job);
 
     switch (prediction.status) {
@@ -287,6 +291,7 @@ export class JobRunner {
         this.showProgress(job, prediction.status === 'created' ? 'queued' : 'generating');
         return;
       case 'completed': {
+        this.learnDuration(job, previousPollAt, prediction.inferenceMs);
         const url = prediction.outputs[0];
         if (!url) return this.conclude(job, { kind: 'failure', reason: 'failed' });
         return this.conclude(job, {
@@ -304,10 +309,17 @@ export class JobRunner {
   }
 
   private nextPollAt(job: Job): number {
-    // WaveSpeed asks for sparser checks as a video runs long.
-    const elapsed = this.now() - (job.submittedAt ?? job.createdAt);
-    const stretch = elapsed > 300_000 ? 4 : elapsed > 120_000 ? 2 : 1;
-    return this.now() + this.options.pollIntervalMs * stretch;
+    return this.deps.planner.nextPollAt(this.deps.provider.model, job.submittedAt ?? job.createdAt, this.now());
+  }
+
+  /**
+   * The video finished somewhere between the previous check and this one; the middle is the
+   * best guess. Inference time alone leaves out the provider's queue, so it is only a floor.
+   */
+  private learnDuration(job: Job, previousPollAt: number, inferenceMs: number | undefined): void {
+    const submittedAt = job.submittedAt ?? job.createdAt;
+    const finishedAt = (previousPollAt + this.now()) / 2;
+    this.deps.planner.learn(this.deps.provider.model, Math.max(finishedAt - submittedAt, inferenceMs ?? 0));
   }
 
   private async conclude(job: Job, outcome: JobOutcome): Promise<void> {

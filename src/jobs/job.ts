@@ -64,6 +64,8 @@ export interface Job {
   submittedAt?: number;
   /** Result calls made so far. */
   polls: number;
+  /** Epoch ms of the latest result call. */
+  lastPollAt?: number;
   /** Epoch ms of the next result call. */
   nextPollAt?: number;
   outcome?: JobOutcome;

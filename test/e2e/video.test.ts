@@ -104,10 +104,11 @@ describe('/video end to end', () => {
     rig = await startRig();
     rig.wavespeed.nextSubmit({ outcome: { status: 'failed', code: 1200 } });
     const prompt = '@everyone @here <@&123456789012345678> <@123456789012345679> dance';
-    const first = rig.discord.sendCommand({ name: 'video', options: { prompt } });
-    const second = rig.discord.sendCommand({ name: 'video', options: { prompt } });
-    await first.waitForMessage(isFinal);
-    await second.waitForMessage((m) => m.attachments.length > 0);
+    // One refusal and one video, one after the other so each gets the outcome scripted for it.
+    await rig.discord.sendCommand({ name: 'video', options: { prompt } }).waitForMessage(isFinal);
+    await rig.discord
+      .sendCommand({ name: 'video', options: { prompt } })
+      .waitForMessage((m) => m.attachments.length > 0);
     const echoes = rig.discord.messages.filter((m) => m.content.includes('@everyone'));
     expect(echoes.length).toBeGreaterThanOrEqual(2);
     for (const message of echoes) {

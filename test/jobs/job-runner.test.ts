@@ -6,6 +6,7 @@ import type { Delivery, ResultPost } from '../../src/jobs/delivery.js';
 import type { DeliveryRoute, Job, JobOrigin } from '../../src/jobs/job.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
 import { KeyvJobStore } from '../../src/jobs/job-store.js';
+import { PollPlanner } from '../../src/jobs/poll-planner.js';
 import { StepScheduler } from '../../src/jobs/scheduler.js';
 import type { Prediction, VideoProvider } from '../../src/provider/video-provider.js';
 import { MemoryLedger } from '../../src/quota/memory-ledger.js';
@@ -76,11 +77,11 @@ beforeEach(async () => {
       delivery,
       settings: new GuildSettingsStore(new Keyv()),
       steps: new StepScheduler({ maxInFlight: 4 }),
+      planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
       logger: pino({ level: 'silent' }),
     },
     {
       quota: { userDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null },
-      pollIntervalMs: 5_000,
       jobTimeoutMs: 20 * MINUTE,
       retryDelayMs: 5_000,
       progressIntervalMs: 5_000,

@@ -1,0 +1,72 @@
+import Keyv from 'keyv';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { PollPlanner } from '../../src/jobs/poll-planner.js';
+
+const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
+
+function planner(keyv = new Keyv()) {
+  return new PollPlanner(keyv, pino({ level: 'silent' }), { guidanceMs: 5_000 });
+}
+
+/** Polls one job that finishes at `durationMs` and reports the calls made and the lag after completion. */
+function simulate(plan: PollPlanner, durationMs: number) {
+  let now = 0;
+  let calls = 0;
+  let shortestGap = Number.POSITIVE_INFINITY;
+  for (;;) {
+    const next = plan.nextPollAt(MODEL, 0, now);
+    shortestGap = Math.min(shortestGap, next - now);
+    now = next;
+    calls += 1;
+    if (now >= durationMs) return { calls, lagMs: now - durationMs, shortestGap };
+  }
+}
+
+/** Durations spread evenly between 30 and 50 seconds, in a scrambled but fixed order. */
+const durations = Array.from({ length: 41 }, (_, i) => 30_000 + ((i * 17) % 41) * 500);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+describe('PollPlanner', () => {
+  it('follows WaveSpeed’s guidance while it knows nothing: every 5 s, sparser as a job runs long', () => {
+    const plan = planner();
+    expect(plan.nextPollAt(MODEL, 0, 10_000)).toBe(15_000);
+    expect(plan.nextPollAt(MODEL, 0, 150_000)).toBe(160_000);
+    expect(plan.nextPollAt(MODEL, 0, 400_000)).toBe(420_000);
+  });
+
+  it('learns 30-50 s jobs well enough to deliver within about a second using few calls', () => {
+    const plan = planner();
+    for (const duration of durations) plan.learn(MODEL, duration);
+    const runs = durations.map((duration) => simulate(plan, duration));
+    const meanCalls = runs.reduce((sum, run) => sum + run.calls, 0) / runs.length;
+    expect(meanCalls).toBeLessThanOrEqual(12);
+    expect(median(runs.map((run) => run.lagMs))).toBeLessThanOrEqual(1_000);
+    expect(Math.min(...runs.map((run) => run.shortestGap))).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('backs off when a job runs far past what it learned, never waiting more than 30 s', () => {
+    const plan = planner();
+    for (const duration of durations) plan.learn(MODEL, duration);
+    const late = plan.nextPollAt(MODEL, 0, 90_000) - 90_000;
+    const later = plan.nextPollAt(MODEL, 0, 200_000) - 200_000;
+    expect(late).toBeGreaterThan(5_000);
+    expect(later).toBeGreaterThan(late);
+    expect(later).toBeLessThanOrEqual(30_000);
+  });
+
+  it('remembers what it learned across restarts', async () => {
+    const keyv = new Keyv();
+    const first = planner(keyv);
+    for (const duration of durations) first.learn(MODEL, duration);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const second = planner(keyv);
+    await second.load(MODEL);
+    expect(second.statsFor(MODEL)).toEqual(first.statsFor(MODEL));
+  });
+});
