@@ -22,7 +22,19 @@ export interface Config {
     pollIntervalMs: number;
     /** Deadline of one API call. */
     requestTimeoutMs: number;
+    /** Job steps (polls, deliveries) running at once across every process: the account tier's concurrent tasks. */
+    maxConcurrency: number;
+    /** Public URL WaveSpeed posts finished predictions to; unset, results are only polled. */
+    webhookUrl?: string;
   };
+  /** The operations HTTP listener (metrics, health probes, webhook); `null` when METRICS_PORT is unset. */
+  ops: {
+    /** 0 picks a free port. */
+    port: number;
+    host: string;
+    /** Path WaveSpeed's callbacks arrive on: the path of `wavespeed.webhookUrl`, which a reverse proxy forwards here. */
+    webhookPath?: string;
+  } | null;
   store: StoreLocation;
   quota: {
     userDaily: number;
@@ -36,6 +48,15 @@ export interface Config {
   jobTimeoutMs: number;
   /** First wait before retrying a job step that hit a fault (Discord 5xx, store down); it doubles up to 2 minutes. */
   retryDelayMs: number;
+  /** How long a job step stays claimed by a process that stops answering before another process takes it over (Redis only). */
+  stepLockMs: number;
+  /** The shards `start:sharded` runs; `null` fields are unset. */
+  shards: {
+    /** Shards the bot is split into, across every host. */
+    count: number | null;
+    /** The shards this host runs (default: all of them). */
+    ids: number[] | null;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
 }
 
@@ -55,6 +76,24 @@ const required = (hint: string) => {
 };
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** Paths the ops listener serves itself, which the webhook must not shadow. */
+const OPS_PATHS: ReadonlySet<string> = new Set(['/metrics', '/healthz', '/readyz']);
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+// WaveSpeed calls back only to public https URLs; plain http on loopback serves tests and stand-ins.
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an https URL' })
+  .refine((url) => {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || LOOPBACK_HOSTS.has(hostname);
+  }, 'must be https (plain http only for 127.0.0.1 or localhost)')
+  .refine((url) => !OPS_PATHS.has(new URL(url).pathname), 'its path must not be /metrics, /healthz or /readyz');
+
+const shardIds = z
+  .string()
+  // Aborting keeps the SHARD_COUNT checks below from reading an unparsed list.
+  .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, { message: 'must be shard ids separated by commas, e.g. 0,1,2', abort: true })
+  .transform((list) => list.split(',').map(Number));
 
 const storeUrl = z
   .string()
@@ -88,6 +127,11 @@ const environment = z.object({
     ),
   WAVESPEED_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   WAVESPEED_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  // 3 is the Bronze tier's tasks at once; set it to what the account's tier allows.
+  WAVESPEED_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(3),
+  WAVESPEED_WEBHOOK_URL: optional(webhookUrl),
+  METRICS_PORT: optional(z.coerce.number().int().min(0).max(65_535)),
+  METRICS_HOST: optional(z.string().trim().min(1)),
   STORE_URL: storeUrl,
   QUOTA_USER_DAILY: count(5),
   QUOTA_USER_CONCURRENT: z.coerce.number().int().min(1).max(100).default(3),
@@ -99,16 +143,34 @@ const environment = z.object({
     .max(24 * 60)
     .default(20),
   JOB_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  JOB_STEP_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  SHARD_COUNT: optional(z.coerce.number().int().min(1).max(100_000)),
+  SHARD_IDS: optional(shardIds),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),
 });
+
+const consistentEnvironment = environment
+  // No default port: a listener nobody asked for would open silently.
+  .refine((e) => e.WAVESPEED_WEBHOOK_URL === undefined || e.METRICS_PORT !== undefined, {
+    path: ['WAVESPEED_WEBHOOK_URL'],
+    message: 'needs METRICS_PORT set: WaveSpeed callbacks are served on the ops listener',
+  })
+  .refine((e) => e.SHARD_IDS === undefined || e.SHARD_COUNT !== undefined, {
+    path: ['SHARD_IDS'],
+    message: 'needs SHARD_COUNT set: shard ids count from 0 within the total',
+  })
+  .refine((e) => (e.SHARD_IDS ?? []).every((id) => id < (e.SHARD_COUNT ?? Number.POSITIVE_INFINITY)), {
+    path: ['SHARD_IDS'],
+    message: 'every id must be below SHARD_COUNT (ids count from 0)',
+  });
 
 /**
  * Parses the configuration from `env`. Throws {@link ConfigError} listing every problem,
  * one line per variable, so an operator can fix them all at once.
  */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = environment.safeParse(env);
+  const parsed = consistentEnvironment.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
     throw new ConfigError(lines.join('\n'));
@@ -127,7 +189,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       outputHosts: e.WAVESPEED_OUTPUT_HOSTS,
       pollIntervalMs: e.WAVESPEED_POLL_INTERVAL_MS,
       requestTimeoutMs: e.WAVESPEED_REQUEST_TIMEOUT_MS,
+      maxConcurrency: e.WAVESPEED_MAX_CONCURRENCY,
+      ...(e.WAVESPEED_WEBHOOK_URL && { webhookUrl: e.WAVESPEED_WEBHOOK_URL }),
     },
+    ops: opsListener(e),
     store: e.STORE_URL,
     quota: {
       userDaily: e.QUOTA_USER_DAILY,
@@ -137,7 +202,18 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     jobTimeoutMs: e.JOB_TIMEOUT_MINUTES * 60_000,
     retryDelayMs: e.JOB_RETRY_DELAY_MS,
+    stepLockMs: e.JOB_STEP_LOCK_MS,
+    shards: { count: e.SHARD_COUNT ?? null, ids: e.SHARD_IDS ?? null },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+  };
+}
+
+function opsListener(e: z.infer<typeof environment>): Config['ops'] {
+  if (e.METRICS_PORT === undefined) return null;
+  return {
+    port: e.METRICS_PORT,
+    host: e.METRICS_HOST ?? '127.0.0.1',
+    ...(e.WAVESPEED_WEBHOOK_URL && { webhookPath: new URL(e.WAVESPEED_WEBHOOK_URL).pathname }),
   };
 }
 

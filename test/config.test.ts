@@ -71,3 +71,101 @@ describe('parseConfig', () => {
     expect(config.quota.budgetDailyCents).toBeNull();
   });
 });
+
+describe('parseConfig: the ops listener', () => {
+  it('runs no listener and no webhook unless asked', () => {
+    const config = parseConfig(required);
+    expect(config.ops).toBeNull();
+    expect(config.wavespeed.webhookUrl).toBeUndefined();
+  });
+
+  it('listens on loopback by default once METRICS_PORT is set', () => {
+    expect(parseConfig({ ...required, METRICS_PORT: '9464', METRICS_HOST: '' }).ops).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(parseConfig({ ...required, METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).ops).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+    });
+  });
+
+  it('serves the webhook on the path of its public URL', () => {
+    const config = parseConfig({
+      ...required,
+      METRICS_PORT: '9464',
+      WAVESPEED_WEBHOOK_URL: 'https://bot.example.com/wavespeed/webhook?tag=1',
+    });
+    expect(config.wavespeed.webhookUrl).toBe('https://bot.example.com/wavespeed/webhook?tag=1');
+    expect(config.ops).toEqual({ port: 9464, host: '127.0.0.1', webhookPath: '/wavespeed/webhook' });
+  });
+
+  it('refuses a webhook URL without METRICS_PORT, naming both', () => {
+    expect(configError({ ...required, WAVESPEED_WEBHOOK_URL: 'https://bot.example.com/hook' })).toMatch(
+      /^WAVESPEED_WEBHOOK_URL: .*METRICS_PORT/,
+    );
+  });
+
+  it('allows plain http for the webhook on loopback only', () => {
+    const withPort = { ...required, METRICS_PORT: '9464' };
+    expect(parseConfig({ ...withPort, WAVESPEED_WEBHOOK_URL: 'http://127.0.0.1:9464/hook' }).ops?.webhookPath).toBe(
+      '/hook',
+    );
+    expect(parseConfig({ ...withPort, WAVESPEED_WEBHOOK_URL: 'http://localhost/hook' }).ops?.webhookPath).toBe('/hook');
+    expect(configError({ ...withPort, WAVESPEED_WEBHOOK_URL: 'http://bot.example.com/hook' })).toMatch(
+      /^WAVESPEED_WEBHOOK_URL: must be https/,
+    );
+    expect(configError({ ...withPort, WAVESPEED_WEBHOOK_URL: 'ftp://bot.example.com/hook' })).toMatch(
+      /^WAVESPEED_WEBHOOK_URL:/,
+    );
+  });
+
+  it('refuses a webhook path that would shadow an ops route', () => {
+    expect(
+      configError({ ...required, METRICS_PORT: '9464', WAVESPEED_WEBHOOK_URL: 'https://bot.example.com/metrics' }),
+    ).toMatch(/^WAVESPEED_WEBHOOK_URL: its path/);
+  });
+
+  it('rejects a port out of range, naming the variable', () => {
+    expect(configError({ ...required, METRICS_PORT: '70000' })).toMatch(/^METRICS_PORT:/);
+    expect(configError({ ...required, METRICS_PORT: 'nine' })).toMatch(/^METRICS_PORT:/);
+  });
+});
+
+describe('parseConfig: concurrency and shards', () => {
+  it('runs three steps at once (the Bronze tier), a 30 s step lock and no shard settings by default', () => {
+    const config = parseConfig(required);
+    expect(config.wavespeed.maxConcurrency).toBe(3);
+    expect(config.stepLockMs).toBe(30_000);
+    expect(config.shards).toEqual({ count: null, ids: null });
+  });
+
+  it('reads the account tier, the step lock and the shards this host runs', () => {
+    const config = parseConfig({
+      ...required,
+      WAVESPEED_MAX_CONCURRENCY: '10',
+      JOB_STEP_LOCK_MS: '2000',
+      SHARD_COUNT: '4',
+      SHARD_IDS: '2, 3',
+    });
+    expect(config.wavespeed.maxConcurrency).toBe(10);
+    expect(config.stepLockMs).toBe(2_000);
+    expect(config.shards).toEqual({ count: 4, ids: [2, 3] });
+  });
+
+  it('rejects a concurrency below one, naming the variable', () => {
+    expect(configError({ ...required, WAVESPEED_MAX_CONCURRENCY: '0' })).toMatch(/^WAVESPEED_MAX_CONCURRENCY:/);
+    expect(configError({ ...required, WAVESPEED_MAX_CONCURRENCY: '2.5' })).toMatch(/^WAVESPEED_MAX_CONCURRENCY:/);
+  });
+
+  it('rejects malformed shard settings, naming the variable', () => {
+    expect(configError({ ...required, SHARD_COUNT: '0' })).toMatch(/^SHARD_COUNT:/);
+    expect(configError({ ...required, SHARD_COUNT: '4', SHARD_IDS: '0;1' })).toMatch(/^SHARD_IDS: must be shard ids/);
+    expect(configError({ ...required, SHARD_COUNT: '4', SHARD_IDS: '1,-2' })).toMatch(/^SHARD_IDS:/);
+  });
+
+  it('refuses shard ids without a count, or beyond it', () => {
+    expect(configError({ ...required, SHARD_IDS: '0,1' })).toMatch(/^SHARD_IDS: needs SHARD_COUNT/);
+    expect(configError({ ...required, SHARD_COUNT: '2', SHARD_IDS: '1,2' })).toMatch(/^SHARD_IDS: every id/);
+  });
+});

@@ -11,6 +11,7 @@ import {
   predictionFromEnvelope,
   readErrorBody,
   submittedSchema,
+  webhookSecretSchema,
 } from './envelope.js';
 import { errorForAnswer } from './error-mapping.js';
 import { downloadOutput, type OutputOrigins } from './output-download.js';
@@ -19,6 +20,7 @@ import { ConnectionNotOpenedError, transportError } from './transport-errors.js'
 
 const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
 const SUBMIT_PATH = `/api/v3/${MODEL}`;
+const WEBHOOK_SECRET_PATH = '/api/v3/webhook/secret';
 /** Sent as `X-Client-Name`, which WaveSpeed uses for attribution. */
 const CLIENT_NAME = 'wan-video-bot';
 /** The only length this model renders. */
@@ -42,15 +44,21 @@ export interface WaveSpeedClientOptions {
   requestTimeoutMs?: number;
   /** Per download, redirects and body included. Default 60 s. */
   downloadTimeoutMs?: number;
-  /** How many times a failed result read is tried again. Default 4. */
+  /** How many times a failed result (or webhook secret) read is tried again. Default 4. */
   resultRetries?: number;
+  /**
+   * Public URL WaveSpeed posts each finished prediction to, sent as the submit's `webhook`
+   * query parameter. (One documentation page shows a `webhook_url` body field instead; the
+   * query parameter is what the webhook pages describe, so only it is sent.)
+   */
+  webhookUrl?: string;
   fetch?: typeof fetch;
   /** Waits between retries; tests pass one that records instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
 }
 
-type Endpoint = { method: 'GET' | 'POST'; path: string };
+type Endpoint = { method: 'GET' | 'POST'; path: string; query?: URLSearchParams };
 
 /** The WaveSpeed adapter for Wan 2.2 T2V Plus 480p. */
 export class WaveSpeedClient implements VideoProvider {
@@ -63,6 +71,7 @@ export class WaveSpeedClient implements VideoProvider {
   readonly #requestTimeoutMs: number;
   readonly #downloadTimeoutMs: number;
   readonly #resultRetries: number;
+  readonly #submitQuery: URLSearchParams | undefined;
   readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #logger: Logger | undefined;
@@ -74,6 +83,8 @@ export class WaveSpeedClient implements VideoProvider {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#downloadTimeoutMs = options.downloadTimeoutMs ?? 60_000;
     this.#resultRetries = options.resultRetries ?? 4;
+    this.#submitQuery =
+      options.webhookUrl === undefined ? undefined : new URLSearchParams({ webhook: options.webhookUrl });
     this.#fetch = options.fetch ?? fetch;
     this.#sleep = options.sleep ?? ((ms) => wait(ms));
     this.#logger = options.logger;
@@ -85,7 +96,11 @@ export class WaveSpeedClient implements VideoProvider {
    * answer is a {@link SubmitOutcomeUnknownError}.
    */
   submit(request: VideoRequest): Promise<{ id: string }> {
-    const endpoint: Endpoint = { method: 'POST', path: SUBMIT_PATH };
+    const endpoint: Endpoint = {
+      method: 'POST',
+      path: SUBMIT_PATH,
+      ...(this.#submitQuery && { query: this.#submitQuery }),
+    };
     const body = JSON.stringify(submitBody(request));
     return this.#withRetries(
       endpoint,
@@ -102,6 +117,20 @@ export class WaveSpeedClient implements VideoProvider {
       endpoint,
       this.#resultRetries,
       () => this.#resultOnce(endpoint),
+      (error) => error.transient,
+    );
+  }
+
+  /**
+   * Reads the account's webhook signing secret (`whsec_…`), retried like a result read. Its
+   * answer's shape is undocumented: `data.secret` and a bare string `data` are both read.
+   */
+  webhookSecret(): Promise<string> {
+    const endpoint: Endpoint = { method: 'GET', path: WEBHOOK_SECRET_PATH };
+    return this.#withRetries(
+      endpoint,
+      this.#resultRetries,
+      () => this.#webhookSecretOnce(endpoint),
       (error) => error.transient,
     );
   }
@@ -132,14 +161,28 @@ export class WaveSpeedClient implements VideoProvider {
   }
 
   async #resultOnce(endpoint: Endpoint): Promise<Prediction> {
+    const { envelope, status, describe } = await this.#get(endpoint);
+    return predictionFromEnvelope(envelope, describe, status);
+  }
+
+  async #webhookSecretOnce(endpoint: Endpoint): Promise<string> {
+    const { envelope, status, describe } = await this.#get(endpoint);
+    if (!isSuccessCode(envelope.code)) throw envelopeError(envelope, describe, status);
+    const secret = webhookSecretSchema.safeParse(envelope.data);
+    if (!secret.success) throw malformed(describe, 'no webhook secret', status);
+    return secret.data;
+  }
+
+  /** One idempotent read: the envelope of a 2xx answer, or the error any other answer stands for. */
+  async #get(endpoint: Endpoint): Promise<{ envelope: Envelope; status: number; describe: string }> {
     const describe = `${endpoint.method} ${endpoint.path}`;
     const response = await this.#send(endpoint);
     if (!response.ok) throw await errorForResponse(response, describe);
-    return predictionFromEnvelope(await this.#readEnvelope(response, describe), describe, response.status);
+    return { envelope: await this.#readEnvelope(response, describe), status: response.status, describe };
   }
 
   /** One request with its own deadline; every failure comes out as a {@link ProviderError}. */
-  async #send({ method, path }: Endpoint, body?: string): Promise<Response> {
+  async #send({ method, path, query }: Endpoint, body?: string): Promise<Response> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.#apiKey}`,
       'X-Client-Name': CLIENT_NAME,
@@ -147,7 +190,7 @@ export class WaveSpeedClient implements VideoProvider {
       ...(body !== undefined && { 'Content-Type': 'application/json' }),
     };
     try {
-      const response = await this.#fetch(`${this.#baseUrl}${path}`, {
+      const response = await this.#fetch(`${this.#baseUrl}${path}${query ? `?${query}` : ''}`, {
         method,
         headers,
         signal: AbortSignal.timeout(this.#requestTimeoutMs),

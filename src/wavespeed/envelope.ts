@@ -21,7 +21,7 @@ export const envelopeSchema = z.object({
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-/** `data` of a submit or result answer: the fields the bot reads. */
+/** `data` of a submit or result answer, or a webhook's whole body: the fields the bot reads. */
 const predictionSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
@@ -36,6 +36,15 @@ type PredictionData = z.infer<typeof predictionSchema>;
 
 /** `data` of a submit answer: only the id matters there. */
 export const submittedSchema = predictionSchema.pick({ id: true });
+
+/**
+ * `data` of the webhook secret answer. Its shape is undocumented: the secret is read from
+ * `data.secret`, or from `data` itself when that is the string.
+ */
+export const webhookSecretSchema = z.union([
+  z.string().min(1),
+  z.object({ secret: z.string().min(1) }).transform((data) => data.secret),
+]);
 
 /** The body of a 4xx/5xx, as the official bot reads it. */
 const errorBodySchema = z.object({ code: code.optional(), message: z.string().optional() });
@@ -66,13 +75,13 @@ function isFailure(data: PredictionData): boolean {
   return !PENDING_STATUSES.has(data.status) && data.status !== 'completed';
 }
 
-function failedPrediction(data: PredictionData, envelopeCode: number): FailedPrediction {
+function failedPrediction(data: PredictionData, envelopeCode?: number): FailedPrediction {
   const taskCode = [data.code, envelopeCode].find((candidate) => candidate != null && !isSuccessCode(candidate));
   const error = data.error || `ended with status "${data.status}"`;
   return { id: data.id, status: 'failed', cause: errorForTask(data.id, taskCode ?? undefined, error) };
 }
 
-function toPrediction(data: PredictionData, envelopeCode: number): Prediction {
+function toPrediction(data: PredictionData, envelopeCode?: number): Prediction {
   if (data.status === 'created' || data.status === 'processing') return { id: data.id, status: data.status };
   if (isFailure(data)) return failedPrediction(data, envelopeCode);
   const outputs = data.outputs ?? [];
@@ -100,6 +109,16 @@ export function predictionFromEnvelope(envelope: Envelope, describe: string, sta
   }
   if (data.success && isFailure(data.data)) return failedPrediction(data.data, envelope.code);
   throw envelopeError(envelope, describe, status);
+}
+
+/**
+ * Reads a bare prediction object, as a webhook delivers it (no envelope around it).
+ * Throws a {@link MalformedResponseError} when it is not one.
+ */
+export function predictionFromData(data: unknown, describe: string): Prediction {
+  const parsed = predictionSchema.safeParse(data);
+  if (!parsed.success) throw malformed(describe, z.prettifyError(parsed.error));
+  return toPrediction(parsed.data);
 }
 
 /** The error a non-success envelope code stands for. */

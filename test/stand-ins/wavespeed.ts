@@ -1,9 +1,10 @@
 /**
  * A loopback stand-in for WaveSpeed's API, speaking the submit and result calls of Wan 2.2
- * T2V Plus 480p as the reference describes them, and serving the finished videos from its
- * own origin. Tests script what it does next; nothing here reaches the network.
+ * T2V Plus 480p as the reference describes them, serving the finished videos from its own
+ * origin, and posting signed result callbacks to a submit's `webhook` URL. Tests script what
+ * it does next; nothing here reaches the network.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import {
   createServer,
@@ -19,11 +20,15 @@ import { z } from 'zod';
 
 /** The key the stand-in accepts unless told otherwise. */
 export const STAND_IN_API_KEY = 'stand-in-key';
+/** The webhook secret the stand-in hands out and signs callbacks with unless told otherwise. */
+export const STAND_IN_WEBHOOK_SECRET = 'whsec_stand-in-webhook-secret';
 
 const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
 const SUBMIT_PATH = `/api/v3/${MODEL}`;
 const RESULT_PATH = /^\/api\/v3\/predictions\/([^/]+)\/result$/;
 const OUTPUT_PATH = /^\/outputs\/([^/]+)\.mp4$/;
+const WEBHOOK_SECRET_PATH = '/api/v3/webhook/secret';
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** How a generation ends once its duration has passed. */
 export type Outcome =
@@ -53,6 +58,18 @@ export interface OutputScript {
   redirectOrigin?: string;
 }
 
+/** How the result callback of a submit that named a `webhook` URL goes. By default it is sent once, on time. */
+export interface WebhookScript {
+  /** Never send it. */
+  lose?: boolean;
+  /** Send it this long after the generation ends. */
+  delayMs?: number;
+  /** Send the identical request (same id, timestamp and signature) a second time once the first is answered. */
+  replay?: boolean;
+  /** Sign it with a key other than the secret the stand-in hands out. */
+  badSignature?: boolean;
+}
+
 /** What one generation does. Fields left out come from the stand-in's defaults. */
 export interface SubmitScript {
   /** Real time from submit to outcome. Default 20 ms. */
@@ -62,10 +79,12 @@ export interface SubmitScript {
   /** Size of the served video. Default 4 KiB. */
   outputBytes?: number;
   output?: OutputScript;
+  /** Applies only when the submit carried a `webhook` query parameter. */
+  webhook?: WebhookScript;
 }
 
 /** A call the stand-in can misbehave on. */
-export type Route = 'submit' | 'result' | 'output';
+export type Route = 'submit' | 'result' | 'output' | 'secret';
 
 /**
  * Misbehaviour for the next matching requests. `delayMs` postpones whatever follows; the
@@ -102,6 +121,20 @@ export interface SubmitRecord {
   at: number;
   /** The prediction it created, if it got that far. */
   predictionId?: string;
+  /** The `webhook` query parameter, when it had one. */
+  webhook?: string;
+}
+
+/** A result callback the stand-in sent, recorded once it was answered or failed. */
+export interface WebhookCallRecord {
+  url: string;
+  predictionId: string;
+  /** The `webhook-id` header. */
+  webhookId: string;
+  /** The receiver's HTTP status; absent when the call itself failed. */
+  status?: number;
+  /** Why the call failed, when it did. */
+  error?: string;
 }
 
 export interface WaveSpeedStandInOptions {
@@ -111,15 +144,23 @@ export interface WaveSpeedStandInOptions {
   apiKey?: string;
   /** Applies to every submit that {@link WaveSpeedStandIn.nextSubmit} does not script. */
   defaults?: SubmitScript;
+  /** Served by `GET /api/v3/webhook/secret` and used to sign callbacks. Default {@link STAND_IN_WEBHOOK_SECRET}. */
+  webhookSecret?: string;
 }
 
 interface Generation {
   id: string;
   startedAt: number;
-  script: Required<Omit<SubmitScript, 'output'>> & { output: OutputScript };
+  /** The submit body, echoed as `input` in callbacks. */
+  input: unknown;
+  script: Required<Omit<SubmitScript, 'output' | 'webhook'>> & { output: OutputScript; webhook: WebhookScript };
 }
 
-type Matched = { route: 'submit' } | { route: 'result'; id: string } | { route: 'output'; id: string; hop: number };
+type Matched =
+  | { route: 'submit' }
+  | { route: 'result'; id: string }
+  | { route: 'output'; id: string; hop: number }
+  | { route: 'secret' };
 
 const submitBodySchema = z.strictObject({
   prompt: z.string().min(1),
@@ -139,6 +180,7 @@ export class WaveSpeedStandIn {
   /** `http://127.0.0.1:PORT`, for `WaveSpeedClient`'s `baseUrl`. */
   readonly baseUrl: string;
   readonly apiKey: string;
+  readonly webhookSecret: string;
 
   readonly #server: Server;
   readonly #events = new EventEmitter();
@@ -149,12 +191,14 @@ export class WaveSpeedStandIn {
   readonly #submits: SubmitRecord[] = [];
   readonly #resultCalls: string[] = [];
   readonly #downloads: string[] = [];
+  readonly #webhookCalls: WebhookCallRecord[] = [];
   #defaults: SubmitScript;
 
   private constructor(server: Server, options: WaveSpeedStandInOptions) {
     this.#server = server;
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.apiKey = options.apiKey ?? STAND_IN_API_KEY;
+    this.webhookSecret = options.webhookSecret ?? STAND_IN_WEBHOOK_SECRET;
     this.#defaults = options.defaults ?? {};
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       this.#handle(request, response).catch((error: unknown) => this.#failLoudly(response, error));
@@ -181,6 +225,11 @@ export class WaveSpeedStandIn {
   /** Output URLs requested, as `http://{Host header}{path}`, redirect hops included. */
   get downloads(): readonly string[] {
     return this.#downloads;
+  }
+
+  /** Result callbacks sent, in the order they were answered. */
+  get webhookCalls(): readonly WebhookCallRecord[] {
+    return this.#webhookCalls;
   }
 
   /** How many result requests asked for `id`. */
@@ -219,7 +268,12 @@ export class WaveSpeedStandIn {
     return this.#until(() => (this.#resultCalls.length >= count ? this.#resultCalls : undefined));
   }
 
-  /** Stops listening and cuts every open connection, hanging ones included. */
+  /** Resolves once at least `count` result callbacks have been answered (or have failed). */
+  waitForWebhookCalls(count = 1): Promise<readonly WebhookCallRecord[]> {
+    return this.#until(() => (this.#webhookCalls.length >= count ? this.#webhookCalls : undefined));
+  }
+
+  /** Stops listening, cuts every open connection (hanging ones included) and sends no more callbacks. */
   async close(): Promise<void> {
     this.#closing.abort();
     const closed = new Promise<void>((resolve, reject) =>
@@ -232,7 +286,7 @@ export class WaveSpeedStandIn {
   async #until<T>(ready: () => T | undefined): Promise<T> {
     for (let value = ready(); ; value = ready()) {
       if (value !== undefined) return value;
-      await once(this.#events, 'request', { signal: this.#closing.signal });
+      await once(this.#events, 'change', { signal: this.#closing.signal });
     }
   }
 
@@ -252,20 +306,27 @@ export class WaveSpeedStandIn {
       return sendJson(response, 401, { code: 401, message: 'Unauthorized' });
     }
     if (matched.route === 'result') return this.#answerResult(response, matched.id);
+    if (matched.route === 'secret') return sendJson(response, 200, this.#secretEnvelope());
     if (submit) this.#answerSubmit(response, submit);
   }
 
   #record(matched: Matched, request: IncomingMessage, url: URL, text: string): SubmitRecord | undefined {
     let submit: SubmitRecord | undefined;
     if (matched.route === 'submit') {
-      submit = { body: parseJson(text), headers: request.headers, at: Date.now() };
+      const webhook = url.searchParams.get('webhook');
+      submit = {
+        body: parseJson(text),
+        headers: request.headers,
+        at: Date.now(),
+        ...(webhook !== null && { webhook }),
+      };
       this.#submits.push(submit);
     } else if (matched.route === 'result') {
       this.#resultCalls.push(matched.id);
-    } else {
+    } else if (matched.route === 'output') {
       this.#downloads.push(`http://${request.headers.host}${url.pathname}${url.search}`);
     }
-    this.#events.emit('request');
+    this.#events.emit('change');
     return submit;
   }
 
@@ -284,21 +345,24 @@ export class WaveSpeedStandIn {
       sendJson(response, 400, { code: 400, message: z.prettifyError(body.error) });
       return;
     }
-    const generation = this.#startGeneration();
+    const generation = this.#startGeneration(submit.body);
     submit.predictionId = generation.id;
     sendJson(response, 200, { code: 200, message: 'success', data: this.#prediction(generation, 'created') });
+    if (submit.webhook !== undefined) this.#callBackLater(generation, submit.webhook);
   }
 
-  #startGeneration(): Generation {
+  #startGeneration(input: unknown): Generation {
     const script = { ...this.#defaults, ...this.#scripts.shift() };
     const generation: Generation = {
       id: randomUUID().replaceAll('-', ''),
       startedAt: Date.now(),
+      input,
       script: {
         durationMs: script.durationMs ?? 20,
         outcome: script.outcome ?? { status: 'completed' },
         outputBytes: script.outputBytes ?? 4096,
         output: script.output ?? {},
+        webhook: script.webhook ?? {},
       },
     };
     this.#generations.set(generation.id, generation);
@@ -359,6 +423,57 @@ export class WaveSpeedStandIn {
     }
   }
 
+  #secretEnvelope(): Record<string, unknown> {
+    // The answer's shape is undocumented; the client also reads a bare string `data`.
+    return { code: 200, message: 'success', data: { secret: this.webhookSecret } };
+  }
+
+  /** Posts the result callback once the generation ends, as its script says; only completed and failed tasks call back. */
+  #callBackLater(generation: Generation, url: string): void {
+    const { webhook, durationMs, outcome } = generation.script;
+    if (webhook.lose || outcome.status === 'undocumented') return;
+    const signal = this.#closing.signal;
+    void wait(durationMs + (webhook.delayMs ?? 0), undefined, { signal })
+      .then(() => this.#callBack(generation, url))
+      .catch((error: unknown) => {
+        if (!signal.aborted) throw error;
+      });
+  }
+
+  async #callBack(generation: Generation, url: string): Promise<void> {
+    const { webhook } = generation.script;
+    const body = JSON.stringify({ ...this.#finished(generation), input: generation.input });
+    const webhookId = randomUUID().replaceAll('-', '');
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const secret = webhook.badSignature ? `${this.webhookSecret}-forged` : this.webhookSecret;
+    const headers = {
+      'content-type': 'application/json',
+      'webhook-id': webhookId,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signCallback(secret, `${webhookId}.${timestamp}.${body}`),
+    };
+    for (let sent = 0; sent < (webhook.replay ? 2 : 1); sent++) {
+      const record = await this.#post(url, headers, body);
+      this.#webhookCalls.push({ url, predictionId: generation.id, webhookId, ...record });
+      this.#events.emit('change');
+    }
+  }
+
+  async #post(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<{ status: number } | { error: string }> {
+    try {
+      if (!LOOPBACK_HOSTS.has(new URL(url).hostname)) return { error: 'not a loopback URL; the stand-in stays local' };
+      const response = await fetch(url, { method: 'POST', headers, body, signal: this.#closing.signal });
+      await response.arrayBuffer();
+      return { status: response.status };
+    } catch (error) {
+      return { error: String(error) };
+    }
+  }
+
   #serveOutput(response: ServerResponse, id: string, hop: number): void {
     const generation = this.#generations.get(id);
     if (generation?.script.outcome.status !== 'completed') {
@@ -388,6 +503,7 @@ export class WaveSpeedStandIn {
 
 function match(method: string | undefined, url: URL): Matched | undefined {
   if (method === 'POST' && url.pathname === SUBMIT_PATH) return { route: 'submit' };
+  if (method === 'GET' && url.pathname === WEBHOOK_SECRET_PATH) return { route: 'secret' };
   const result = method === 'GET' ? RESULT_PATH.exec(url.pathname) : null;
   if (result?.[1]) return { route: 'result', id: decodeURIComponent(result[1]) };
   const output = method === 'GET' ? OUTPUT_PATH.exec(url.pathname) : null;
@@ -450,6 +566,12 @@ function serveBytes(response: ServerResponse, bytes: Buffer, omitContentLength =
   response.writeHead(200, { 'content-type': 'video/mp4' });
   for (let offset = 0; offset < bytes.length; offset += 16_384) response.write(bytes.subarray(offset, offset + 16_384));
   response.end();
+}
+
+/** `webhook-signature` as WaveSpeed sends it: `v3,` then the hex HMAC-SHA256 keyed by the secret without `whsec_`. */
+function signCallback(secret: string, content: string): string {
+  const key = secret.replace(/^whsec_/, '');
+  return `v3,${createHmac('sha256', key).update(content).digest('hex')}`;
 }
 
 /** `size` bytes that pass for an MP4: an `ftyp` box, then an `mdat` box of zeros. */
