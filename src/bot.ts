@@ -5,15 +5,24 @@ import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';
 import { interactionHandler } from './discord/interactions.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
+import { BullStepQueue } from './jobs/bullmq-steps.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
-import { StepScheduler } from './jobs/scheduler.js';
+import { type StepQueue, StepScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
+import { startOpsServer } from './ops/http-server.js';
+import { BotMetrics } from './ops/metrics.js';
 import { createLedger } from './quota/create-ledger.js';
 import type { QuotaLedger } from './quota/ledger.js';
 import { openStore, type Store } from './store/store.js';
 import { WaveSpeedClient } from './wavespeed/client.js';
+import { WebhookReceiver } from './wavespeed/webhook.js';
+
+/** With webhooks on, jobs are still polled this many guidance intervals apart (30 s by default), for lost callbacks. */
+const RECONCILE_INTERVALS = 6;
+/** `usage()` needs a member; this one never makes videos, so only the bot-wide spend is read. */
+const METRICS_USER = 'metrics';
 
 /** A running bot: logged in, serving commands, driving jobs. */
 export interface Bot {
@@ -23,6 +32,17 @@ export interface Bot {
   store: Store;
   /** Stops taking work, lets running steps finish for `graceMs`, then closes the gateway and the store. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** Whether the store answers a read, for the readiness probe. */
+async function storeAnswers(store: Store): Promise<boolean> {
+  return store
+    .keyv('health')
+    .get('probe')
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** Wires the bot from its configuration, logs in and resumes unfinished jobs. */
@@ -44,20 +64,31 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     baseUrl: config.wavespeed.baseUrl,
     outputHosts: config.wavespeed.outputHosts,
     requestTimeoutMs: config.wavespeed.requestTimeoutMs,
+    ...(config.wavespeed.webhookUrl && { webhookUrl: config.wavespeed.webhookUrl }),
     logger,
   });
-  const planner = new PollPlanner(store.keyv('poll-timings'), logger, { guidanceMs: config.wavespeed.pollIntervalMs });
+  const planner = new PollPlanner(store.keyv('poll-timings'), logger, {
+    guidanceMs: config.wavespeed.pollIntervalMs,
+    // With callbacks, polling only reconciles the ones that got lost.
+    ...(config.wavespeed.webhookUrl && { reconcileEveryMs: RECONCILE_INTERVALS * config.wavespeed.pollIntervalMs }),
+  });
   await planner.load(provider.model);
+  const metrics = new BotMetrics({
+    // The ledger's bot-wide figure: it survives restarts and counts every process's jobs.
+    spentCents: async () => (await ledger.usage(METRICS_USER, null, Date.now())).spentCents,
+    logger,
+  });
   const runner = new JobRunner(
     {
-      jobs: new KeyvJobStore(store.keyv('jobs')),
+      jobs: new KeyvJobStore(store.keyv('jobs'), store.keyv('job-by-prediction')),
       ledger,
       provider,
       planner,
       delivery: new DiscordDelivery(client.rest, logger),
       settings,
-      steps: new StepScheduler({ maxInFlight: 16 }),
+      steps: stepQueue(config, logger),
       logger,
+      observer: metrics,
     },
     {
       quota: config.quota,
@@ -69,6 +100,25 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       handoffNoticeMs: 3 * 60_000,
     },
   );
+  const ops =
+    config.ops &&
+    (await startOpsServer({
+      port: config.ops.port,
+      host: config.ops.host,
+      metrics,
+      logger,
+      ready: async () => client.isReady() && (await storeAnswers(store)),
+      ...(config.ops.webhookPath && {
+        webhook: new WebhookReceiver({
+          path: config.ops.webhookPath,
+          secret: () => provider.webhookSecret(),
+          onPrediction: (prediction) => runner.onPrediction(prediction),
+          logger: logger.child({ component: 'webhook' }),
+        }),
+      }),
+    }));
+  if (ops) logger.info({ url: ops.url }, 'ops listener up');
+
   const context: CommandContext = { config, runner, ledger, settings, logger };
   client.on(Events.InteractionCreate, interactionHandler(commands, context));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
@@ -87,9 +137,18 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     store,
     async stop(graceMs = 5_000) {
       client.removeAllListeners(Events.InteractionCreate);
+      await ops?.close();
       await runner.stop(graceMs);
       await client.destroy();
       await store.close();
     },
   };
+}
+
+/** One process on SQLite runs its own steps; processes sharing Redis share them through BullMQ. */
+function stepQueue(config: Config, logger: Logger): StepQueue {
+  const concurrency = config.wavespeed.maxConcurrency;
+  if (config.store.kind === 'sqlite') return new StepScheduler({ maxInFlight: concurrency });
+  const lockMs = config.stepLockMs;
+  return new BullStepQueue({ redisUrl: config.store.url, concurrency, lockMs, stalledCheckMs: lockMs, logger });
 }

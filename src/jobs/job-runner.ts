@@ -79,6 +79,8 @@ export class JobRunner {
   private readonly lastProgress = new Map<string, { at: number; stage: ProgressStage }>();
   private readonly progressInFlight = new Map<string, Promise<void>>();
   private readonly deliveryAttempts = new Map<string, number>();
+  /** Outcomes the provider pushed by webhook, for the job's next step to use instead of a result call. */
+  private readonly pushed = new Map<string, Prediction>();
   private readonly now: () => number;
 
   constructor(
@@ -162,6 +164,19 @@ export class JobRunner {
       );
     }
     return jobs.length;
+  }
+
+  /**
+   * Takes a prediction the provider pushed (a verified webhook callback). The job's next step
+   * runs at once and uses it, so delivery does not wait for the next poll. Predictions of
+   * unknown or finished jobs are ignored: the callback may come twice, or after a poll got there.
+   */
+  async onPrediction(prediction: Prediction): Promise<void> {
+    if (prediction.status === 'created' || prediction.status === 'processing') return;
+    const jobId = await this.deps.jobs.byPrediction(prediction.id);
+    if (!jobId) return;
+    this.pushed.set(jobId, prediction);
+    await this.deps.steps.schedule(jobId, this.now());
   }
 
   /** Stops taking steps and lets running ones finish for up to `graceMs`. Jobs stay in the store. */
@@ -267,20 +282,11 @@ export class JobRunner {
     if (now - (job.submittedAt ?? job.createdAt) > this.options.jobTimeoutMs) {
       return this.conclude(job, { kind: 'failure', reason: 'timeout' });
     }
-    let prediction: Prediction;
-    try {
-      prediction = await this.deps.provider.result(job.predictionId ?? '');
-    } catch (error) {
-      if (error instanceof ProviderError) this.deps.observer?.providerError?.(error);
-      if (error instanceof ProviderError && !error.transient) {
-        return this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) });
-      }
-      throw error;
-    }
-    job.polls += 1;
-    const previousPollAt = job.lastPollAt ?? job.submittedAt ?? job.createdAt;
-    job.lastPollAt = this.now();
-    this.deps.observer?.polled?.(job);
+    const pushed = this.takePushed(job);
+    // A pushed outcome is known to have just happened; a polled one happened since the previous check.
+    const finishedAfter = pushed ? now : (job.lastPollAt ?? job.submittedAt ?? job.createdAt);
+    const prediction = pushed ?? (await this.fetchResult(job));
+    if (!prediction) return;
 
     switch (prediction.status) {
       case 'created':
@@ -291,7 +297,7 @@ export class JobRunner {
         this.showProgress(job, prediction.status === 'created' ? 'queued' : 'generating');
         return;
       case 'completed': {
-        this.learnDuration(job, previousPollAt, prediction.inferenceMs);
+        this.learnDuration(job, finishedAfter, prediction.inferenceMs);
         const url = prediction.outputs[0];
         if (!url) return this.conclude(job, { kind: 'failure', reason: 'failed' });
         return this.conclude(job, {
@@ -308,17 +314,43 @@ export class JobRunner {
     }
   }
 
+  /** One result call. Resolves `undefined` when the call's failure already concluded the job. */
+  private async fetchResult(job: Job): Promise<Prediction | undefined> {
+    let prediction: Prediction;
+    try {
+      prediction = await this.deps.provider.result(job.predictionId ?? '');
+    } catch (error) {
+      if (error instanceof ProviderError) this.deps.observer?.providerError?.(error);
+      if (error instanceof ProviderError && !error.transient) {
+        await this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) });
+        return undefined;
+      }
+      throw error;
+    } finally {
+      job.polls += 1;
+      job.lastPollAt = this.now();
+      this.deps.observer?.polled?.(job);
+    }
+    return prediction;
+  }
+
+  private takePushed(job: Job): Prediction | undefined {
+    const prediction = this.pushed.get(job.id);
+    this.pushed.delete(job.id);
+    return prediction?.id === job.predictionId ? prediction : undefined;
+  }
+
   private nextPollAt(job: Job): number {
     return this.deps.planner.nextPollAt(this.deps.provider.model, job.submittedAt ?? job.createdAt, this.now());
   }
 
   /**
-   * The video finished somewhere between the previous check and this one; the middle is the
-   * best guess. Inference time alone leaves out the provider's queue, so it is only a floor.
+   * The video finished somewhere between `finishedAfter` and now; the middle is the best guess.
+   * Inference time alone leaves out the provider's queue, so it is only a floor.
    */
-  private learnDuration(job: Job, previousPollAt: number, inferenceMs: number | undefined): void {
+  private learnDuration(job: Job, finishedAfter: number, inferenceMs: number | undefined): void {
     const submittedAt = job.submittedAt ?? job.createdAt;
-    const finishedAt = (previousPollAt + this.now()) / 2;
+    const finishedAt = (finishedAfter + this.now()) / 2;
     this.deps.planner.learn(this.deps.provider.model, Math.max(finishedAt - submittedAt, inferenceMs ?? 0));
   }
 

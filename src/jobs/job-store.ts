@@ -7,6 +7,8 @@ export interface JobStore {
   get(id: string): Promise<Job | undefined>;
   /** Every job not yet `done`, for resuming after a restart. */
   unfinished(): Promise<Job[]>;
+  /** The id of the job a provider prediction belongs to, for callbacks that name only the prediction. */
+  byPrediction(predictionId: string): Promise<string | undefined>;
 }
 
 /** Finished jobs are kept this long (as long as the provider keeps outputs), then expire. */
@@ -14,10 +16,22 @@ const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Job records in a Keyv namespace; works on SQLite, Redis and Keyv's in-memory map. */
 export class KeyvJobStore implements JobStore {
-  constructor(private readonly keyv: Keyv<Job>) {}
+  constructor(
+    private readonly keyv: Keyv<Job>,
+    /** Prediction id → job id. */
+    private readonly predictions: Keyv<string>,
+  ) {}
 
   async save(job: Job): Promise<void> {
     await this.keyv.set(job.id, job, job.state === 'done' ? DONE_RETENTION_MS : undefined);
+    // Written with the job's first save as generating, before any callback can name the prediction.
+    if (job.predictionId && job.state === 'generating' && job.polls === 0) {
+      await this.predictions.set(job.predictionId, job.id, DONE_RETENTION_MS);
+    }
+  }
+
+  async byPrediction(predictionId: string): Promise<string | undefined> {
+    return this.predictions.get(predictionId);
   }
 
   async get(id: string): Promise<Job | undefined> {

@@ -26,6 +26,8 @@ export interface PollPlannerOptions {
    * second unless this is set below a second (for local stand-ins).
    */
   guidanceMs: number;
+  /** Set when the provider pushes outcomes by webhook: then polls only catch lost callbacks, this often. */
+  reconcileEveryMs?: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export class PollPlanner {
 
   /** When to check next a job of `model` submitted at `submittedAt`, seen unfinished at `now`. */
   nextPollAt(model: string, submittedAt: number, now: number): number {
+    if (this.options.reconcileEveryMs !== undefined) return now + this.options.reconcileEveryMs;
     const elapsed = now - submittedAt;
     const stats = this.stats.get(model);
     const wait = stats && stats.samples >= MIN_SAMPLES ? this.learnedWait(stats, elapsed) : this.guidedWait(elapsed);

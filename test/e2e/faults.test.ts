@@ -112,10 +112,11 @@ describe('Discord faults', () => {
     });
     const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'throttled' } });
     await handle.waitForMessage(delivered, { timeoutMs: 10_000 });
-    const edits = rig.discord.requestsTo('/webhooks/:applicationId/:token/messages/:messageId', 'PATCH');
+    const edits = rig.discord.requestsTo('/webhooks/:applicationId/:token/messages/@original', 'PATCH');
     expect(limited.hits).toBe(3);
     // 60 polls happened; edits stay a handful: stage changes, the result and the 429 retries.
     expect(rig.wavespeed.resultCalls.length).toBeGreaterThan(20);
+    expect(edits.length).toBeGreaterThan(limited.hits);
     expect(edits.length).toBeLessThanOrEqual(8);
   });
 

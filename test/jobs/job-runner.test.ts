@@ -71,7 +71,7 @@ beforeEach(async () => {
   ledger = new MemoryLedger();
   runner = new JobRunner(
     {
-      jobs: new KeyvJobStore(new Keyv()),
+      jobs: new KeyvJobStore(new Keyv(), new Keyv()),
       ledger,
       provider,
       delivery,
