@@ -34,7 +34,13 @@ const manager = new ShardingManager(entry.file, {
   respawn: true,
   execArgv: entry.execArgv,
 });
-manager.on('shardCreate', (shard) => watch(shard, logger.child({ shard: shard.id })));
+manager.on('shardCreate', (shard) => {
+  // Each shard process has its own ops listener; they cannot share one port.
+  // discord.js builds each shard's environment before spawning it; `env` is typed `unknown`.
+  const env = shard.env as NodeJS.ProcessEnv;
+  if (config.ops && config.ops.port !== 0) env.METRICS_PORT = String(config.ops.port + shard.id);
+  watch(shard, logger.child({ shard: shard.id }));
+});
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));

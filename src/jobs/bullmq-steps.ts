@@ -56,7 +56,8 @@ export class BullStepQueue implements StepQueue {
   private readonly log: Logger;
   private producer: { queue: Queue<StepData>; client: IRedisClient } | undefined;
   private consumer: { worker: Worker<StepData>; client: IRedisClient } | undefined;
-  private stopped = false;
+  /** Stopping, it runs no more steps but still queues them for other processes; stopped, it queues none. */
+  private state: 'running' | 'stopping' | 'stopped' = 'running';
 
   constructor(private readonly options: BullStepQueueOptions) {
     this.log = options.logger.child({ component: 'job-steps' });
@@ -90,7 +91,8 @@ export class BullStepQueue implements StepQueue {
       running.nextAt = Math.min(running.nextAt ?? at, at);
       return;
     }
-    if (this.stopped) return;
+    // The job stays in the store, and the next start schedules it again.
+    if (this.state === 'stopped') return;
     const existing = await this.queue().getJob(bullIdOf(jobId));
     if (existing && (await bringForward(existing, at))) return;
     // Should another process add it first, BullMQ ignores this one: its time stands.
@@ -98,7 +100,7 @@ export class BullStepQueue implements StepQueue {
   }
 
   async stop(graceMs: number): Promise<void> {
-    this.stopped = true;
+    this.state = 'stopping';
     if (this.consumer) {
       const { worker, client } = this.consumer;
       await worker.pause(true);
@@ -107,6 +109,7 @@ export class BullStepQueue implements StepQueue {
       await worker.close(!finished);
       await client.quit();
     }
+    this.state = 'stopped';
     if (this.producer) {
       await this.producer.queue.close();
       await this.producer.client.quit();
@@ -139,7 +142,7 @@ export class BullStepQueue implements StepQueue {
   private async run(job: Job<StepData>, token: string | undefined, step: JobStep): Promise<void> {
     const { jobId } = job.data;
     // Fetched as this process stops: handed straight back for another process.
-    if (this.stopped) return delayStep(job, Date.now(), token);
+    if (this.state !== 'running') return delayStep(job, Date.now(), token);
     const running: RunningStep = { nextAt: undefined };
     this.running.set(jobId, running);
     try {

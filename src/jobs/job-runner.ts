@@ -139,7 +139,10 @@ export class JobRunner {
       this.deps.observer?.submitted?.(job, this.now() - job.createdAt);
       job.nextPollAt = this.nextPollAt(job);
       await this.persist(job);
-      await this.deps.steps.schedule(job.id, job.nextPollAt);
+      await this.deps.steps.schedule(job.id, job.nextPollAt).catch((error: unknown) => {
+        // The job is recorded as generating; the next start (or, on Redis, its grace-time step) polls it.
+        this.log(job).error({ err: error }, 'could not schedule the first poll');
+      });
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       this.deps.observer?.providerError?.(error);

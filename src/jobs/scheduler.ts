@@ -11,7 +11,11 @@ export interface StepQueue {
   readonly shared: boolean;
   /** Begins running steps with `step`. */
   start(step: JobStep): Promise<void>;
-  /** Runs the job's next step at `at` (epoch ms), replacing an earlier schedule for it. */
+  /**
+   * Runs the job's next step at `at` (epoch ms), or earlier if an earlier step is already due:
+   * a schedule never pushes a step back, so a nudge (a webhook) is never lost to a later poll
+   * time, and a step that runs early simply schedules its successor again.
+   */
   schedule(jobId: string, at: number): Promise<void>;
   /** Stops taking steps and waits up to `graceMs` for those running to finish. */
   stop(graceMs: number): Promise<void>;
@@ -43,7 +47,7 @@ export class StepScheduler implements StepQueue {
 
   async schedule(jobId: string, at: number): Promise<void> {
     if (this.stopped) return;
-    this.due.set(jobId, at);
+    this.due.set(jobId, Math.min(at, this.due.get(jobId) ?? at));
     this.arm();
   }
 

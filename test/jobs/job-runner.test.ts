@@ -63,19 +63,30 @@ let provider: ScriptedProvider;
 let delivery: RecordingDelivery;
 let ledger: MemoryLedger;
 let runner: JobRunner;
+let settings: FlakySettings;
+
+/** Guild settings whose store fails while `down` is set, as a store outage would. */
+class FlakySettings extends GuildSettingsStore {
+  down = false;
+  override async get(guildId: string | null) {
+    if (this.down) throw new Error('store unreachable');
+    return super.get(guildId);
+  }
+}
 
 beforeEach(async () => {
   vi.useFakeTimers({ now: Date.UTC(2026, 10, 26, 12) });
   provider = new ScriptedProvider();
   delivery = new RecordingDelivery();
   ledger = new MemoryLedger();
+  settings = new FlakySettings(new Keyv());
   runner = new JobRunner(
     {
       jobs: new KeyvJobStore(new Keyv(), new Keyv()),
       ledger,
       provider,
       delivery,
-      settings: new GuildSettingsStore(new Keyv()),
+      settings,
       steps: new StepScheduler({ maxInFlight: 4 }),
       planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
       logger: pino({ level: 'silent' }),
@@ -149,5 +160,20 @@ describe('JobRunner', () => {
       userUsed: 1,
       userInFlight: 0,
     });
+  });
+
+  it('retries a delivery that hit a store outage, with backoff, and delivers once the store is back', async () => {
+    const start = Date.now();
+    await runner.accept(origin(start), request, []);
+    settings.down = true;
+    provider.status = { id: 'p1', status: 'completed', outputs: ['https://cdn.example/p1.mp4'], nsfw: [false] };
+    // Retries at 5, 10 and 20 s after the first failure: none gets through while the store is down.
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(delivery.posts).toHaveLength(0);
+
+    settings.down = false;
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(delivery.posts).toHaveLength(1);
+    expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({ userUsed: 1 });
   });
 });

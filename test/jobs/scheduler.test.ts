@@ -24,15 +24,14 @@ describe('StepScheduler', () => {
     ]);
   });
 
-  it('replaces an earlier schedule for the same job', async () => {
-    const ran: string[] = [];
-    const steps = await scheduler(async (id) => void ran.push(id));
-    await steps.schedule('a', 1_000);
+  it('never pushes a due step back: the earliest schedule for a job wins, and it runs once', async () => {
+    const ran: Array<[string, number]> = [];
+    const steps = await scheduler(async (id) => void ran.push([id, Date.now()]));
     await steps.schedule('a', 5_000);
-    await vi.advanceTimersByTimeAsync(4_000);
-    expect(ran).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(ran).toEqual(['a']);
+    await steps.schedule('a', 1_000);
+    await steps.schedule('a', 3_000);
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(ran).toEqual([['a', 1_000]]);
   });
 
   it('never runs more steps at once than its bound', async () => {
