@@ -1,0 +1,143 @@
+/**
+ * The compiled bot as a separate OS process, so its memory and CPU can be read from its own
+ * `/proc` entry, apart from the stand-ins and the harness that run in the bench process.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { BotLog } from './bot-log.js';
+import { collectGarbage, INSPECTOR_OUTPUT } from './inspector.js';
+
+/** What `npm run build` produces and `npm start` would run after it. */
+export const BOT_ENTRY = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+
+/** How a process ended. */
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** How {@link BotProcess.stop} ended the process. */
+export interface StopStatus extends ExitStatus {
+  /** It outlived the grace period and got SIGKILL. */
+  readonly killed: boolean;
+}
+
+/** Bots still running; killed if the bench itself exits early, so none is left orphaned. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** `getconf CLK_TCK`: the unit of the CPU times in `/proc/<pid>/stat`. */
+let clockTicksPerSecond: number | undefined;
+function clockTicks(): number {
+  clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  return clockTicksPerSecond;
+}
+
+/** A running bot process; see {@link BotProcess.start}. */
+export class BotProcess {
+  readonly pid: number;
+  readonly log = new BotLog();
+  /** Resolves (never rejects) when the process ends, however it ends. */
+  readonly exited: Promise<ExitStatus>;
+  readonly #child: ChildProcess;
+  readonly #inspectorUrl: Promise<string> | undefined;
+  #status: ExitStatus | undefined;
+
+  private constructor(child: ChildProcess, pid: number, inspect: boolean) {
+    this.#child = child;
+    this.pid = pid;
+    let foundInspector: (url: string) => void = () => {};
+    this.#inspectorUrl = inspect
+      ? new Promise((resolve) => {
+          foundInspector = resolve;
+        })
+      : undefined;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        running.delete(child);
+        this.#status = { code, signal };
+        resolve(this.#status);
+      });
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const source = child[stream];
+      if (!source) continue;
+      createInterface({ input: source }).on('line', (line) => {
+        const inspector = stream === 'stderr' ? INSPECTOR_OUTPUT.exec(line) : null;
+        if (!inspector) this.log.add(line, stream);
+        else if (inspector[1]) foundInspector(inspector[1]);
+      });
+    }
+  }
+
+  /**
+   * Runs `node dist/src/main.js` with exactly `env` (nothing inherited, so the operator's own
+   * settings cannot leak in) in `cwd`, where no `.env` file should be. With `inspect`, the
+   * V8 inspector listens on a free loopback port so {@link collectGarbage} can reach it.
+   */
+  static async start(options: {
+    cwd: string;
+    env: Readonly<Record<string, string>>;
+    inspect?: boolean;
+  }): Promise<BotProcess> {
+    const inspect = options.inspect ?? false;
+    const child = spawn(process.execPath, [...(inspect ? ['--inspect=127.0.0.1:0'] : []), BOT_ENTRY], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await once(child, 'spawn');
+    if (child.pid === undefined) throw new Error(`Could not start ${BOT_ENTRY}`);
+    running.add(child);
+    return new BotProcess(child, child.pid, inspect);
+  }
+
+  /** Resident set size (`VmRSS`) in KiB. */
+  async rssKb(): Promise<number> {
+    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+    if (!match?.[1]) throw new Error(`No VmRSS in /proc/${this.pid}/status`);
+    return Number(match[1]);
+  }
+
+  /** CPU time used so far, user plus system, in milliseconds. */
+  async cpuMs(): Promise<number> {
+    const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields are counted from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`Unreadable /proc/${this.pid}/stat`);
+    return ((utime + stime) * 1000) / clockTicks();
+  }
+
+  /**
+   * Runs a full garbage collection in the bot through its inspector and returns the bytes of
+   * JS heap left in use, so what the bot retains can be told apart from garbage not yet
+   * collected. Needs `inspect` at start.
+   */
+  async collectGarbage(): Promise<number> {
+    if (!this.#inspectorUrl) throw new Error('The bot was started without its inspector');
+    return collectGarbage(await this.#inspectorUrl);
+  }
+
+  /** SIGTERM (the bot's graceful stop), then SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs: number): Promise<StopStatus> {
+    if (this.#status) return { ...this.#status, killed: false };
+    this.#child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), graceMs);
+    });
+    const status = await Promise.race([this.exited, late]);
+    clearTimeout(timer);
+    if (status) return { ...status, killed: false };
+    this.#child.kill('SIGKILL');
+    return { ...(await this.exited), killed: true };
+  }
+}

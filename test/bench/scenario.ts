@@ -1,0 +1,37 @@
+/** What every scenario is, and the bits of reporting they share. */
+import type { InteractionHandle } from '../stand-ins/discord.js';
+import type { Measurement } from './report.js';
+import type { StageResult } from './stage.js';
+
+/** Run-wide settings from the command line. */
+export interface Settings {
+  /** Divides the delivery scenario's generation durations and the bot's poll interval. */
+  readonly timeScale: number;
+}
+
+/** One measurement, run on its own fresh stage (stand-ins, bot process, store). */
+export interface Scenario {
+  /** What `--only` names it by. */
+  readonly id: string;
+  readonly title: string;
+  run(settings: Settings): Promise<Measurement>;
+}
+
+/** The scenario's figures and notes, with the stage's bot log and shutdown remarks added. */
+export function withLog<T>(result: StageResult<T>, measured: Omit<Measurement, 'botLog'>): Measurement {
+  return { ...measured, notes: [...measured.notes, ...result.shutdown], botLog: result.log };
+}
+
+/** When the first of a batch went out (stand-in clock). */
+export function firstDispatch(handles: readonly InteractionHandle[]): number {
+  return Math.min(...handles.map((handle) => handle.dispatchedAt));
+}
+
+/** A note for acknowledgements Discord would have refused, if there were any. */
+export function lateAcks(refused: number, total: number): string[] {
+  return refused === 0 ? [] : [`${refused} of ${total} acknowledgements came after Discord's 3-second window`];
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
