@@ -5,14 +5,12 @@ import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';
 import { interactionHandler } from './discord/interactions.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
-import { BullStepQueue } from './jobs/bullmq-steps.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
 import { type StepQueue, StepScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { startOpsServer } from './ops/http-server.js';
-import { BotMetrics } from './ops/metrics.js';
 import { createLedger } from './quota/create-ledger.js';
 import type { QuotaLedger } from './quota/ledger.js';
 import { openStore, type Store } from './store/store.js';
@@ -73,11 +71,14 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     ...(config.wavespeed.webhookUrl && { reconcileEveryMs: RECONCILE_INTERVALS * config.wavespeed.pollIntervalMs }),
   });
   await planner.load(provider.model);
-  const metrics = new BotMetrics({
-    // The ledger's bot-wide figure: it survives restarts and counts every process's jobs.
-    spentCents: async () => (await ledger.usage(METRICS_USER, null, Date.now())).spentCents,
-    logger,
-  });
+  // Loaded only when asked for: prom-client costs an idle bot memory it would not use.
+  const metrics =
+    config.ops &&
+    new (await import('./ops/metrics.js')).BotMetrics({
+      // The ledger's bot-wide figure: it survives restarts and counts every process's jobs.
+      spentCents: async () => (await ledger.usage(METRICS_USER, null, Date.now())).spentCents,
+      logger,
+    });
   const runner = new JobRunner(
     {
       jobs: new KeyvJobStore(store.keyv('jobs'), store.keyv('job-by-prediction')),
@@ -86,9 +87,9 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       planner,
       delivery: new DiscordDelivery(client.rest, logger),
       settings,
-      steps: stepQueue(config, logger),
+      steps: await stepQueue(config, logger),
       logger,
-      observer: metrics,
+      ...(metrics && { observer: metrics }),
     },
     {
       quota: config.quota,
@@ -102,6 +103,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   );
   const ops =
     config.ops &&
+    metrics &&
     (await startOpsServer({
       port: config.ops.port,
       host: config.ops.host,
@@ -145,10 +147,14 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   };
 }
 
-/** One process on SQLite runs its own steps; processes sharing Redis share them through BullMQ. */
-function stepQueue(config: Config, logger: Logger): StepQueue {
+/**
+ * One process on SQLite runs its own steps; processes sharing Redis share them through BullMQ,
+ * which is loaded only then (it is a sizeable share of an idle bot's memory).
+ */
+async function stepQueue(config: Config, logger: Logger): Promise<StepQueue> {
   const concurrency = config.wavespeed.maxConcurrency;
   if (config.store.kind === 'sqlite') return new StepScheduler({ maxInFlight: concurrency });
+  const { BullStepQueue } = await import('./jobs/bullmq-steps.js');
   const lockMs = config.stepLockMs;
   return new BullStepQueue({ redisUrl: config.store.url, concurrency, lockMs, stalledCheckMs: lockMs, logger });
 }

@@ -73,6 +73,7 @@ export class BullStepQueue implements StepQueue {
       lockDuration: this.options.lockMs ?? 30_000,
       stalledInterval: this.options.stalledCheckMs ?? 30_000,
       maxStalledCount: MAX_STALLS,
+      settings: { backoffStrategy: retryDelay },
     });
     worker.on('error', (error) => this.log.warn({ err: error }, 'job step queue error'));
     worker.on('stalled', (bullId) =>
@@ -131,7 +132,13 @@ export class BullStepQueue implements StepQueue {
       const queue = new Queue<StepData>(this.name, {
         connection: client,
         prefix: this.prefix,
-        defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+        // A step whose re-delay failed (Redis went away mid-step) is retried, not dropped.
+        defaultJobOptions: {
+          removeOnComplete: true,
+          removeOnFail: true,
+          attempts: STEP_ATTEMPTS,
+          backoff: { type: 'step-retry' },
+        },
       });
       queue.on('error', (error) => this.log.warn({ err: error }, 'job step queue error'));
       this.producer = { queue, client };
@@ -191,6 +198,12 @@ async function bringForward(job: Job<StepData>, at: number): Promise<boolean> {
 }
 
 const delayUntil = (at: number) => Math.max(0, at - Date.now());
+
+/** Failed attempts over a job's whole life before its step is dropped (the next start resumes it). */
+const STEP_ATTEMPTS = 20;
+
+/** One second after the first failure, doubling up to a minute. */
+const retryDelay = (attemptsMade: number) => Math.min(1_000 * 2 ** Math.max(0, attemptsMade - 1), 60_000);
 
 // Bot job ids are snowflakes, and BullMQ refuses custom ids that read as integers.
 const bullIdOf = (jobId: string) => `job-${jobId}`;

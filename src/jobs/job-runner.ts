@@ -294,8 +294,8 @@ export class JobRunner {
     switch (prediction.status) {
       case 'created':
       case 'processing':
+        // Not written back: a pending poll changes nothing a restart or another process needs.
         job.nextPollAt = this.nextPollAt(job);
-        await this.persist(job);
         await this.deps.steps.schedule(job.id, job.nextPollAt);
         this.showProgress(job, prediction.status === 'created' ? 'queued' : 'generating');
         return;

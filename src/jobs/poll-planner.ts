@@ -1,23 +1,19 @@
 import type Keyv from 'keyv';
 import type { Logger } from '../logger.js';
 
-/** How long a model's videos take, learned from finished jobs. */
+/** How long a model's recent videos took, submit → completion, in ms, oldest first. */
 export interface DurationStats {
-  /** Exponentially weighted mean of submit → completion, in ms. */
-  meanMs: number;
-  /** Exponentially weighted mean absolute deviation from it, in ms. */
-  deviationMs: number;
-  samples: number;
+  recentMs: number[];
 }
 
-/** Weight of the newest job in the running averages: recent load matters more than last week's. */
-const WEIGHT = 0.2;
-/** Below this many finished jobs the averages are not trusted yet. */
+/** Enough recent jobs to describe today's load, few enough that last week's does not linger. */
+const KEEP = 64;
+/** Below this many finished jobs the spread is not trusted yet. */
 const MIN_SAMPLES = 3;
-/** Mean absolute deviation → standard deviation, for roughly normal durations. */
-const MAD_TO_SD = 1.25;
-/** Half-width of the window where completions are expected, in standard deviations. */
-const WINDOW_SD = 1.7;
+/** Completions are expected between these quantiles of recent durations. */
+const WINDOW = [0.05, 0.95] as const;
+/** Checks inside the window: a finished video waits about 1/24 of the window's width on average. */
+const CHECKS_PER_WINDOW = 12;
 
 export interface PollPlannerOptions {
   /**
@@ -31,9 +27,10 @@ export interface PollPlannerOptions {
 }
 
 /**
- * Decides when to check a job next. Before the window where the model's videos usually finish
- * it checks sparsely (a failed prompt still shows up early); inside it, densely enough that a
- * finished video waits about a second; past it, less and less often.
+ * Decides when to check a job next. Before the window where the model's recent videos
+ * finished it checks sparsely (a refused prompt still shows up early); inside it, densely
+ * enough that a finished video waits about a second; past it, less and less often. The window
+ * comes from quantiles of recent durations, so the order jobs finish in does not skew it.
  */
 export class PollPlanner {
   private readonly stats = new Map<string, DurationStats>();
@@ -62,24 +59,17 @@ export class PollPlanner {
   nextPollAt(model: string, submittedAt: number, now: number): number {
     if (this.options.reconcileEveryMs !== undefined) return now + this.options.reconcileEveryMs;
     const elapsed = now - submittedAt;
-    const stats = this.stats.get(model);
-    const wait = stats && stats.samples >= MIN_SAMPLES ? this.learnedWait(stats, elapsed) : this.guidedWait(elapsed);
+    const recent = this.stats.get(model)?.recentMs ?? [];
+    const wait = recent.length >= MIN_SAMPLES ? this.learnedWait(recent, elapsed) : this.guidedWait(elapsed);
     return now + Math.max(this.floorMs, wait);
   }
 
   /** Records how long a finished job took (submit → completion, as best it is known) and persists it. */
   learn(model: string, durationMs: number): void {
-    const previous = this.stats.get(model);
-    const next: DurationStats = previous
-      ? {
-          meanMs: previous.meanMs + WEIGHT * (durationMs - previous.meanMs),
-          deviationMs: previous.deviationMs + WEIGHT * (Math.abs(durationMs - previous.meanMs) - previous.deviationMs),
-          samples: previous.samples + 1,
-        }
-      : { meanMs: durationMs, deviationMs: durationMs / 4, samples: 1 };
-    this.stats.set(model, next);
+    const recentMs = [...(this.stats.get(model)?.recentMs ?? []), Math.round(durationMs)].slice(-KEEP);
+    this.stats.set(model, { recentMs });
     this.keyv
-      .set(model, next)
+      .set(model, { recentMs })
       .catch((error: unknown) => this.logger.warn({ err: error }, 'could not save poll timing'));
   }
 
@@ -88,18 +78,25 @@ export class PollPlanner {
     return this.options.guidanceMs * stretch;
   }
 
-  private learnedWait(stats: DurationStats, elapsed: number): number {
-    const sd = MAD_TO_SD * stats.deviationMs;
-    const opens = stats.meanMs - WINDOW_SD * sd;
-    const closes = stats.meanMs + WINDOW_SD * sd;
-    // Dense enough that a video finishing inside the window waits about a second, at most five.
-    const dense = Math.min(Math.max(sd / 4, this.floorMs), 5_000);
+  private learnedWait(recent: readonly number[], elapsed: number): number {
+    const sorted = [...recent].sort((a, b) => a - b);
+    const opens = quantile(sorted, WINDOW[0]);
+    const closes = quantile(sorted, WINDOW[1]);
+    const dense = Math.min(Math.max((closes - opens) / CHECKS_PER_WINDOW, this.floorMs), 5_000);
     if (elapsed < opens) {
-      // Sparse early checks: halve the remaining distance, but never check more often than `dense` would.
+      // Sparse early checks: halve the distance to the window, at least 15 floors apart.
       return Math.min(opens - elapsed, Math.max((opens - elapsed) / 2, 3 * dense, 15 * this.floorMs));
     }
     if (elapsed <= closes) return dense;
     // Running long: back off in proportion to how late it is, up to half a minute.
-    return Math.min(Math.max(dense, (elapsed - stats.meanMs) / 3), 30_000);
+    return Math.min(Math.max(dense, (elapsed - quantile(sorted, 0.5)) / 3), 30_000);
   }
+}
+
+/** The `q` quantile of ascending `sorted`, interpolated. */
+function quantile(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const below = sorted[Math.floor(position)] ?? 0;
+  const above = sorted[Math.ceil(position)] ?? below;
+  return below + (above - below) * (position - Math.floor(position));
 }

@@ -13,6 +13,7 @@ import {
 /** Rows of days older than this are pruned, unless they are still in flight. */
 const KEEP_DAYS = 2;
 const DAY_MS = 86_400_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS quota_reservations (
@@ -74,6 +75,7 @@ const RESERVE_ATTEMPTS = 3;
 export class SqliteLedger implements QuotaLedger {
   readonly #query: SqlQuery;
   #schema: Promise<void> | undefined;
+  #prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(query: SqlQuery) {
     this.#query = query;
@@ -161,8 +163,13 @@ export class SqliteLedger implements QuotaLedger {
     };
   }
 
-  /** Keeps the tables small: nothing older than `KEEP_DAYS` counts any more, except what is still in flight. */
+  /**
+   * Keeps the tables small: nothing older than `KEEP_DAYS` counts any more, except what is still
+   * in flight. Runs at most every `PRUNE_EVERY_MS`: it is housekeeping, not part of a decision.
+   */
   async #prune(now: number): Promise<void> {
+    if (now - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = now;
     const before = utcDay(now - KEEP_DAYS * DAY_MS);
     await this.#query(
       "DELETE FROM quota_reservations WHERE day < $before AND NOT (state = 'reserved' AND expires_at >= $now)",
