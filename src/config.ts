@@ -69,7 +69,8 @@ const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 d
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((url) => url.replace(/\/+$/, ''));
-const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+const count = (fallback: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(1_000_000).default(fallback);
 const required = (hint: string) => {
   const message = `is required: ${hint}`;
   return z.string({ error: message }).trim().min(1, message);
@@ -125,26 +126,36 @@ const environment = z.object({
         .map((host) => host.trim().toLowerCase())
         .filter(Boolean),
     ),
-  WAVESPEED_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
-  WAVESPEED_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  WAVESPEED_POLL_INTERVAL_MS: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int()
+    .min(10)
+    .max(600_000)
+    .default(5_000),
+  WAVESPEED_REQUEST_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(15_000),
   // 3 is the Bronze tier's tasks at once; set it to what the account's tier allows.
-  WAVESPEED_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(3),
+  WAVESPEED_MAX_CONCURRENCY: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000).default(3),
   WAVESPEED_WEBHOOK_URL: optional(webhookUrl),
-  METRICS_PORT: optional(z.coerce.number().int().min(0).max(65_535)),
+  METRICS_PORT: optional(z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535)),
   METRICS_HOST: optional(z.string().trim().min(1)),
   STORE_URL: storeUrl,
   QUOTA_USER_DAILY: count(5),
-  QUOTA_USER_CONCURRENT: z.coerce.number().int().min(1).max(100).default(3),
-  QUOTA_GUILD_DAILY: optional(z.coerce.number().int().min(0).max(1_000_000)),
-  BUDGET_DAILY_USD: optional(z.coerce.number().min(0).max(1_000_000)),
+  QUOTA_USER_CONCURRENT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100).default(3),
+  QUOTA_GUILD_DAILY: optional(z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(1_000_000)),
+  BUDGET_DAILY_USD: optional(z.coerce.number({ error: 'must be a number' }).min(0).max(1_000_000)),
   JOB_TIMEOUT_MINUTES: z.coerce
     .number()
     .min(1)
     .max(24 * 60)
     .default(20),
-  JOB_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
-  JOB_STEP_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
-  SHARD_COUNT: optional(z.coerce.number().int().min(1).max(100_000)),
+  JOB_RETRY_DELAY_MS: z.coerce.number({ error: 'must be a whole number' }).int().min(10).max(600_000).default(5_000),
+  JOB_STEP_LOCK_MS: z.coerce.number({ error: 'must be a whole number' }).int().min(500).max(600_000).default(30_000),
+  SHARD_COUNT: optional(z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100_000)),
   SHARD_IDS: optional(shardIds),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),
@@ -219,9 +230,16 @@ function opsListener(e: z.infer<typeof environment>): Config['ops'] {
 
 /**
  * Reads the process environment, with a `.env` file in the working directory filling in
- * what the environment leaves unset.
+ * what the environment leaves unset. An invalid one ends the process with one line per
+ * problem, naming the variable, and no stack trace.
  */
 export function loadConfig(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  return parseConfig(process.env);
+  try {
+    return parseConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Invalid configuration:\n${error.message}`);
+    process.exit(1);
+  }
 }

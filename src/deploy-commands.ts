@@ -1,11 +1,11 @@
 import { REST } from '@discordjs/rest';
 import { type APIApplication, Routes } from 'discord-api-types/v10';
 import { commands } from '../commands/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 
 /** Registers the slash commands (to DISCORD_GUILD_ID when set, which is instant) and exits. */
+const { discord } = loadConfig();
 try {
-  const { discord } = loadConfig();
   const rest = new REST({ api: discord.apiUrl }).setToken(discord.token);
   const applicationId = discord.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
   const route = discord.guildId
@@ -18,10 +18,6 @@ try {
     : 'all guilds (global commands can take a while to appear)';
   console.log(`Registered ${body.length} commands (${body.map((c) => `/${c.name}`).join(', ')}) for ${where}.`);
 } catch (error) {
-  console.error(
-    error instanceof ConfigError
-      ? `Invalid configuration:\n${error.message}`
-      : `Could not register commands: ${(error as Error).message}`,
-  );
+  console.error(`Could not register commands: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }

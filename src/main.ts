@@ -1,16 +1,9 @@
 import { commands } from '../commands/index.js';
 import { startBot } from './bot.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Invalid configuration:\n${error.message}`);
-  process.exit(1);
-}
+const config = loadConfig();
 
 const logger = createLogger({ ...config, secrets: [config.discord.token, config.wavespeed.apiKey] });
 const bot = await startBot(config, logger, commands).catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Shard, ShardingManager, type ShardingManagerOptions } from 'discord.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
 /**
@@ -11,14 +11,7 @@ import { createLogger, type Logger } from './logger.js';
  * hosts. Every shard process, on every host, shares jobs and quotas through the Redis at STORE_URL.
  */
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Invalid configuration:\n${error.message}`);
-  process.exit(1);
-}
+const config = loadConfig();
 
 const plan = shardPlan(config);
 if (typeof plan === 'string') {

@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startDiscordStandIn } from './stand-ins/discord.js';
 import { startWaveSpeedStandIn } from './stand-ins/wavespeed.js';
+import { standInEnv } from './support/stand-in-env.js';
 
 const PROMPT = 'A paper boat sailing down a rainy street at dusk, neon reflections, cinematic';
 const GENERATION_MS = 8_000;
@@ -19,10 +20,7 @@ const GENERATION_MS = 8_000;
 const discord = await startDiscordStandIn();
 const wavespeed = await startWaveSpeedStandIn({ defaults: { durationMs: GENERATION_MS, outputBytes: 256 * 1024 } });
 const config = parseConfig({
-  DISCORD_TOKEN: discord.token,
-  DISCORD_API_URL: discord.apiUrl,
-  WAVESPEED_API_KEY: wavespeed.apiKey,
-  WAVESPEED_BASE_URL: wavespeed.baseUrl,
+  ...standInEnv(discord, wavespeed),
   WAVESPEED_POLL_INTERVAL_MS: '1000',
   STORE_URL: `sqlite://${join(mkdtempSync(join(tmpdir(), 'wan-bot-demo-')), 'bot.sqlite')}`,
   LOG_LEVEL: 'warn',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DiscordStandIn, startDiscordStandIn } from '../stand-ins/discord.js';
 import { type SubmitScript, startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
+import { standInEnv } from '../support/stand-in-env.js';
 import type { LogEntry } from './bot-log.js';
 import { BotProcess, type StopStatus } from './bot-process.js';
 
@@ -66,10 +67,7 @@ export async function onStage<T>(
       cwd: dir,
       inspect: options.inspect ?? false,
       env: {
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiUrl,
-        WAVESPEED_API_KEY: wavespeed.apiKey,
-        WAVESPEED_BASE_URL: wavespeed.baseUrl,
+        ...standInEnv(discord, wavespeed),
         STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
         LOG_LEVEL: 'warn',
         ...options.env,

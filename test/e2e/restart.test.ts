@@ -7,6 +7,7 @@ import { openStore } from '../../src/store/store.js';
 import { type DiscordStandIn, type RecordedMessage, startDiscordStandIn } from '../stand-ins/discord.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
+import { standInEnv } from '../support/stand-in-env.js';
 
 /** Jobs survive the bot process dying: every accepted job is delivered exactly once. */
 
@@ -31,10 +32,7 @@ afterEach(async () => {
 
 async function startBot(): Promise<BotProcess> {
   const bot = await startBotProcess({
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiUrl,
-    WAVESPEED_API_KEY: wavespeed.apiKey,
-    WAVESPEED_BASE_URL: wavespeed.baseUrl,
+    ...standInEnv(discord, wavespeed),
     WAVESPEED_POLL_INTERVAL_MS: '50',
     WAVESPEED_REQUEST_TIMEOUT_MS: '1000',
     STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,

@@ -14,6 +14,7 @@ import {
   startDiscordStandIn,
 } from '../stand-ins/discord.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn, type WaveSpeedStandInOptions } from '../stand-ins/wavespeed.js';
+import { standInEnv } from '../support/stand-in-env.js';
 
 /** The real bot, wired as `npm start` wires it, between the two loopback stand-ins. */
 export interface Rig {
@@ -42,10 +43,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const discord = await startDiscordStandIn(options.discord);
   const wavespeed = await startWaveSpeedStandIn(options.wavespeed);
   const config = parseConfig({
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiUrl,
-    WAVESPEED_API_KEY: wavespeed.apiKey,
-    WAVESPEED_BASE_URL: wavespeed.baseUrl,
+    ...standInEnv(discord, wavespeed),
     WAVESPEED_POLL_INTERVAL_MS: '20',
     JOB_RETRY_DELAY_MS: '50',
     STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,

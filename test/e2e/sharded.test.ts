@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DiscordStandIn, type RecordedMessage, shardOf, startDiscordStandIn } from '../stand-ins/discord.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 import { REDIS_URL, redisSkipReason } from '../support/redis.js';
+import { standInEnv } from '../support/stand-in-env.js';
 
 /** `npm run start:sharded` as an operator runs it: the launcher and its shard processes. */
 
@@ -86,10 +87,7 @@ describe('npm run start:sharded', () => {
       ]);
       cleanups.push(() => Promise.all([discord.close(), wavespeed.close()]).then(() => {}));
       const launcher = launch({
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiUrl,
-        WAVESPEED_API_KEY: wavespeed.apiKey,
-        WAVESPEED_BASE_URL: wavespeed.baseUrl,
+        ...standInEnv(discord, wavespeed),
         WAVESPEED_POLL_INTERVAL_MS: '50',
         STORE_URL,
         SHARD_COUNT: '2',

@@ -7,6 +7,7 @@ import { type DiscordStandIn, type RecordedMessage, startDiscordStandIn } from '
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
 import { REDIS_URL, redisSkipReason } from '../support/redis.js';
+import { standInEnv } from '../support/stand-in-env.js';
 
 /**
  * Two bot processes share one Redis, as two hosts would: either takes any job's next step, and
@@ -43,10 +44,7 @@ afterEach(async () => {
 /** Starts a bot process; gateway sessions are numbered in the order bots start. */
 async function startBot(env: Record<string, string> = {}): Promise<BotProcess> {
   const bot = await startBotProcess({
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiUrl,
-    WAVESPEED_API_KEY: wavespeed.apiKey,
-    WAVESPEED_BASE_URL: wavespeed.baseUrl,
+    ...standInEnv(discord, wavespeed),
     WAVESPEED_POLL_INTERVAL_MS: '50',
     WAVESPEED_REQUEST_TIMEOUT_MS: '10000',
     STORE_URL,
