@@ -1,5 +1,5 @@
-import { createClient } from '@keyv/redis';
-import { createNodeRedisClient, DelayedError, ErrorCode, type IRedisClient, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, ErrorCode, type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { JobStep, StepQueue } from './scheduler.js';
 
@@ -54,8 +54,8 @@ export class BullStepQueue implements StepQueue {
   private readonly running = new Map<string, RunningStep>();
   private readonly processing = new Set<Promise<void>>();
   private readonly log: Logger;
-  private producer: { queue: Queue<StepData>; client: IRedisClient } | undefined;
-  private consumer: { worker: Worker<StepData>; client: IRedisClient } | undefined;
+  private producer: { queue: Queue<StepData>; client: Redis } | undefined;
+  private consumer: { worker: Worker<StepData>; client: Redis } | undefined;
   /** Stopping, it runs no more steps but still queues them for other processes; stopped, it queues none. */
   private state: 'running' | 'stopping' | 'stopped' = 'running';
 
@@ -108,12 +108,12 @@ export class BullStepQueue implements StepQueue {
       const finished = await settlesWithin(Promise.allSettled(this.processing), graceMs);
       // Forced, a straggler's lock lapses and another process runs its step again.
       await worker.close(!finished);
-      await client.quit();
+      await closeConnection(client);
     }
     this.state = 'stopped';
     if (this.producer) {
       await this.producer.queue.close();
-      await this.producer.client.quit();
+      await closeConnection(this.producer.client);
     }
   }
 
@@ -210,16 +210,23 @@ const bullIdOf = (jobId: string) => `job-${jobId}`;
 const jobIdOf = (bullId: string) => bullId.replace(/^job-/, '');
 
 /**
- * A node-redis connection for BullMQ. The producer's fails at once while Redis is away, as the
- * store's does, so a caller hears of it; the worker's waits for Redis to come back.
+ * An ioredis connection for BullMQ, the client it is built and tested on: it recognises
+ * ioredis's connection errors and waits between retries, where with other clients a worker
+ * whose Redis went away retries in a tight loop. The producer's fails at once while Redis is
+ * away, as the store's does, so a caller hears of it; the worker's waits for Redis to return.
  */
-function redisClient(url: string, { failFast }: { failFast: boolean }): IRedisClient {
-  const client = createClient({
-    url,
-    disableOfflineQueue: failFast,
-    socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
+function redisClient(url: string, { failFast }: { failFast: boolean }): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: failFast ? 1 : null,
+    enableOfflineQueue: !failFast,
+    connectTimeout: 2_000,
+    retryStrategy: (attempts) => Math.min(100 * 2 ** attempts, 2_000),
   });
-  return createNodeRedisClient(client);
+}
+
+/** Quits a connection unless BullMQ, closing its worker or queue, already ended it. */
+async function closeConnection(client: Redis): Promise<void> {
+  if (client.status !== 'end') await client.quit();
 }
 
 /** Whether `promise` settles within `ms`. */

@@ -1,7 +1,14 @@
 import { createClient } from '@keyv/redis';
 import { MessageFlags, PermissionFlagsBits, type RoleFlags } from 'discord-api-types/v10';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REDIS_URL, redisSkipReason, startRedisServer, stopRedisServer } from '../support/redis.js';
+import {
+  freePort,
+  REDIS_URL,
+  redisSkipReason,
+  startCuttableLink,
+  startRedisServer,
+  stopRedisServer,
+} from '../support/redis.js';
 import { isFinal, type Rig, startRig } from './rig.js';
 
 let rig: Rig | undefined;
@@ -96,12 +103,14 @@ describe('quota limits through the bot', () => {
     expect(answer.content).toMatch(/reset <t:\d+:R>/);
   });
 
-  it('fails closed when the store is down: a clear message, no submit, no crash, and recovers', async () => {
+  it('fails closed when the store is unreachable: a clear message, no submit, no crash, and recovers', async () => {
     const port = await freePort();
-    let redis = await startRedisServer(port);
+    const redis = await startRedisServer(port);
+    // The store goes away behind a cut link (a network partition); the server keeps its data.
+    const link = await startCuttableLink(port);
     try {
-      rig = await startRig({ env: { STORE_URL: `redis://127.0.0.1:${port}` } });
-      await stopRedisServer(redis);
+      rig = await startRig({ env: { STORE_URL: `redis://127.0.0.1:${link.port}` } });
+      await link.cut();
 
       const refused = rig.discord.sendCommand({ name: 'video', options: { prompt: 'while down' } });
       const refusal = await refused.waitForMessage((m) => m.origin === 'followup');
@@ -109,7 +118,7 @@ describe('quota limits through the bot', () => {
       expect(rig.wavespeed.submits).toHaveLength(0);
 
       // The client reconnects in the background; once it has, /video works again.
-      redis = await startRedisServer(port);
+      await link.restore();
       await expect
         .poll(
           async () => {
@@ -123,6 +132,7 @@ describe('quota limits through the bot', () => {
     } finally {
       await rig?.close();
       rig = undefined;
+      await link.close();
       await stopRedisServer(redis);
     }
   });
