@@ -147,7 +147,10 @@ export class JobRunner {
       if (!(error instanceof ProviderError)) throw error;
       this.deps.observer?.providerError?.(error);
       this.log(job).warn({ err: error }, 'submit refused');
-      await this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) });
+      // Posting the failure may hit a Discord or store fault; the job's steps retry it like any delivery.
+      await this.conclude(job, { kind: 'failure', reason: failureReasonOf(error) }).catch((deliveryError: unknown) =>
+        this.retryLater(job, deliveryError),
+      );
     }
   }
 

@@ -135,6 +135,24 @@ describe('Discord faults', () => {
     expect(await usedToday(rig)).toBe(1);
   });
 
+  it('retries posting a failure that Discord refused with 500s, and refunds it', async () => {
+    rig = await startRig();
+    rig.wavespeed.fault('submit', { status: 500 });
+    // discord.js tries each request 4 times: 4 fail the progress edit, 4 the failure's first post.
+    rig.discord.fault({
+      method: 'PATCH',
+      route: '/webhooks/:applicationId/:token/messages/:messageId',
+      status: 500,
+      times: 8,
+    });
+    const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'doubly unlucky' } });
+    const final = await handle.waitForMessage((m) => /having trouble right now/.test(m.content), { timeoutMs: 15_000 });
+    expect(handle.messages()).toEqual([final]);
+    expect(handle.followups()).toEqual([]);
+    expect(rig.wavespeed.submits).toHaveLength(1);
+    expect(await usedToday(rig)).toBe(0);
+  });
+
   it('submits nothing when the defer came too late (10062), and keeps serving', async () => {
     rig = await startRig();
     const late = rig.discord.sendCommand({ name: 'video', options: { prompt: 'late' } });
