@@ -14,7 +14,8 @@ function capture() {
 }
 
 describe('createLogger', () => {
-  const botToken = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123';
+  // Fake, and deliberately not shaped like a real token so secret scanners stay quiet.
+  const botToken = 'test-bot-token-not-real-0123456789';
   const apiKey = 'ws-live-0123456789abcdef';
   const interactionToken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmFiY2RlZg';
 
