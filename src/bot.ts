@@ -5,9 +5,11 @@ import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';
 import { interactionHandler } from './discord/interactions.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
+import { type GenerationLine, MemoryGenerationLine } from './jobs/generation-line.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
+import { RedisGenerationLine } from './jobs/redis-generation-line.js';
 import { type StepQueue, StepScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { startOpsServer } from './ops/http-server.js';
@@ -88,6 +90,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       delivery: new DiscordDelivery(client.rest, logger),
       settings,
       steps: await stepQueue(config, logger),
+      line: generationLine(config, store),
       logger,
       ...(metrics && { observer: metrics }),
     },
@@ -95,8 +98,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       quota: config.quota,
       jobTimeoutMs: config.jobTimeoutMs,
       retryDelayMs: config.retryDelayMs,
-      // Three attempts (a refused connection or a 429 may be retried) and their waits.
-      submitGraceMs: 3 * config.wavespeed.requestTimeoutMs + 90_000,
+      submitGraceMs: submitGraceMs(config),
       progressIntervalMs: 5_000,
       handoffNoticeMs: 3 * 60_000,
     },
@@ -145,6 +147,20 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       await store.close();
     },
   };
+}
+
+/** Longer than any submit can take: three attempts (a refused connection or a 429 may be retried) and their waits. */
+function submitGraceMs(config: Config): number {
+  return 3 * config.wavespeed.requestTimeoutMs + 90_000;
+}
+
+/** One process on SQLite keeps the line in memory; processes sharing Redis share one line there. */
+function generationLine(config: Config, store: Store): GenerationLine {
+  const slots = config.wavespeed.maxConcurrency;
+  if (store.backend.kind === 'sqlite') return new MemoryGenerationLine(slots);
+  // A slot is held through the submit and the generation, and given back when the job ends.
+  const slotTtlMs = submitGraceMs(config) + config.jobTimeoutMs + 60_000;
+  return new RedisGenerationLine(store.backend.client, { slots, slotTtlMs });
 }
 
 /**

@@ -22,7 +22,10 @@ export interface Config {
     pollIntervalMs: number;
     /** Deadline of one API call. */
     requestTimeoutMs: number;
-    /** Job steps (polls, deliveries) running at once across every process: the account tier's concurrent tasks. */
+    /**
+     * Videos generating at WaveSpeed at once, across every process: the account tier's concurrent
+     * tasks. Later jobs wait in the bot's line. Also bounds job steps (polls, deliveries) running at once.
+     */
     maxConcurrency: number;
     /** Public URL WaveSpeed posts finished predictions to; unset, results are only polled. */
     webhookUrl?: string;

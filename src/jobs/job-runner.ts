@@ -18,10 +18,11 @@ import type { Prediction, VideoProvider, VideoRequest } from '../provider/video-
 import { nextUtcMidnight, type QuotaLedger } from '../quota/ledger.js';
 import { UserError } from '../user-error.js';
 import type { Delivery, ResultPost } from './delivery.js';
+import type { GenerationLine } from './generation-line.js';
 import type { FailureReason, Job, JobOrigin, JobOutcome } from './job.js';
 import type { JobObserver } from './job-observer.js';
 import type { JobStore } from './job-store.js';
-import { failureText, type ProgressStage, progressText, quotaRefusalText, resultText } from './messages.js';
+import { failureText, type Progress, progressText, quotaRefusalText, resultText } from './messages.js';
 import type { PollPlanner } from './poll-planner.js';
 import type { StepQueue } from './scheduler.js';
 
@@ -46,6 +47,8 @@ export interface JobRunnerDeps {
   settings: GuildSettingsStore;
   /** Runs job steps: in this process, or shared through Redis. */
   steps: StepQueue;
+  /** Where jobs wait for one of the account's generation slots. */
+  line: GenerationLine;
   /** Decides when each job is checked next. */
   planner: PollPlanner;
   logger: Logger;
@@ -55,6 +58,11 @@ export interface JobRunnerDeps {
 
 /** Delivery is retried this many times (about ten minutes in all) before the result goes to the log. */
 const DELIVERY_ATTEMPTS = 8;
+/**
+ * How often a job in line looks at its place again. A freed slot wakes the jobs it lets in at
+ * once; this keeps the member's place current and covers a wake-up lost with its process.
+ */
+const LINE_CHECK_MS = 10_000;
 
 /** Maps a provider failure to the reason the member reads. */
 export function failureReasonOf(error: ProviderError): FailureReason {
@@ -70,17 +78,20 @@ export function failureReasonOf(error: ProviderError): FailureReason {
 }
 
 /**
- * Takes a `/video` from reservation to delivery: reserves quota, records the job, submits
- * it once, polls it from one shared scheduler, posts the result and settles the quota.
+ * Takes a `/video` from reservation to delivery: reserves quota, records the job, waits for
+ * a generation slot, submits it once, polls it from one shared scheduler, posts the result
+ * and settles the quota.
  * Every transition is written to the job store first, so a restart resumes where it was.
  */
 export class JobRunner {
   private readonly active = new Map<string, Job>();
-  private readonly lastProgress = new Map<string, { at: number; stage: ProgressStage }>();
+  private readonly lastProgress = new Map<string, { at: number; progress: Progress }>();
   private readonly progressInFlight = new Map<string, Promise<void>>();
   private readonly deliveryAttempts = new Map<string, number>();
   /** Outcomes the provider pushed by webhook, for the job's next step to use instead of a result call. */
   private readonly pushed = new Map<string, Prediction>();
+  /** Jobs in line for a generation slot, as last heard from the line. */
+  private waiting = 0;
   private readonly now: () => number;
 
   constructor(
@@ -108,14 +119,14 @@ export class JobRunner {
       id: origin.interactionId,
       origin,
       request,
-      state: 'submitting',
+      state: 'waiting',
       createdAt: this.now(),
       polls: 0,
       revision: 0,
     };
     try {
       await this.deps.jobs.save(job);
-      // Should this process die mid-submit, another process sharing the steps runs this one and finds out.
+      // Should this process die before the job is under way, another process sharing the steps picks it up.
       if (this.deps.steps.shared) await this.deps.steps.schedule(job.id, job.createdAt + this.options.submitGraceMs);
     } catch (error) {
       await this.deps.ledger
@@ -126,10 +137,34 @@ export class JobRunner {
     }
     this.active.set(job.id, job);
     this.reportLoad();
-    this.showProgress(job, 'submitting');
+    // Recorded and paid for: from here on a fault is the job's to retry, not the member's to see.
+    await this.admit(job).catch((error: unknown) => this.retryLater(job, error));
+  }
+
+  /**
+   * Submits the job once it holds a generation slot; until then shows the member their place
+   * in line and looks again later. A job waiting longer than a job may take is abandoned.
+   */
+  private async admit(job: Job): Promise<void> {
+    if (this.now() - job.createdAt > this.options.jobTimeoutMs) {
+      return this.conclude(job, { kind: 'failure', reason: 'timeout' });
+    }
+    const place = await this.deps.line.claim(job.id, job.createdAt, this.now());
+    this.reportLoad(place.waiting);
+    if (place.admitted) return this.submit(job);
+    this.showProgress(job, { stage: 'waiting', ahead: place.ahead });
+    await this.deps.steps.schedule(job.id, this.now() + LINE_CHECK_MS);
+  }
+
+  private async submit(job: Job): Promise<void> {
+    const submitting: Job = { ...job, state: 'submitting', admittedAt: this.now(), revision: job.revision + 1 };
+    // Written before the submit, or it could be sent twice; a failed write leaves the job in line, holding its slot.
+    await this.deps.jobs.save(submitting);
+    Object.assign(job, submitting);
+    this.showProgress(job, { stage: 'submitting' });
 
     try {
-      const { id } = await this.deps.provider.submit(request);
+      const { id } = await this.deps.provider.submit(job.request);
       if (job.state !== 'submitting') {
         this.log(job).error({ predictionId: id }, 'submit answered after its grace period; the job was already failed');
         return;
@@ -160,16 +195,29 @@ export class JobRunner {
    */
   async resume(): Promise<number> {
     await this.deps.steps.start((jobId) => this.step(jobId));
-    const jobs = await this.deps.jobs.unfinished();
+    const jobs = (await this.deps.jobs.unfinished()).sort((a, b) => a.createdAt - b.createdAt);
     for (const job of jobs) {
-      // Alone, this process knows no submit is in flight; sharing, another process may be mid-submit.
-      const submitSettles = this.deps.steps.shared ? job.createdAt + this.options.submitGraceMs : this.now();
-      await this.deps.steps.schedule(
-        job.id,
-        job.state === 'submitting' ? submitSettles : (job.nextPollAt ?? this.now()),
-      );
+      await this.restoreSlot(job);
+      await this.deps.steps.schedule(job.id, this.resumeAt(job));
     }
     return jobs.length;
+  }
+
+  /** Puts the line back as the job records say it was: a line kept in memory starts empty. */
+  private async restoreSlot(job: Job): Promise<void> {
+    if (job.state === 'submitting' || job.state === 'generating') await this.deps.line.hold(job.id, this.now());
+    // Its slot may not have been given back before the process stopped.
+    if (job.state === 'delivering') await this.releaseSlot(job);
+  }
+
+  private resumeAt(job: Job): number {
+    if (job.state !== 'submitting') return job.nextPollAt ?? this.now();
+    // Alone, this process knows no submit is in flight; sharing, another process may be mid-submit.
+    return this.deps.steps.shared ? this.submitSettlesAt(job) : this.now();
+  }
+
+  private submitSettlesAt(job: Job): number {
+    return (job.admittedAt ?? job.createdAt) + this.options.submitGraceMs;
   }
 
   /**
@@ -230,7 +278,8 @@ export class JobRunner {
     try {
       job = await this.load(jobId);
       if (!job) return;
-      if (job.state === 'submitting') await this.settleUnknownSubmit(job);
+      if (job.state === 'waiting') await this.admit(job);
+      else if (job.state === 'submitting') await this.settleUnknownSubmit(job);
       else if (job.state === 'generating') await this.poll(job);
       else if (job.state === 'delivering') await this.deliver(job);
     } catch (error) {
@@ -265,8 +314,8 @@ export class JobRunner {
    * submit may or may not have reached the provider, so it is never sent again: it fails.
    */
   private async settleUnknownSubmit(job: Job): Promise<void> {
-    if (this.deps.steps.shared && this.now() < job.createdAt + this.options.submitGraceMs) {
-      await this.deps.steps.schedule(job.id, job.createdAt + this.options.submitGraceMs);
+    if (this.deps.steps.shared && this.now() < this.submitSettlesAt(job)) {
+      await this.deps.steps.schedule(job.id, this.submitSettlesAt(job));
       return;
     }
     await this.conclude(job, { kind: 'failure', reason: 'submit_unknown' });
@@ -300,7 +349,7 @@ export class JobRunner {
         // Not written back: a pending poll changes nothing a restart or another process needs.
         job.nextPollAt = this.nextPollAt(job);
         await this.deps.steps.schedule(job.id, job.nextPollAt);
-        this.showProgress(job, prediction.status === 'created' ? 'queued' : 'generating');
+        this.showProgress(job, { stage: prediction.status === 'created' ? 'queued' : 'generating' });
         return;
       case 'completed': {
         this.learnDuration(job, finishedAfter, prediction.inferenceMs);
@@ -365,7 +414,20 @@ export class JobRunner {
     job.outcome = outcome;
     job.concludedAt = this.now();
     await this.persist(job);
+    await this.releaseSlot(job);
     await this.deliver(job);
+  }
+
+  /** Gives the job's generation slot (or place in line) to the next in line, and wakes them. */
+  private async releaseSlot(job: Job): Promise<void> {
+    try {
+      const { next, waiting } = await this.deps.line.release(job.id, this.now());
+      this.reportLoad(waiting);
+      for (const jobId of next) await this.deps.steps.schedule(jobId, this.now());
+    } catch (error) {
+      // Those in line look again within seconds; on Redis a slot never given back lapses on its own.
+      this.log(job).error({ err: error }, 'could not free the generation slot');
+    }
   }
 
   private async deliver(job: Job): Promise<void> {
@@ -436,27 +498,35 @@ export class JobRunner {
     this.reportLoad();
   }
 
-  private reportLoad(): void {
-    this.deps.observer?.load?.(0, this.active.size);
+  /** `waiting` is the line's length when the caller just learned it, else the last one reported. */
+  private reportLoad(waiting = this.waiting): void {
+    this.waiting = waiting;
+    this.deps.observer?.load?.(waiting, this.active.size);
   }
 
-  /** Edits the reply with the job's progress, at most every few seconds and never two edits at once. */
-  private showProgress(job: Job, stage: ProgressStage): void {
+  /**
+   * Edits the reply with the job's progress, never two edits at once. An unchanged place in line
+   * is not edited again; a running clock at most every few seconds.
+   */
+  private showProgress(job: Job, progress: Progress): void {
     const now = this.now();
     const { delivery } = this.deps;
     if (!delivery.replyOpen(job.origin, now)) return;
     const handoff = !job.handedOff && now >= job.origin.tokenExpiresAt - this.options.handoffNoticeMs;
     const last = this.lastProgress.get(job.id);
-    if (!handoff && last && last.stage === stage && now - last.at < this.options.progressIntervalMs) return;
+    const unchanged = last !== undefined && sameProgress(last.progress, progress);
+    if (!handoff && unchanged && (progress.stage === 'waiting' || now - last.at < this.options.progressIntervalMs)) {
+      return;
+    }
     if (handoff) {
       job.handedOff = true;
       void this.persist(job);
     }
-    this.lastProgress.set(job.id, { at: now, stage });
+    this.lastProgress.set(job.id, { at: now, progress });
     // While Discord rate-limits an edit, later ones are dropped rather than queued behind it.
     if (this.progressInFlight.has(job.id)) return;
     const edit = delivery
-      .progress(job.origin, progressText(job, stage, now, job.handedOff === true))
+      .progress(job.origin, progressText(job, progress, now, job.handedOff === true))
       .finally(() => this.progressInFlight.delete(job.id));
     this.progressInFlight.set(job.id, edit);
   }
@@ -475,6 +545,10 @@ export class JobRunner {
   private log(job: Job): Logger {
     return this.deps.logger.child({ jobId: job.id, userId: job.origin.userId, predictionId: job.predictionId });
   }
+}
+
+function sameProgress(a: Progress, b: Progress): boolean {
+  return a.stage === b.stage && (a.stage !== 'waiting' || b.stage !== 'waiting' || a.ahead === b.ahead);
 }
 
 function nsfwBlocked(outcome: { nsfw: boolean }, job: Job, settings: GuildSettings): boolean {

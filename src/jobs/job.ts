@@ -3,6 +3,8 @@ import type { VideoRequest } from '../provider/video-provider.js';
 /**
  * Where a job stands. The order is the only order it moves in:
  *
+ * - `waiting`: in line for one of the account's generation slots (see `GenerationLine`).
+ *   Nothing was sent, so a restart simply puts it back in line.
  * - `submitting`: written before the submit is sent. A job found here after a restart may
  *   or may not exist at the provider, so it is failed and refunded, never re-sent.
  * - `generating`: the provider accepted it; `predictionId` is known and is polled.
@@ -11,7 +13,7 @@ import type { VideoRequest } from '../provider/video-provider.js';
  *   here posts again safely.
  * - `done`: posted and the quota settled. Nothing more happens.
  */
-export type JobState = 'submitting' | 'generating' | 'delivering' | 'done';
+export type JobState = 'waiting' | 'submitting' | 'generating' | 'delivering' | 'done';
 
 /** Why a job ended without a video, in terms the bot explains to the member. */
 export type FailureReason =
@@ -61,6 +63,8 @@ export interface Job {
   /** Bumped on every write, so a process can tell its copy from a newer one another process wrote. */
   revision: number;
   predictionId?: string;
+  /** Epoch ms when it got a generation slot and its submit began. */
+  admittedAt?: number;
   submittedAt?: number;
   /** Result calls made so far. */
   polls: number;

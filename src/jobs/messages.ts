@@ -21,23 +21,35 @@ function quotePrompt(prompt: string, max = 400): string {
     .join('\n');
 }
 
-export type ProgressStage = 'submitting' | 'queued' | 'generating';
+/** Where a job is, as the member's progress message shows it. */
+export type Progress =
+  | { stage: 'waiting'; ahead: number }
+  | { stage: 'submitting' }
+  | { stage: 'queued' }
+  | { stage: 'generating' };
 
-const STAGE_LABELS: Record<ProgressStage, string> = {
-  submitting: '📨 Sending your prompt to the studio…',
-  queued: '⏳ Queued',
-  generating: '🎬 Generating',
-};
+function progressLabel(job: Job, progress: Progress, now: number): string {
+  const elapsed = () => `${formatElapsed(now - job.createdAt)} elapsed`;
+  switch (progress.stage) {
+    case 'waiting': {
+      const { ahead } = progress;
+      const place = ahead === 0 ? 'next up' : `${ahead} video${ahead === 1 ? '' : 's'} ahead of yours`;
+      return `🕒 In line for the studio · ${place}`;
+    }
+    case 'submitting':
+      return '📨 Sending your prompt to the studio…';
+    case 'queued':
+      return `⏳ Queued · ${elapsed()}`;
+    case 'generating':
+      return `🎬 Generating · ${elapsed()}`;
+  }
+}
 
-export function progressText(job: Job, stage: ProgressStage, now: number, handedOff: boolean): string {
-  const label =
-    stage === 'submitting'
-      ? STAGE_LABELS.submitting
-      : `${STAGE_LABELS[stage]} · ${formatElapsed(now - job.createdAt)} elapsed`;
+export function progressText(job: Job, progress: Progress, now: number, handedOff: boolean): string {
   const handoff = handedOff
     ? '\nThis is taking a while: the video will be posted in this channel when it is ready.'
     : '';
-  return `${quotePrompt(job.request.prompt)}\n${label}${handoff}`;
+  return `${quotePrompt(job.request.prompt)}\n${progressLabel(job, progress, now)}${handoff}`;
 }
 
 /** The details line under a finished video. */

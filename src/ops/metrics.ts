@@ -68,7 +68,7 @@ export class BotMetrics implements JobObserver {
   });
   readonly #queueLength = new Gauge({
     name: 'videobot_queue_length',
-    help: 'Jobs waiting for a provider slot in this process.',
+    help: 'Jobs waiting in line for a WaveSpeed generation slot (the line is shared by every process on Redis).',
     registers: [this.registry],
   });
 

@@ -1,4 +1,5 @@
 import type { RedisClientType } from '@keyv/redis';
+import { withTimeout } from '../store/timeout.js';
 import {
   nextUtcMidnight,
   type QuotaLedger,
@@ -313,13 +314,4 @@ function integer(value: unknown): number {
   if (!Number.isSafeInteger(number))
     throw new QuotaStoreError(new Error(`expected an integer from Redis: ${String(value)}`));
   return number;
-}
-
-/** Rejects when `promise` has not settled within `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no reply from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

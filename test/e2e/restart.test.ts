@@ -30,13 +30,14 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startBot(): Promise<BotProcess> {
+async function startBot(env: Record<string, string> = {}): Promise<BotProcess> {
   const bot = await startBotProcess({
     ...standInEnv(discord, wavespeed),
     WAVESPEED_POLL_INTERVAL_MS: '50',
     WAVESPEED_REQUEST_TIMEOUT_MS: '1000',
     STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
     LOG_LEVEL: 'debug',
+    ...env,
   });
   bots.push(bot);
   return bot;
@@ -78,6 +79,32 @@ describe('a bot killed with SIGKILL', () => {
     expect(handle.messages()).toHaveLength(1);
     expect(handle.original()?.content).toContain(submit?.predictionId);
     expect(await usage()).toMatchObject({ userUsed: 1, userInFlight: 0 });
+  });
+
+  it('keeps a job waiting in line through a restart, and submits it only once a slot frees', async () => {
+    const oneSlot = { WAVESPEED_MAX_CONCURRENCY: '1' };
+    const first = await startBot(oneSlot);
+    wavespeed.nextSubmit({ durationMs: 1_500 });
+    const generating = discord.sendCommand({ name: 'video', options: { prompt: 'at the studio' } });
+    await wavespeed.waitForSubmits(1);
+    const waiting = discord.sendCommand({
+      name: 'video',
+      options: { prompt: 'in line' },
+      userId: '300000000000000001',
+    });
+    await waiting.waitForMessage((m) => m.content.includes('In line for the studio'));
+    await kill(first);
+
+    const second = await startBot(oneSlot);
+    await second.waitForLine(/"resumed":2/);
+    await generating.waitForMessage(withVideo, { timeoutMs: 10_000 });
+    await waiting.waitForMessage(withVideo, { timeoutMs: 10_000 });
+    await kill(second);
+
+    const [atStudio, fromLine] = wavespeed.submits;
+    expect(wavespeed.submits).toHaveLength(2);
+    expect(fromLine?.at).toBeGreaterThanOrEqual((atStudio?.at ?? Number.POSITIVE_INFINITY) + 1_500);
+    expect(waiting.messages()).toHaveLength(1);
   });
 
   it('does not post twice when killed between posting the video and recording it', async () => {

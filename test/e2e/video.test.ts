@@ -49,6 +49,29 @@ describe('/video end to end', () => {
     expect(states.some((content) => /Generating · 0:0\d elapsed|Queued · 0:0\d elapsed/.test(content))).toBe(true);
   });
 
+  it('keeps a video beyond the account’s generation slots in line, shows its place and submits it when one frees', async () => {
+    rig = await startRig({ env: { WAVESPEED_MAX_CONCURRENCY: '1' } });
+    rig.wavespeed.nextSubmit({ durationMs: 500 });
+    const first = rig.discord.sendCommand({ name: 'video', options: { prompt: 'first in' } });
+    await rig.wavespeed.waitForSubmits(1);
+    const second = rig.discord.sendCommand({
+      name: 'video',
+      options: { prompt: 'second in' },
+      userId: '300000000000000001',
+    });
+
+    await second.waitForMessage((m) => m.content.includes('🕒 In line for the studio · next up'));
+    expect(rig.wavespeed.submits).toHaveLength(1);
+    await first.waitForMessage((m) => m.attachments.length > 0);
+    const secondVideo = await second.waitForMessage((m) => m.attachments.length > 0);
+
+    const [firstSubmit, secondSubmit] = rig.wavespeed.submits;
+    expect(rig.wavespeed.submits).toHaveLength(2);
+    // Never two generations at once: the second went out only once the first's 500 ms were over.
+    expect(secondSubmit?.at).toBeGreaterThanOrEqual((firstSubmit?.at ?? Number.POSITIVE_INFINITY) + 500);
+    expect(secondVideo.content).toContain(secondSubmit?.predictionId);
+  });
+
   it('tells a member at the daily limit when it resets, and submits nothing', async () => {
     rig = await startRig({ env: { QUOTA_USER_DAILY: '1' } });
     const first = rig.discord.sendCommand({ name: 'video', options: { prompt: 'first' } });

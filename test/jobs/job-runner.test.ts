@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GuildSettingsStore } from '../../src/guilds/guild-settings.js';
 import type { Delivery, ResultPost } from '../../src/jobs/delivery.js';
+import { MemoryGenerationLine } from '../../src/jobs/generation-line.js';
 import type { DeliveryRoute, Job, JobOrigin } from '../../src/jobs/job.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
 import { KeyvJobStore } from '../../src/jobs/job-store.js';
@@ -18,14 +19,18 @@ import { MemoryLedger } from '../../src/quota/memory-ledger.js';
  */
 
 const MINUTE = 60_000;
+/** Generations at once, as a Bronze account allows. */
+const SLOTS = 2;
 
 /** A provider whose generations finish when the test says so. */
 class ScriptedProvider implements VideoProvider {
   readonly model = 'scripted';
   readonly priceCents = 5;
   status: Prediction = { id: 'p1', status: 'processing' };
-  submit = vi.fn(async () => ({ id: 'p1' }));
-  result = vi.fn(async () => this.status);
+  submit = vi.fn(async () => ({ id: `p${this.submit.mock.calls.length}` }));
+  result = vi.fn(async (id: string) => this.finished.get(id) ?? { ...this.status, id });
+  /** Outcomes by prediction id, for tests with several generations; the rest report `status`. */
+  readonly finished = new Map<string, Prediction>();
   download = vi.fn(async () => Buffer.from('mp4'));
 }
 
@@ -45,15 +50,15 @@ class RecordingDelivery implements Delivery {
   }
 }
 
-function origin(now: number): JobOrigin {
+function origin(now: number, n = 1): JobOrigin {
   return {
-    interactionId: '1000000000000000001',
+    interactionId: `100000000000000000${n}`,
     token: 'token',
     tokenExpiresAt: now + 15 * MINUTE,
     applicationId: '2000000000000000001',
     guildId: '3000000000000000001',
     channelId: '4000000000000000001',
-    userId: '5000000000000000001',
+    userId: `500000000000000000${n}`,
     attachmentSizeLimit: 10 * 1024 * 1024,
     channelNsfw: false,
   };
@@ -64,6 +69,8 @@ let delivery: RecordingDelivery;
 let ledger: MemoryLedger;
 let runner: JobRunner;
 let settings: FlakySettings;
+/** The line's length at each load report, as the queue-length gauge sees it. */
+let lineLengths: number[];
 
 /** Guild settings whose store fails while `down` is set, as a store outage would. */
 class FlakySettings extends GuildSettingsStore {
@@ -76,6 +83,7 @@ class FlakySettings extends GuildSettingsStore {
 
 beforeEach(async () => {
   vi.useFakeTimers({ now: Date.UTC(2026, 10, 26, 12) });
+  lineLengths = [];
   provider = new ScriptedProvider();
   delivery = new RecordingDelivery();
   ledger = new MemoryLedger();
@@ -88,8 +96,10 @@ beforeEach(async () => {
       delivery,
       settings,
       steps: new StepScheduler({ maxInFlight: 4 }),
+      line: new MemoryGenerationLine(SLOTS),
       planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
       logger: pino({ level: 'silent' }),
+      observer: { load: (waiting) => lineLengths.push(waiting) },
     },
     {
       quota: { userDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null },
@@ -175,5 +185,57 @@ describe('JobRunner', () => {
     await vi.advanceTimersByTimeAsync(40_000);
     expect(delivery.posts).toHaveLength(1);
     expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({ userUsed: 1 });
+  });
+  describe('with every generation slot taken', () => {
+    const done = (id: string): Prediction => ({
+      id,
+      status: 'completed',
+      outputs: [`https://cdn.example/${id}.mp4`],
+      nsfw: [false],
+    });
+
+    it('keeps later jobs in line, shows each its place, and submits the next the moment a slot frees', async () => {
+      const start = Date.now();
+      for (const n of [1, 2, 3, 4]) await runner.accept(origin(start, n), request, []);
+      expect(provider.submit).toHaveBeenCalledTimes(SLOTS);
+      expect(lineLengths.at(-1)).toBe(2);
+      expect(delivery.edits.filter((edit) => edit.includes('In line'))).toEqual([
+        expect.stringContaining('In line for the studio · next up'),
+        expect.stringContaining('In line for the studio · 1 video ahead of yours'),
+      ]);
+
+      // A place that has not moved is not edited again, however often it is checked.
+      const edits = delivery.edits.length;
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(delivery.edits.filter((edit) => edit.includes('In line'))).toHaveLength(2);
+      expect(delivery.edits.length).toBeGreaterThan(edits); // the two generating replies still tick
+
+      provider.finished.set('p1', done('p1'));
+      const submitsBefore = provider.submit.mock.calls.length;
+      // The first job's next poll finds it done, 35 s in.
+      await vi.advanceTimersByTimeAsync(5_100);
+      expect(delivery.posts).toHaveLength(1);
+      // The third job took the freed slot without waiting for its next look at the line.
+      expect(provider.submit).toHaveBeenCalledTimes(submitsBefore + 1);
+      expect(delivery.edits.at(-1)).toContain('Sending your prompt');
+      expect(lineLengths.at(-1)).toBe(1);
+      // The fourth sees it moved up at its next look.
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(delivery.edits.filter((edit) => edit.includes('next up'))).toHaveLength(2);
+      expect(provider.submit).toHaveBeenCalledTimes(submitsBefore + 1);
+    });
+
+    it('abandons and refunds a job that waited in line as long as a job may take, without submitting it', async () => {
+      const start = Date.now();
+      for (const n of [1, 2, 3]) await runner.accept(origin(start, n), request, []);
+      const third = origin(start, 3);
+      expect((await ledger.usage(third.userId, third.guildId, start)).userInFlight).toBe(1);
+
+      // The two generating jobs time out too, but only after the third's wait ran out.
+      await vi.advanceTimersByTimeAsync(20 * MINUTE + 15_000);
+      expect(provider.submit).toHaveBeenCalledTimes(SLOTS);
+      expect(await ledger.usage(third.userId, third.guildId, start)).toMatchObject({ userUsed: 0, userInFlight: 0 });
+      expect(delivery.posts.map((post) => post.content)).toContainEqual(expect.stringMatching(/took too long/));
+    });
   });
 });
