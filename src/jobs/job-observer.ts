@@ -19,6 +19,6 @@ export interface JobObserver {
   delivered?(job: Job, route: DeliveryRoute, lagMs: number): void;
   /** The job ended without a video. */
   failed?(job: Job, reason: FailureReason): void;
-  /** Jobs waiting for a provider slot and jobs in flight, whenever either changes. */
+  /** Jobs in line for a generation slot (in every process sharing the line) and jobs in flight in this one. */
   load?(queued: number, inFlight: number): void;
 }

@@ -108,7 +108,7 @@ export class JobRunner {
 
   /**
    * Accepts a `/video`. Throws a {@link UserError} when it is refused (channel, quota, store);
-   * otherwise resolves once the job is submitted or its failure posted.
+   * otherwise resolves once the job is submitted, in line for a generation slot, or its failure posted.
    */
   async accept(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<void> {
     const settings = await this.guardStore(() => this.deps.settings.get(origin.guildId));
