@@ -83,7 +83,11 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     });
   const runner = new JobRunner(
     {
-      jobs: new KeyvJobStore(store.keyv('jobs'), store.keyv('job-by-prediction')),
+      // Only webhook callbacks look jobs up by prediction.
+      jobs: new KeyvJobStore(
+        store.keyv('jobs'),
+        config.wavespeed.webhookUrl ? store.keyv('job-by-prediction') : undefined,
+      ),
       ledger,
       provider,
       planner,

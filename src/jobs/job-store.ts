@@ -7,7 +7,10 @@ export interface JobStore {
   get(id: string): Promise<Job | undefined>;
   /** Every job not yet `done`, for resuming after a restart. */
   unfinished(): Promise<Job[]>;
-  /** The id of the job a provider prediction belongs to, for callbacks that name only the prediction. */
+  /**
+   * The id of the job a provider prediction belongs to, for callbacks that name only the
+   * prediction; `undefined` when the store keeps no such index.
+   */
   byPrediction(predictionId: string): Promise<string | undefined>;
 }
 
@@ -18,20 +21,20 @@ const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 export class KeyvJobStore implements JobStore {
   constructor(
     private readonly keyv: Keyv<Job>,
-    /** Prediction id → job id. */
-    private readonly predictions: Keyv<string>,
+    /** Prediction id → job id; left out when no callback will ask, which saves a write per job. */
+    private readonly predictions?: Keyv<string>,
   ) {}
 
   async save(job: Job): Promise<void> {
     await this.keyv.set(job.id, job, job.state === 'done' ? DONE_RETENTION_MS : undefined);
     // Written with the job's first save as generating, before any callback can name the prediction.
-    if (job.predictionId && job.state === 'generating' && job.polls === 0) {
+    if (this.predictions && job.predictionId && job.state === 'generating' && job.polls === 0) {
       await this.predictions.set(job.predictionId, job.id, DONE_RETENTION_MS);
     }
   }
 
   async byPrediction(predictionId: string): Promise<string | undefined> {
-    return this.predictions.get(predictionId);
+    return this.predictions?.get(predictionId);
   }
 
   async get(id: string): Promise<Job | undefined> {

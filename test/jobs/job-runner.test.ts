@@ -90,7 +90,7 @@ beforeEach(async () => {
   settings = new FlakySettings(new Keyv());
   runner = new JobRunner(
     {
-      jobs: new KeyvJobStore(new Keyv(), new Keyv()),
+      jobs: new KeyvJobStore(new Keyv()),
       ledger,
       provider,
       delivery,
