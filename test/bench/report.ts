@@ -48,7 +48,7 @@ export interface Report {
   readonly node: string;
   /** The commit measured, with `+ uncommitted changes to the bot` when its sources differed from it. */
   readonly source: string;
-  /** Durations (and poll interval) in the delivery scenario were divided by this. */
+  /** Durations (and poll interval) in the delivery scenarios (lag, webhook) were divided by this. */
   readonly timeScale: number;
   readonly scenarios: ScenarioReport[];
 }

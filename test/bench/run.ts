@@ -3,8 +3,8 @@
  * between the Discord and WaveSpeed stand-ins, prints the figures next to their targets and
  * writes them to `bench-results/latest.json`. Exits non-zero if a scenario could not finish.
  *
- *   --only ack,lag,memory,cpu   run only these scenarios
- *   --time-scale N              divide the delivery scenario's durations and poll interval by N
+ *   --only ack,lag,webhook,memory,cpu   run only these scenarios
+ *   --time-scale N                      divide the delivery scenarios' durations and poll interval by N
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,9 +24,10 @@ import { ack } from './scenarios/ack.js';
 import { cpu } from './scenarios/cpu.js';
 import { lag } from './scenarios/lag.js';
 import { memory } from './scenarios/memory.js';
+import { webhook } from './scenarios/webhook.js';
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: readonly Scenario[] = [ack, lag, memory, cpu];
+const SCENARIOS: readonly Scenario[] = [ack, lag, webhook, memory, cpu];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, 'bench-results', 'latest.json');
 
@@ -80,7 +81,9 @@ function parseCommandLine(): { only: Scenario[]; timeScale: number } {
     ...(Number.isFinite(timeScale) && timeScale >= 1 ? [] : ['--time-scale: must be a number ≥ 1']),
   ];
   if (problems.length > 0) {
-    console.error(`${problems.join('\n')}\nUsage: npm run bench -- [--only ack,lag,memory,cpu] [--time-scale N]`);
+    console.error(
+      `${problems.join('\n')}\nUsage: npm run bench -- [--only ${SCENARIOS.map((scenario) => scenario.id).join(',')}] [--time-scale N]`,
+    );
     process.exit(2);
   }
   return { only: SCENARIOS.filter((scenario) => ids.includes(scenario.id)), timeScale };

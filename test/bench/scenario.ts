@@ -5,7 +5,7 @@ import type { StageResult } from './stage.js';
 
 /** Run-wide settings from the command line. */
 export interface Settings {
-  /** Divides the delivery scenario's generation durations and the bot's poll interval. */
+  /** Divides the delivery scenarios' (lag, webhook) generation durations and the bot's poll interval. */
   readonly timeScale: number;
 }
 

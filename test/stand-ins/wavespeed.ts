@@ -5,7 +5,7 @@
  * it does next; nothing here reaches the network.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter, once, setMaxListeners } from 'node:events';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -196,6 +196,8 @@ export class WaveSpeedStandIn {
 
   private constructor(server: Server, options: WaveSpeedStandInOptions) {
     this.#server = server;
+    // Every pending wait and scripted callback listens for the close: dozens at once in a burst.
+    setMaxListeners(0, this.#closing.signal);
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.apiKey = options.apiKey ?? STAND_IN_API_KEY;
     this.webhookSecret = options.webhookSecret ?? STAND_IN_WEBHOOK_SECRET;
