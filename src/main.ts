@@ -1,3 +1,5 @@
+// First: it must run before discord.js loads.
+import './form-data-global.js';
 import { commands } from '../commands/index.js';
 import { startBot } from './bot.js';
 import { loadConfig } from './config.js';

@@ -1,5 +1,6 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { Agent, type Dispatcher, request } from 'undici';
 import { ProviderError, ProviderRateLimitError, SubmitOutcomeUnknownError } from '../provider/errors.js';
 import type { Prediction, VideoProvider, VideoRequest } from '../provider/video-provider.js';
 import {
@@ -14,6 +15,7 @@ import {
   webhookSecretSchema,
 } from './envelope.js';
 import { errorForAnswer } from './error-mapping.js';
+import { type HttpAnswer, headerOf, isOk, USER_AGENT } from './http.js';
 import { downloadOutput, type OutputOrigins } from './output-download.js';
 import { backoffMs, parseRetryAfter } from './retry-timing.js';
 import { ConnectionNotOpenedError, transportError } from './transport-errors.js';
@@ -29,6 +31,13 @@ const DURATION_SECONDS = 5;
 const SUBMIT_RETRIES = 2;
 /** A longer `Retry-After` is handed to the caller, as `retryAfterMs`, instead of waited out. */
 const MAX_WAITED_RETRY_AFTER_MS = 30_000;
+/**
+ * Connections kept open to one origin (the API, an output host). Uncapped, a burst opens one
+ * per request in flight: a thousand submits, a thousand connections and TLS handshakes. Capped,
+ * requests beyond it wait for a free connection, which at WaveSpeed's answer times stays well
+ * inside a call's deadline.
+ */
+const CONNECTIONS_PER_ORIGIN = 64;
 
 /** How to reach WaveSpeed. Nothing is contacted until the first call. */
 export interface WaveSpeedClientOptions {
@@ -52,7 +61,8 @@ export interface WaveSpeedClientOptions {
    * query parameter is what the webhook pages describe, so only it is sent.)
    */
   webhookUrl?: string;
-  fetch?: typeof fetch;
+  /** Sends the requests; tests pass undici's `MockAgent`. Default: an agent of the client's own. */
+  dispatcher?: Dispatcher;
   /** Waits between retries; tests pass one that records instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
@@ -72,7 +82,7 @@ export class WaveSpeedClient implements VideoProvider {
   readonly #downloadTimeoutMs: number;
   readonly #resultRetries: number;
   readonly #submitQuery: URLSearchParams | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #dispatcher: Dispatcher;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #logger: Logger | undefined;
 
@@ -85,7 +95,7 @@ export class WaveSpeedClient implements VideoProvider {
     this.#resultRetries = options.resultRetries ?? 4;
     this.#submitQuery =
       options.webhookUrl === undefined ? undefined : new URLSearchParams({ webhook: options.webhookUrl });
-    this.#fetch = options.fetch ?? fetch;
+    this.#dispatcher = options.dispatcher ?? new Agent({ connections: CONNECTIONS_PER_ORIGIN });
     this.#sleep = options.sleep ?? ((ms) => wait(ms));
     this.#logger = options.logger;
   }
@@ -138,7 +148,7 @@ export class WaveSpeedClient implements VideoProvider {
   /** Downloads a finished video; see {@link downloadOutput} for what is refused. */
   download(url: string, maxBytes: number): Promise<Buffer> {
     return downloadOutput(url, maxBytes, {
-      fetch: this.#fetch,
+      dispatcher: this.#dispatcher,
       origins: this.#origins,
       timeoutMs: this.#downloadTimeoutMs,
     });
@@ -149,14 +159,14 @@ export class WaveSpeedClient implements VideoProvider {
     const response = await this.#send(endpoint, body).catch((error: ProviderError) => {
       throw error instanceof ConnectionNotOpenedError ? error : outcomeUnknown(error);
     });
-    if (!response.ok) throw await errorForResponse(response, describe);
+    if (!isOk(response)) throw await errorForResponse(response, describe);
     // From here the task may exist, so whatever cannot be read must not lead to a re-send.
     const envelope = await this.#readEnvelope(response, describe).catch((error: ProviderError) => {
       throw outcomeUnknown(error);
     });
-    if (!isSuccessCode(envelope.code)) throw envelopeError(envelope, describe, response.status);
+    if (!isSuccessCode(envelope.code)) throw envelopeError(envelope, describe, response.statusCode);
     const submitted = submittedSchema.safeParse(envelope.data);
-    if (!submitted.success) throw outcomeUnknown(malformed(describe, 'no prediction id', response.status));
+    if (!submitted.success) throw outcomeUnknown(malformed(describe, 'no prediction id', response.statusCode));
     return { id: submitted.data.id };
   }
 
@@ -177,44 +187,47 @@ export class WaveSpeedClient implements VideoProvider {
   async #get(endpoint: Endpoint): Promise<{ envelope: Envelope; status: number; describe: string }> {
     const describe = `${endpoint.method} ${endpoint.path}`;
     const response = await this.#send(endpoint);
-    if (!response.ok) throw await errorForResponse(response, describe);
-    return { envelope: await this.#readEnvelope(response, describe), status: response.status, describe };
+    if (!isOk(response)) throw await errorForResponse(response, describe);
+    return { envelope: await this.#readEnvelope(response, describe), status: response.statusCode, describe };
   }
 
   /** One request with its own deadline; every failure comes out as a {@link ProviderError}. */
-  async #send({ method, path, query }: Endpoint, body?: string): Promise<Response> {
+  async #send({ method, path, query }: Endpoint, body?: string): Promise<HttpAnswer> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.#apiKey}`,
+      'User-Agent': USER_AGENT,
       'X-Client-Name': CLIENT_NAME,
       Accept: 'application/json',
       ...(body !== undefined && { 'Content-Type': 'application/json' }),
     };
     try {
-      const response = await this.#fetch(`${this.#baseUrl}${path}${query ? `?${query}` : ''}`, {
+      // The signal's deadline covers the body too: undici destroys an unread body on abort.
+      const response = await request(`${this.#baseUrl}${path}${query ? `?${query}` : ''}`, {
+        dispatcher: this.#dispatcher,
         method,
         headers,
         signal: AbortSignal.timeout(this.#requestTimeoutMs),
         ...(body !== undefined && { body }),
       });
-      this.#logger?.debug({ method, path, status: response.status }, 'WaveSpeed answered');
+      this.#logger?.debug({ method, path, status: response.statusCode }, 'WaveSpeed answered');
       return response;
     } catch (error) {
       throw transportError(error, `${method} ${path}`);
     }
   }
 
-  async #readEnvelope(response: Response, describe: string): Promise<Envelope> {
-    const text = await response.text().catch((error: unknown) => {
+  async #readEnvelope(response: HttpAnswer, describe: string): Promise<Envelope> {
+    const text = await response.body.text().catch((error: unknown) => {
       throw transportError(error, describe);
     });
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw malformed(describe, 'not JSON', response.status);
+      throw malformed(describe, 'not JSON', response.statusCode);
     }
     const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success) throw malformed(describe, 'no envelope', response.status);
+    if (!envelope.success) throw malformed(describe, 'no envelope', response.statusCode);
     return envelope.data;
   }
 
@@ -254,13 +267,13 @@ function submitBody(request: VideoRequest): Record<string, unknown> {
   };
 }
 
-async function errorForResponse(response: Response, describe: string): Promise<ProviderError> {
-  const body = await readErrorBody(response);
+async function errorForResponse(response: HttpAnswer, describe: string): Promise<ProviderError> {
+  const body = await readErrorBody(response.body);
   return errorForAnswer({
-    status: response.status,
+    status: response.statusCode,
     code: body.code,
-    message: `${describe} answered ${response.status}${body.message ? `: ${body.message}` : ''}`,
-    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    message: `${describe} answered ${response.statusCode}${body.message ? `: ${body.message}` : ''}`,
+    retryAfterMs: parseRetryAfter(headerOf(response, 'retry-after')),
   });
 }
 

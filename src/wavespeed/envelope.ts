@@ -51,10 +51,10 @@ const errorBodySchema = z.object({ code: code.optional(), message: z.string().op
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The `{ code, message }` of an error answer, or nothing when it has neither. */
-export async function readErrorBody(response: Response): Promise<ErrorBody> {
+export async function readErrorBody(body: { text(): Promise<string> }): Promise<ErrorBody> {
   try {
-    const body = errorBodySchema.safeParse(JSON.parse(await response.text()));
-    return body.success ? body.data : {};
+    const parsed = errorBodySchema.safeParse(JSON.parse(await body.text()));
+    return parsed.success ? parsed.data : {};
   } catch {
     return {}; // The status alone decides, so an unreadable body costs nothing.
   }

@@ -1,4 +1,6 @@
+import { type Dispatcher, request } from 'undici';
 import { OutputRejectedError, ProviderError, ProviderUnavailableError } from '../provider/errors.js';
+import { type HttpAnswer, headerOf, isOk, USER_AGENT } from './http.js';
 import { transportError } from './transport-errors.js';
 
 const MAX_REDIRECTS = 3;
@@ -26,7 +28,7 @@ function hostMatches(host: string, entry: string): boolean {
 
 /** What {@link downloadOutput} needs from the client. */
 export interface DownloadContext {
-  fetch: typeof fetch;
+  dispatcher: Dispatcher;
   origins: OutputOrigins;
   timeoutMs: number;
 }
@@ -43,11 +45,11 @@ export async function downloadOutput(url: string, maxBytes: number, context: Dow
     const response = await openFollowingRedirects(allowedUrl(url, context.origins), context, signal);
     const refusal = refusalOf(response, maxBytes);
     if (refusal) {
-      await response.body?.cancel();
+      await response.body.dump();
       throw refusal;
     }
     const video = await readAtMost(response, maxBytes);
-    if (!isMp4(video)) throw new OutputRejectedError('output is not an MP4', 'not_mp4', response.status);
+    if (!isMp4(video)) throw new OutputRejectedError('output is not an MP4', 'not_mp4', response.statusCode);
     return video;
   } catch (error) {
     throw error instanceof ProviderError ? error : transportError(error, 'output download');
@@ -60,46 +62,51 @@ function allowedUrl(raw: string, origins: OutputOrigins, base?: URL): URL {
   throw new OutputRejectedError(`output host ${url?.host ?? '(unparseable URL)'} is not allowed`, 'host');
 }
 
-/** Follows redirects by hand so that every hop passes the origin check. */
-async function openFollowingRedirects(start: URL, context: DownloadContext, signal: AbortSignal): Promise<Response> {
+/**
+ * Follows redirects by hand so that every hop passes the origin check (undici's `request`
+ * follows none by itself). The signal's deadline covers every hop and the body.
+ */
+async function openFollowingRedirects(start: URL, context: DownloadContext, signal: AbortSignal): Promise<HttpAnswer> {
   let url = start;
   for (let hops = 0; ; hops++) {
-    const response = await context.fetch(url, { redirect: 'manual', signal });
-    const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+    const response = await request(url, {
+      dispatcher: context.dispatcher,
+      signal,
+      headers: { 'User-Agent': USER_AGENT },
+    });
+    const location = REDIRECT_STATUSES.has(response.statusCode) ? headerOf(response, 'location') : null;
     if (location === null) return response;
-    await response.body?.cancel();
+    await response.body.dump();
     if (hops === MAX_REDIRECTS) throw new OutputRejectedError('output redirected too often', 'unavailable');
     url = allowedUrl(location, context.origins, url);
   }
 }
 
 /** Why a response cannot be read as the video, judged from its status and headers alone. */
-function refusalOf(response: Response, maxBytes: number): ProviderError | undefined {
-  if (response.status >= 500) return new ProviderUnavailableError('output host failed', response.status);
-  if (!response.ok) return new OutputRejectedError('output is not available', 'unavailable', response.status);
-  const declared = response.headers.get('content-length');
+function refusalOf(response: HttpAnswer, maxBytes: number): ProviderError | undefined {
+  const status = response.statusCode;
+  if (status >= 500) return new ProviderUnavailableError('output host failed', status);
+  if (!isOk(response)) return new OutputRejectedError('output is not available', 'unavailable', status);
+  const declared = headerOf(response, 'content-length');
   if (declared !== null && Number(declared) > maxBytes) {
-    return new OutputRejectedError('output is larger than allowed', 'too_large', response.status);
+    return new OutputRejectedError('output is larger than allowed', 'too_large', status);
   }
   return undefined;
 }
 
 /** Reads the body but stops as soon as it grows past `maxBytes`, whatever the headers said. */
-async function readAtMost(response: Response, maxBytes: number): Promise<Buffer> {
-  if (response.body === null) return Buffer.alloc(0);
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+async function readAtMost(response: HttpAnswer, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
   let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks, received);
-    received += value.byteLength;
+  // Leaving the loop early (the throw) destroys the body, which closes its connection.
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    received += chunk.byteLength;
     if (received > maxBytes) {
-      await reader.cancel();
-      throw new OutputRejectedError('output is larger than allowed', 'too_large', response.status);
+      throw new OutputRejectedError('output is larger than allowed', 'too_large', response.statusCode);
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
+  return Buffer.concat(chunks, received);
 }
 
 /** An MP4 opens with an `ftyp` box, whose type sits at byte offset 4. */

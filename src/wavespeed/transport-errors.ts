@@ -20,21 +20,22 @@ function errorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
-function neverConnected(cause: unknown): boolean {
+function neverConnected(error: unknown): boolean {
   // A happy-eyeballs connect reports every address it tried in one AggregateError.
-  if (cause instanceof AggregateError) return cause.errors.length > 0 && cause.errors.every(neverConnected);
-  const code = errorCode(cause);
+  if (error instanceof AggregateError) return error.errors.length > 0 && error.errors.every(neverConnected);
+  const code = errorCode(error);
   return code !== undefined && NOT_CONNECTED_CODES.has(code);
 }
 
 /**
- * Maps a rejected fetch, or a body read that failed, to the provider error it stands for:
+ * Maps a rejected request, or a body read that failed, to the provider error it stands for:
  * the request's own timeout, a connection that never opened, or one lost on the way.
+ * undici rejects with the socket's own error (its code included) or with the signal's reason.
  */
 export function transportError(error: unknown, describe: string): ProviderError {
   if (!(error instanceof Error)) return new ProviderUnavailableError(`${describe} failed: ${String(error)}`);
   if (error.name === 'TimeoutError') return new ProviderTimeoutError(`${describe} timed out`);
-  if (neverConnected(error.cause)) return new ConnectionNotOpenedError(`${describe} could not connect`);
-  const code = errorCode(error.cause);
+  if (neverConnected(error)) return new ConnectionNotOpenedError(`${describe} could not connect`);
+  const code = errorCode(error);
   return new ProviderUnavailableError(`${describe} failed: ${error.message}${code ? ` (${code})` : ''}`);
 }

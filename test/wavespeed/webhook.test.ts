@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import pino from 'pino';
+import { type Dispatcher, MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type OpsServer, startOpsServer } from '../../src/ops/http-server.js';
 import { BotMetrics } from '../../src/ops/metrics.js';
@@ -264,7 +265,7 @@ describe('WaveSpeedClient and webhooks', () => {
   });
   afterEach(() => standIn.close());
 
-  function connect(options: { webhookUrl?: string; fetch?: typeof fetch } = {}): WaveSpeedClient {
+  function connect(options: { webhookUrl?: string; dispatcher?: Dispatcher } = {}): WaveSpeedClient {
     return new WaveSpeedClient({
       baseUrl: standIn.baseUrl,
       apiKey: standIn.apiKey,
@@ -279,9 +280,14 @@ describe('WaveSpeedClient and webhooks', () => {
   });
 
   it('reads a webhook secret sent as a bare string in data', async () => {
-    const answer = async () => Response.json({ code: 200, message: 'success', data: 'whsec_bare' });
+    const answer = new MockAgent();
+    answer.disableNetConnect();
+    answer
+      .get(standIn.baseUrl)
+      .intercept({ path: '/api/v3/webhook/secret' })
+      .reply(200, { code: 200, message: 'success', data: 'whsec_bare' });
 
-    await expect(connect({ fetch: answer }).webhookSecret()).resolves.toBe('whsec_bare');
+    await expect(connect({ dispatcher: answer }).webhookSecret()).resolves.toBe('whsec_bare');
   });
 
   it('retries a failed secret read like a result read', async () => {
