@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import { type Command, type CommandContext, commandPredicate } from './command.js';
 import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';
@@ -58,6 +58,31 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     rest: { api: config.discord.apiUrl, timeout: 120_000 },
     // Nothing the bot sends pings anyone unless a message says so.
     allowedMentions: { parse: [] },
+    // The bot reads guilds, channels (age restriction) and roles (a member's roles) from the
+    // cache, and the rest from each interaction. Caching every member and user who ever ran a
+    // command, and every reply, only grew memory; its own user and member are kept.
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      ThreadMemberManager: 0,
+      VoiceStateManager: 0,
+      BaseGuildEmojiManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      GuildScheduledEventManager: 0,
+      StageInstanceManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      AutoModerationRuleManager: 0,
+      ApplicationCommandManager: 0,
+      ApplicationEmojiManager: 0,
+      EntitlementManager: 0,
+    }),
   });
   const provider = new WaveSpeedClient({
     apiKey: config.wavespeed.apiKey,
