@@ -1,11 +1,18 @@
-import { DiscordAPIError, type RawFile, type REST } from 'discord.js';
+import { DiscordAPIError, type RawFile, REST } from 'discord.js';
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
+import { Agent } from 'undici';
 import type { Delivery, ResultPost } from '../jobs/delivery.js';
 import type { DeliveryRoute, Job, JobOrigin } from '../jobs/job.js';
 import type { Logger } from '../logger.js';
 
 /** The reply is not used this close to its token's death: an upload can take a while. */
 const REPLY_MARGIN_MS = 60_000;
+/**
+ * Connections the reply edits keep to Discord. Uncapped, a burst of edits opens one per edit
+ * in flight (and a TLS handshake each); capped, the rest wait for a free one. Deferrals keep
+ * the client's own connections, so they never wait behind a burst of edits and uploads.
+ */
+const EDIT_CONNECTIONS = 64;
 
 /** Errors that mean a route is closed for good, so the next one should be tried. */
 const CLOSED: Record<Exclude<DeliveryRoute, 'log'>, ReadonlySet<number>> = {
@@ -27,11 +34,25 @@ const NO_PINGS = { parse: [] } as const;
 
 /** Posts job messages through Discord's REST API, so it works for jobs resumed after a restart too. */
 export class DiscordDelivery implements Delivery {
+  /**
+   * Edits of interaction replies. Discord holds these webhooks to per-token buckets only, not
+   * to the bot's global limit, but one @discordjs/rest instance applies its global limit
+   * (50 requests a second) to every route it sends; an instance of their own without it keeps
+   * a burst of edits from queueing behind that limit, and from holding up channel posts.
+   */
+  private readonly interactionWebhooks: REST;
+
   constructor(
     private readonly rest: REST,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.interactionWebhooks = new REST({
+      ...rest.options,
+      globalRequestsPerSecond: Number.POSITIVE_INFINITY,
+      agent: new Agent({ connections: EDIT_CONNECTIONS }),
+    });
+  }
 
   replyOpen(origin: JobOrigin, now: number): boolean {
     return origin.token !== '' && now < origin.tokenExpiresAt - REPLY_MARGIN_MS;
@@ -111,11 +132,8 @@ export class DiscordDelivery implements Delivery {
   }
 
   private async editReply(origin: JobOrigin, body: object, files: RawFile[] = []): Promise<APIMessage> {
-    return (await this.rest.patch(Routes.webhookMessage(origin.applicationId, origin.token, '@original'), {
-      body,
-      files,
-      auth: false,
-    })) as APIMessage;
+    const route = Routes.webhookMessage(origin.applicationId, origin.token, '@original');
+    return (await this.interactionWebhooks.patch(route, { body, files, auth: false })) as APIMessage;
   }
 }
 
