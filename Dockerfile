@@ -21,10 +21,12 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node node-options.env ./
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
 # Node is PID 1 and exec'd directly (no shell, no npm), so SIGTERM reaches the bot's own
 # handler, which finishes in-flight calls and closes the store before exiting.
+# node-options.env holds Node's heap settings, the same ones npm start and the bench use.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--env-file=node-options.env", "dist/src/main.js"]

@@ -12,6 +12,8 @@ import { collectGarbage, INSPECTOR_OUTPUT } from './inspector.js';
 
 /** What `npm run build` produces and `npm start` would run after it. */
 export const BOT_ENTRY = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+/** Node's settings for the bot, as the Docker image and `npm start` pass them. */
+const NODE_OPTIONS_FILE = fileURLToPath(new URL('../../node-options.env', import.meta.url));
 
 /** How a process ended. */
 export interface ExitStatus {
@@ -76,9 +78,10 @@ export class BotProcess {
   }
 
   /**
-   * Runs `node dist/src/main.js` with exactly `env` (nothing inherited, so the operator's own
-   * settings cannot leak in) in `cwd`, where no `.env` file should be. With `inspect`, the
-   * V8 inspector listens on a free loopback port so {@link collectGarbage} can reach it.
+   * Runs `node --env-file=node-options.env dist/src/main.js`, as production does, with exactly
+   * `env` (nothing inherited, so the operator's own settings, NODE_OPTIONS included, cannot
+   * leak in) in `cwd`, where no `.env` file should be. With `inspect`, the V8 inspector
+   * listens on a free loopback port so {@link collectGarbage} can reach it.
    */
   static async start(options: {
     cwd: string;
@@ -86,7 +89,8 @@ export class BotProcess {
     inspect?: boolean;
   }): Promise<BotProcess> {
     const inspect = options.inspect ?? false;
-    const child = spawn(process.execPath, [...(inspect ? ['--inspect=127.0.0.1:0'] : []), BOT_ENTRY], {
+    const nodeArgs = [`--env-file=${NODE_OPTIONS_FILE}`, ...(inspect ? ['--inspect=127.0.0.1:0'] : [])];
+    const child = spawn(process.execPath, [...nodeArgs, BOT_ENTRY], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
