@@ -173,6 +173,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       await ops?.close();
       await runner.stop(graceMs);
       await client.destroy();
+      await planner.flush();
       await store.close();
     },
   };

@@ -14,6 +14,11 @@ const MIN_SAMPLES = 3;
 const WINDOW = [0.05, 0.95] as const;
 /** Checks inside the window: a finished video waits about 1/24 of the window's width on average. */
 const CHECKS_PER_WINDOW = 12;
+/**
+ * Learned timings are saved at most this often. They only tune polling, so a crash may lose a
+ * few seconds of them, where a write per finished job cost a burst of deliveries a write each.
+ */
+const SAVE_EVERY_MS = 10_000;
 
 export interface PollPlannerOptions {
   /**
@@ -34,6 +39,8 @@ export interface PollPlannerOptions {
  */
 export class PollPlanner {
   private readonly stats = new Map<string, DurationStats>();
+  /** Models whose timings changed since they were saved, with the timer that saves them. */
+  private readonly unsaved = new Map<string, NodeJS.Timeout>();
   private readonly floorMs: number;
 
   constructor(
@@ -64,12 +71,27 @@ export class PollPlanner {
     return now + Math.max(this.floorMs, wait);
   }
 
-  /** Records how long a finished job took (submit → completion, as best it is known) and persists it. */
+  /** Records how long a finished job took (submit → completion, as best it is known); saved within seconds. */
   learn(model: string, durationMs: number): void {
     const recentMs = [...(this.stats.get(model)?.recentMs ?? []), Math.round(durationMs)].slice(-KEEP);
     this.stats.set(model, { recentMs });
-    this.keyv
-      .set(model, { recentMs })
+    if (this.unsaved.has(model)) return;
+    // Unref'd: a stopping bot flushes instead of waiting for it.
+    this.unsaved.set(model, setTimeout(() => void this.save(model), SAVE_EVERY_MS).unref());
+  }
+
+  /** Saves what was learned and not saved yet; for a graceful stop. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.unsaved.keys()].map((model) => this.save(model)));
+  }
+
+  private async save(model: string): Promise<void> {
+    clearTimeout(this.unsaved.get(model));
+    this.unsaved.delete(model);
+    const stats = this.stats.get(model);
+    if (!stats) return;
+    await this.keyv
+      .set(model, stats)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'could not save poll timing'));
   }
 

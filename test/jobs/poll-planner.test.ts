@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PollPlanner } from '../../src/jobs/poll-planner.js';
 
 const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
@@ -66,10 +66,27 @@ describe('PollPlanner', () => {
     const keyv = new Keyv();
     const first = planner(keyv);
     for (const duration of durations) first.learn(MODEL, duration);
-    await new Promise((resolve) => setImmediate(resolve));
+    await first.flush();
 
     const second = planner(keyv);
     await second.load(MODEL);
     expect(second.statsFor(MODEL)).toEqual(first.statsFor(MODEL));
+  });
+
+  it('saves a burst of finished jobs in one write, within seconds', async () => {
+    vi.useFakeTimers();
+    try {
+      const keyv = new Keyv();
+      const writes = vi.spyOn(keyv, 'set');
+      const plan = planner(keyv);
+      for (const duration of durations) plan.learn(MODEL, duration);
+      expect(writes).not.toHaveBeenCalled();
+
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(writes).toHaveBeenCalledTimes(1);
+      expect(await keyv.get(MODEL)).toEqual(plan.statsFor(MODEL));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
