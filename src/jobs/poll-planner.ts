@@ -110,8 +110,9 @@ export class PollPlanner {
       return Math.min(opens - elapsed, Math.max((opens - elapsed) / 2, 3 * dense, 15 * this.floorMs));
     }
     if (elapsed <= closes) return dense;
-    // Running long: back off in proportion to how late it is, up to half a minute.
-    return Math.min(Math.max(dense, (elapsed - quantile(sorted, 0.5)) / 3), 30_000);
+    // Running long: back off from the window's pace in proportion to how far past it, up to half a minute.
+    // Few samples make a narrow window that many jobs outrun, so the back-off starts gently.
+    return Math.min(dense + (elapsed - closes) / 3, 30_000);
   }
 }
 

@@ -52,6 +52,29 @@ describe('PollPlanner', () => {
     expect(Math.min(...runs.map((run) => run.shortestGap))).toBeGreaterThanOrEqual(1_000);
   });
 
+  it('delivers a first wave of 30-50 s jobs within a second at the median, learning as they finish', () => {
+    const plan = planner();
+    const wave = [...durations].sort((a, b) => a - b).map((durationMs) => ({ durationMs, next: 0, last: 0, calls: 0 }));
+    const lags: number[] = [];
+    // Every job was submitted at 0; the earliest poll due runs next, and a finished job teaches the planner.
+    for (const job of wave) job.next = plan.nextPollAt(MODEL, 0, 0);
+    while (lags.length < wave.length) {
+      const job = wave.filter((j) => j.next !== Number.POSITIVE_INFINITY).reduce((a, b) => (b.next < a.next ? b : a));
+      const now = job.next;
+      job.calls += 1;
+      if (now >= job.durationMs) {
+        lags.push(now - job.durationMs);
+        plan.learn(MODEL, (job.last + now) / 2);
+        job.next = Number.POSITIVE_INFINITY;
+      } else {
+        job.last = now;
+        job.next = plan.nextPollAt(MODEL, 0, now);
+      }
+    }
+    expect(median(lags)).toBeLessThanOrEqual(1_000);
+    expect(wave.reduce((sum, job) => sum + job.calls, 0) / wave.length).toBeLessThanOrEqual(12);
+  });
+
   it('backs off when a job runs far past what it learned, never waiting more than 30 s', () => {
     const plan = planner();
     for (const duration of durations) plan.learn(MODEL, duration);
