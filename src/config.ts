@@ -72,8 +72,15 @@ const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 d
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((url) => url.replace(/\/+$/, ''));
-const count = (fallback: number) =>
-  z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(1_000_000).default(fallback);
+/** A number in [min, max]; a value out of range is told which bound it crossed. */
+const numberBetween = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+const wholeNumberBetween = (min: number, max: number) =>
+  numberBetween(min, max).int({ error: 'must be a whole number' });
+const count = (fallback: number) => wholeNumberBetween(0, 1_000_000).default(fallback);
 const required = (hint: string) => {
   const message = `is required: ${hint}`;
   return z.string({ error: message }).trim().min(1, message);
@@ -129,36 +136,22 @@ const environment = z.object({
         .map((host) => host.trim().toLowerCase())
         .filter(Boolean),
     ),
-  WAVESPEED_POLL_INTERVAL_MS: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int()
-    .min(10)
-    .max(600_000)
-    .default(5_000),
-  WAVESPEED_REQUEST_TIMEOUT_MS: z.coerce
-    .number({ error: 'must be a number' })
-    .int()
-    .min(100)
-    .max(300_000)
-    .default(15_000),
+  WAVESPEED_POLL_INTERVAL_MS: wholeNumberBetween(10, 600_000).default(5_000),
+  WAVESPEED_REQUEST_TIMEOUT_MS: wholeNumberBetween(100, 300_000).default(15_000),
   // 3 is the Bronze tier's tasks at once; set it to what the account's tier allows.
-  WAVESPEED_MAX_CONCURRENCY: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000).default(3),
+  WAVESPEED_MAX_CONCURRENCY: wholeNumberBetween(1, 1_000).default(3),
   WAVESPEED_WEBHOOK_URL: optional(webhookUrl),
-  METRICS_PORT: optional(z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535)),
+  METRICS_PORT: optional(wholeNumberBetween(0, 65_535)),
   METRICS_HOST: optional(z.string().trim().min(1)),
   STORE_URL: storeUrl,
   QUOTA_USER_DAILY: count(5),
-  QUOTA_USER_CONCURRENT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100).default(3),
-  QUOTA_GUILD_DAILY: optional(z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(1_000_000)),
-  BUDGET_DAILY_USD: optional(z.coerce.number({ error: 'must be a number' }).min(0).max(1_000_000)),
-  JOB_TIMEOUT_MINUTES: z.coerce
-    .number()
-    .min(1)
-    .max(24 * 60)
-    .default(20),
-  JOB_RETRY_DELAY_MS: z.coerce.number({ error: 'must be a whole number' }).int().min(10).max(600_000).default(5_000),
-  JOB_STEP_LOCK_MS: z.coerce.number({ error: 'must be a whole number' }).int().min(500).max(600_000).default(30_000),
-  SHARD_COUNT: optional(z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100_000)),
+  QUOTA_USER_CONCURRENT: wholeNumberBetween(1, 100).default(3),
+  QUOTA_GUILD_DAILY: optional(wholeNumberBetween(0, 1_000_000)),
+  BUDGET_DAILY_USD: optional(numberBetween(0, 1_000_000)),
+  JOB_TIMEOUT_MINUTES: numberBetween(1, 24 * 60).default(20),
+  JOB_RETRY_DELAY_MS: wholeNumberBetween(10, 600_000).default(5_000),
+  JOB_STEP_LOCK_MS: wholeNumberBetween(500, 600_000).default(30_000),
+  SHARD_COUNT: optional(wholeNumberBetween(1, 100_000)),
   SHARD_IDS: optional(shardIds),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),

@@ -153,9 +153,17 @@ describe('parseConfig: concurrency and shards', () => {
     expect(config.shards).toEqual({ count: 4, ids: [2, 3] });
   });
 
-  it('rejects a concurrency below one, naming the variable', () => {
-    expect(configError({ ...required, WAVESPEED_MAX_CONCURRENCY: '0' })).toMatch(/^WAVESPEED_MAX_CONCURRENCY:/);
-    expect(configError({ ...required, WAVESPEED_MAX_CONCURRENCY: '2.5' })).toMatch(/^WAVESPEED_MAX_CONCURRENCY:/);
+  it('rejects a concurrency out of range or not whole, naming the variable and what is wrong', () => {
+    expect(configError({ ...required, WAVESPEED_MAX_CONCURRENCY: '0' })).toBe(
+      'WAVESPEED_MAX_CONCURRENCY: must be at least 1',
+    );
+    expect(configError({ ...required, WAVESPEED_MAX_CONCURRENCY: '5000' })).toBe(
+      'WAVESPEED_MAX_CONCURRENCY: must be at most 1000',
+    );
+    expect(configError({ ...required, WAVESPEED_MAX_CONCURRENCY: '2.5' })).toBe(
+      'WAVESPEED_MAX_CONCURRENCY: must be a whole number',
+    );
+    expect(configError({ ...required, JOB_TIMEOUT_MINUTES: 'soon' })).toBe('JOB_TIMEOUT_MINUTES: must be a number');
   });
 
   it('rejects malformed shard settings, naming the variable', () => {
