@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
+import type { default as KeyvRedis, RedisClientType } from '@keyv/redis';
+import type KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 
 /** Where state lives: a SQLite file for one process, Redis when processes share the work. */
@@ -25,7 +25,7 @@ export interface Store {
 }
 
 /** Redis commands fail at once while the server is away instead of queueing forever. */
-function redisClient(url: string): RedisClientType {
+function redisClient(createClient: typeof import('@keyv/redis').createClient, url: string): RedisClientType {
   return createClient({
     url,
     disableOfflineQueue: true,
@@ -57,7 +57,10 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   const keyvs = new Map<string, Keyv>();
   const adapters: Array<{ disconnect(): Promise<void> }> = [];
 
+  // Only the backend in use has its driver loaded: the Redis client's code alone is about 3 MB
+  // of heap that a bot on SQLite would hold and never run.
   if (location.kind === 'sqlite') {
+    const { default: KeyvSqlite } = await import('@keyv/sqlite');
     mkdirSync(dirname(location.path), { recursive: true });
     const open = () => {
       const adapter = new KeyvSqlite({ uri: `sqlite://${location.path}`, busyTimeout: 5_000 });
@@ -72,7 +75,8 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     return build(location, { kind: 'sqlite', query }, open);
   }
 
-  const client = redisClient(location.url);
+  const { default: KeyvRedis, createClient } = await import('@keyv/redis');
+  const client = redisClient(createClient, location.url);
   client.on('error', () => {
     // Reconnection is automatic; each failed command reports its own error to its caller.
   });
