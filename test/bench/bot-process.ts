@@ -48,6 +48,7 @@ export class BotProcess {
   readonly exited: Promise<ExitStatus>;
   readonly #child: ChildProcess;
   readonly #inspectorUrl: Promise<string> | undefined;
+  #inspectorOpened = false;
   #status: ExitStatus | undefined;
 
   private constructor(child: ChildProcess, pid: number, inspect: boolean) {
@@ -80,8 +81,9 @@ export class BotProcess {
   /**
    * Runs `node --env-file=node-options.env dist/src/main.js`, as production does, with exactly
    * `env` (nothing inherited, so the operator's own settings, NODE_OPTIONS included, cannot
-   * leak in) in `cwd`, where no `.env` file should be. With `inspect`, the V8 inspector
-   * listens on a free loopback port so {@link collectGarbage} can reach it.
+   * leak in) in `cwd`, where no `.env` file should be. With `inspect`, {@link collectGarbage}
+   * can open the V8 inspector on a free loopback port; until then the process runs without it,
+   * so readings taken before are of the process as production runs it.
    */
   static async start(options: {
     cwd: string;
@@ -89,7 +91,7 @@ export class BotProcess {
     inspect?: boolean;
   }): Promise<BotProcess> {
     const inspect = options.inspect ?? false;
-    const nodeArgs = [`--env-file=${NODE_OPTIONS_FILE}`, ...(inspect ? ['--inspect=127.0.0.1:0'] : [])];
+    const nodeArgs = [`--env-file=${NODE_OPTIONS_FILE}`, ...(inspect ? ['--inspect-port=127.0.0.1:0'] : [])];
     const child = spawn(process.execPath, [...nodeArgs, BOT_ENTRY], {
       cwd: options.cwd,
       env: options.env,
@@ -127,6 +129,9 @@ export class BotProcess {
    */
   async collectGarbage(): Promise<number> {
     if (!this.#inspectorUrl) throw new Error('The bot was started without its inspector');
+    // SIGUSR1 opens the inspector of a running Node process; it prints where it listens.
+    if (!this.#inspectorOpened) this.#child.kill('SIGUSR1');
+    this.#inspectorOpened = true;
     return collectGarbage(await this.#inspectorUrl);
   }
 

@@ -28,7 +28,7 @@ export interface StageOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** What every unscripted generation does. */
   readonly generation?: SubmitScript;
-  /** Start the bot with its inspector, for {@link BotProcess.collectGarbage}. */
+  /** Let {@link BotProcess.collectGarbage} open the bot's inspector. */
   readonly inspect?: boolean;
 }
 

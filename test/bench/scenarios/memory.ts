@@ -8,7 +8,12 @@ import { median } from '../stats.js';
 import { sendVideos, VideoWatch } from '../traffic.js';
 
 const JOBS = 500;
-const SETTLE_MS = 2_000;
+/**
+ * Quiet time before each reading. Some seconds after activity stops, V8's memory reducer
+ * runs a full GC and gives back the pages start-up garbage held; read before it, idle RSS
+ * depended on whether it had run yet (83–96 MB across runs of the same build).
+ */
+const SETTLE_MS = 10_000;
 const SAMPLES = 5;
 const SAMPLE_INTERVAL_MS = 1_000;
 
@@ -60,7 +65,7 @@ export const memory: Scenario = {
       ],
       notes: [
         `RSS is VmRSS from /proc/<pid>/status, the median of ${SAMPLES} readings ${SAMPLE_INTERVAL_MS / 1000} s apart after ${SETTLE_MS / 1000} s of settling; idle is after login, before any /video; MB = 2^20 bytes`,
-        `after a full GC (forced through the bot's inspector, once the plain readings were taken): RSS ${mb(idle.collected.rssKb)} idle, ${mb(busy.collected.rssKb)} busy; JS heap used ${mb(idle.collected.heapKb)} idle, ${mb(busy.collected.heapKb)} busy`,
+        `after a full GC (forced through the bot's inspector, opened only once the plain readings were taken): RSS ${mb(idle.collected.rssKb)} idle, ${mb(busy.collected.rssKb)} busy; JS heap used ${mb(idle.collected.heapKb)} idle, ${mb(busy.collected.heapKb)} busy`,
       ],
     });
   },
