@@ -17,6 +17,13 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     STORE_URL=sqlite:///data/bot.sqlite
+# glibc's allocator, which reads its settings only at process start (so they cannot live in
+# node-options.env): two arenas rather than one per thread, and a fixed mmap threshold so that
+# large blocks, once freed (V8's compiler scratch memory), go back to the system instead of
+# staying resident in an arena. `npm run bench` starts the bot with these same lines: about
+# 10 MB less RSS with 500 jobs in flight, no measurable CPU cost (docs/benchmarks.md).
+ENV MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

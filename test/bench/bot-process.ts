@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import { collectGarbage, INSPECTOR_OUTPUT } from './inspector.js';
 export const BOT_ENTRY = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 /** Node's settings for the bot, as the Docker image and `npm start` pass them. */
 const NODE_OPTIONS_FILE = fileURLToPath(new URL('../../node-options.env', import.meta.url));
+/** The image's settings for glibc's allocator, which it reads only at process start. */
+const IMAGE_MALLOC_ENV = mallocEnv(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
 
 /** How a process ended. */
 export interface ExitStatus {
@@ -80,8 +83,8 @@ export class BotProcess {
 
   /**
    * Runs `node --env-file=node-options.env dist/src/main.js`, as production does, with exactly
-   * `env` (nothing inherited, so the operator's own settings, NODE_OPTIONS included, cannot
-   * leak in) in `cwd`, where no `.env` file should be. With `inspect`, {@link collectGarbage}
+   * `env` plus the image's allocator settings (nothing inherited, so the operator's own
+   * settings, NODE_OPTIONS included, cannot leak in) in `cwd`, where no `.env` file should be. With `inspect`, {@link collectGarbage}
    * can open the V8 inspector on a free loopback port; until then the process runs without it,
    * so readings taken before are of the process as production runs it.
    */
@@ -94,7 +97,7 @@ export class BotProcess {
     const nodeArgs = [`--env-file=${NODE_OPTIONS_FILE}`, ...(inspect ? ['--inspect-port=127.0.0.1:0'] : [])];
     const child = spawn(process.execPath, [...nodeArgs, BOT_ENTRY], {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...IMAGE_MALLOC_ENV, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await once(child, 'spawn');
@@ -162,4 +165,12 @@ async function readCpuMs(path: string): Promise<number> {
   const stime = Number(fields[12]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`Unreadable ${path}`);
   return ((utime + stime) * 1000) / clockTicks();
+}
+
+/** The `MALLOC_*=value` settings a Dockerfile makes, outside its comments. */
+function mallocEnv(dockerfile: string): Record<string, string> {
+  const instructions = dockerfile.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+  const pairs = [...instructions.join('\n').matchAll(/\b(MALLOC_\w+)=(\S+)/g)];
+  if (pairs.length === 0) throw new Error('The Dockerfile sets no MALLOC_* variable for the bench to copy');
+  return Object.fromEntries(pairs.map(([, name, value]) => [name, value]));
 }
