@@ -296,6 +296,8 @@ export class JobRunner {
    */
   private async load(jobId: string): Promise<Job | undefined> {
     const mine = this.active.get(jobId);
+    // Alone, no one else writes the job, so reading it back on every poll would only cost.
+    if (mine && !this.deps.steps.shared) return mine;
     let stored: Job | undefined;
     try {
       stored = await this.deps.jobs.get(jobId);

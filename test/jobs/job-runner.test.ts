@@ -68,6 +68,7 @@ let provider: ScriptedProvider;
 let delivery: RecordingDelivery;
 let ledger: MemoryLedger;
 let runner: JobRunner;
+let jobs: KeyvJobStore;
 let settings: FlakySettings;
 /** The line's length at each load report, as the queue-length gauge sees it. */
 let lineLengths: number[];
@@ -88,9 +89,10 @@ beforeEach(async () => {
   delivery = new RecordingDelivery();
   ledger = new MemoryLedger();
   settings = new FlakySettings(new Keyv());
+  jobs = new KeyvJobStore(new Keyv());
   runner = new JobRunner(
     {
-      jobs: new KeyvJobStore(new Keyv()),
+      jobs,
       ledger,
       provider,
       delivery,
@@ -144,6 +146,14 @@ describe('JobRunner', () => {
     // One "sending" edit, then one per five seconds at most.
     expect(delivery.edits.length).toBeLessThanOrEqual(13);
     expect(delivery.edits.at(-1)).toMatch(/Generating · 1:00 elapsed/);
+  });
+
+  it('polls from its own copy of the job, not the store, when no other process shares the steps', async () => {
+    await runner.accept(origin(Date.now()), request, []);
+    const reads = vi.spyOn(jobs, 'get');
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(provider.result.mock.calls.length).toBeGreaterThanOrEqual(5);
+    expect(reads).not.toHaveBeenCalled();
   });
 
   it('abandons and refunds a job still generating after the job timeout', async () => {
