@@ -1,4 +1,4 @@
-import { REST } from 'discord.js';
+import { type RateLimitData, REST } from 'discord.js';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordDelivery } from '../../src/discord/discord-delivery.js';
@@ -30,18 +30,24 @@ function origin(n: number): JobOrigin {
 
 describe('DiscordDelivery', () => {
   it('sends a burst of reply edits at once: Discord does not hold interaction webhooks to the global limit', async () => {
-    const delivery = new DiscordDelivery(
-      new REST({ api: standIn.apiUrl }).setToken(standIn.token),
-      pino({ level: 'silent' }),
-    );
+    // @discordjs/rest reports every request it would hold for a limit here, and the edits'
+    // REST instance inherits it with the rest of these options.
+    const holds: RateLimitData[] = [];
+    const rest = new REST({
+      api: standIn.apiUrl,
+      rejectOnRateLimit: (limit) => {
+        holds.push(limit);
+        return true;
+      },
+    }).setToken(standIn.token);
+    const delivery = new DiscordDelivery(rest, pino({ level: 'silent' }));
 
     await Promise.all(Array.from({ length: EDITS }, (_, n) => delivery.progress(origin(n), 'Sending your prompt…')));
 
+    // Held to the global limit, the 51st edit would have waited for the next second.
+    expect(holds).toEqual([]);
     const edits = standIn.requests.filter((request) => request.method === 'PATCH');
     expect(edits).toHaveLength(EDITS);
-    // Held to the global limit, the 51st edit would wait for the next second.
-    const spanMs = (edits.at(-1)?.at ?? 0) - (edits[0]?.at ?? 0);
-    expect(spanMs).toBeLessThan(1_000);
     expect(edits.every((edit) => edit.auth === 'none')).toBe(true);
   });
 });
