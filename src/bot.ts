@@ -128,7 +128,6 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       jobTimeoutMs: config.jobTimeoutMs,
       retryDelayMs: config.retryDelayMs,
       submitGraceMs: submitGraceMs(config),
-      progressIntervalMs: 5_000,
       handoffNoticeMs: 3 * 60_000,
     },
   );

@@ -58,11 +58,13 @@ export class DiscordDelivery implements Delivery {
     return origin.token !== '' && now < origin.tokenExpiresAt - REPLY_MARGIN_MS;
   }
 
-  async progress(origin: JobOrigin, content: string): Promise<void> {
+  async progress(origin: JobOrigin, content: string): Promise<boolean> {
     try {
       await this.editReply(origin, { content, allowed_mentions: NO_PINGS });
+      return true;
     } catch (error) {
       this.logger.debug({ err: error, jobId: origin.interactionId }, 'progress edit failed');
+      return false;
     }
   }
 

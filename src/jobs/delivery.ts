@@ -22,8 +22,8 @@ export interface ResultPost {
  * else a DM, else the log. Posting the same job twice must not post twice.
  */
 export interface Delivery {
-  /** Edits the deferred reply while its token lives. Failures are the adapter's to log. */
-  progress(origin: JobOrigin, content: string): Promise<void>;
+  /** Edits the deferred reply while its token lives; resolves whether the edit landed. Failures are the adapter's to log. */
+  progress(origin: JobOrigin, content: string): Promise<boolean>;
   /**
    * Posts the result and says where. Throws only for faults worth retrying (Discord 5xx,
    * network); a route that is closed for good is skipped.

@@ -33,8 +33,6 @@ export interface JobRunnerOptions {
   retryDelayMs: number;
   /** Longer than any submit can take: a job still `submitting` after this lost its process mid-submit. */
   submitGraceMs: number;
-  /** Least time between two progress edits of one reply. */
-  progressIntervalMs: number;
   /** How long before the reply token dies the member is told the result will come in the channel. */
   handoffNoticeMs: number;
 }
@@ -85,7 +83,8 @@ export function failureReasonOf(error: ProviderError): FailureReason {
  */
 export class JobRunner {
   private readonly active = new Map<string, Job>();
-  private readonly lastProgress = new Map<string, { at: number; progress: Progress }>();
+  /** What each job's reply shows now, as far as this process knows. */
+  private readonly shownProgress = new Map<string, Progress>();
   private readonly progressInFlight = new Map<string, Promise<void>>();
   private readonly deliveryAttempts = new Map<string, number>();
   /** Outcomes the provider pushed by webhook, for the job's next step to use instead of a result call. */
@@ -490,7 +489,7 @@ export class JobRunner {
     job.deliveredVia = route;
     job.origin.token = '';
     this.active.delete(job.id);
-    this.lastProgress.delete(job.id);
+    this.shownProgress.delete(job.id);
     this.deliveryAttempts.delete(job.id);
     await this.persist(job);
     this.log(job).info({ route, outcome: job.outcome?.kind }, 'delivered');
@@ -507,28 +506,28 @@ export class JobRunner {
   }
 
   /**
-   * Edits the reply with the job's progress, never two edits at once. An unchanged place in line
-   * is not edited again; a running clock at most every few seconds.
+   * Edits the reply when the job's progress changed, never two edits at once. The clock in it
+   * runs in the member's client, so an unchanged stage is not edited again; one whose edit
+   * failed or was skipped is tried again at the job's next step.
    */
   private showProgress(job: Job, progress: Progress): void {
     const now = this.now();
     const { delivery } = this.deps;
-    if (!delivery.replyOpen(job.origin, now)) return;
+    // While Discord rate-limits an edit, later ones wait for the next step rather than queue behind it.
+    if (!delivery.replyOpen(job.origin, now) || this.progressInFlight.has(job.id)) return;
     const handoff = !job.handedOff && now >= job.origin.tokenExpiresAt - this.options.handoffNoticeMs;
-    const last = this.lastProgress.get(job.id);
-    const unchanged = last !== undefined && sameProgress(last.progress, progress);
-    if (!handoff && unchanged && (progress.stage === 'waiting' || now - last.at < this.options.progressIntervalMs)) {
-      return;
-    }
+    const shown = this.shownProgress.get(job.id);
+    if (!handoff && shown !== undefined && sameProgress(shown, progress)) return;
     if (handoff) {
       job.handedOff = true;
       void this.persist(job);
     }
-    this.lastProgress.set(job.id, { at: now, progress });
-    // While Discord rate-limits an edit, later ones are dropped rather than queued behind it.
-    if (this.progressInFlight.has(job.id)) return;
+    this.shownProgress.set(job.id, progress);
     const edit = delivery
-      .progress(job.origin, progressText(job, progress, now, job.handedOff === true))
+      .progress(job.origin, progressText(job, progress, job.handedOff === true))
+      .then((landed) => {
+        if (!landed && this.shownProgress.get(job.id) === progress) this.shownProgress.delete(job.id);
+      })
       .finally(() => this.progressInFlight.delete(job.id));
     this.progressInFlight.set(job.id, edit);
   }

@@ -6,12 +6,6 @@ import type { FailureReason, Job } from './job.js';
 
 const SIZE_LABELS = { '832*480': 'Landscape 832×480', '480*832': 'Portrait 480×832' } as const;
 
-/** `m:ss` */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
 /** The member's prompt as a quote, shortened to leave room for the rest of the message. */
 function quotePrompt(prompt: string, max = 400): string {
   const short = prompt.length > max ? `${prompt.slice(0, max - 1)}…` : prompt;
@@ -28,8 +22,10 @@ export type Progress =
   | { stage: 'queued' }
   | { stage: 'generating' };
 
-function progressLabel(job: Job, progress: Progress, now: number): string {
-  const elapsed = () => `${formatElapsed(now - job.createdAt)} elapsed`;
+function progressLabel(job: Job, progress: Progress): string {
+  // Discord shows the time relative to now ("started 35 seconds ago") and keeps it current in
+  // the member's client, so the clock runs without an edit every few seconds.
+  const started = () => time(Math.floor((job.submittedAt ?? job.createdAt) / 1000), TimestampStyles.RelativeTime);
   switch (progress.stage) {
     case 'waiting': {
       const { ahead } = progress;
@@ -39,17 +35,17 @@ function progressLabel(job: Job, progress: Progress, now: number): string {
     case 'submitting':
       return '📨 Sending your prompt to the studio…';
     case 'queued':
-      return `⏳ Queued · ${elapsed()}`;
+      return `⏳ Queued · sent ${started()}`;
     case 'generating':
-      return `🎬 Generating · ${elapsed()}`;
+      return `🎬 Generating · started ${started()}`;
   }
 }
 
-export function progressText(job: Job, progress: Progress, now: number, handedOff: boolean): string {
+export function progressText(job: Job, progress: Progress, handedOff: boolean): string {
   const handoff = handedOff
     ? '\nThis is taking a while: the video will be posted in this channel when it is ready.'
     : '';
-  return `${quotePrompt(job.request.prompt)}\n${progressLabel(job, progress, now)}${handoff}`;
+  return `${quotePrompt(job.request.prompt)}\n${progressLabel(job, progress)}${handoff}`;
 }
 
 /** The details line under a finished video. */

@@ -96,7 +96,10 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   return rig;
 }
 
-/** Progress edits say how long it has been; the final message never does. */
+/** Progress edits say which stage the job is at; the final message never does. */
 export function isFinal(message: RecordedMessage): boolean {
-  return message.content !== '' && !/elapsed|Sending your prompt/.test(message.content);
+  return (
+    message.content !== '' &&
+    !/In line for the studio|Sending your prompt|Queued · sent|Generating · started/.test(message.content)
+  );
 }

@@ -46,7 +46,7 @@ describe('/video end to end', () => {
     const final = await handle.waitForMessage((m) => m.attachments.length > 0);
     const states = final.history.map((revision) => revision.content);
     expect(states.some((content) => content.includes('📨 Sending your prompt'))).toBe(true);
-    expect(states.some((content) => /Generating · 0:0\d elapsed|Queued · 0:0\d elapsed/.test(content))).toBe(true);
+    expect(states.some((content) => /(Generating · started|Queued · sent) <t:\d+:R>/.test(content))).toBe(true);
   });
 
   it('keeps a video beyond the account’s generation slots in line, shows its place and submits it when one frees', async () => {

@@ -38,8 +38,12 @@ class ScriptedProvider implements VideoProvider {
 class RecordingDelivery implements Delivery {
   readonly edits: string[] = [];
   readonly posts: ResultPost[] = [];
+  /** Progress edits fail, as a Discord outage would make them. */
+  editsFail = false;
   async progress(_origin: JobOrigin, content: string) {
+    if (this.editsFail) return false;
     this.edits.push(content);
+    return true;
   }
   async post(_job: Job, post: ResultPost): Promise<DeliveryRoute> {
     this.posts.push(post);
@@ -107,7 +111,6 @@ beforeEach(async () => {
       quota: { userDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null },
       jobTimeoutMs: 20 * MINUTE,
       retryDelayMs: 5_000,
-      progressIntervalMs: 5_000,
       submitGraceMs: 2 * MINUTE,
       handoffNoticeMs: 3 * MINUTE,
     },
@@ -139,13 +142,26 @@ describe('JobRunner', () => {
     expect(delivery.edits.length).toBe(editsBefore);
   });
 
-  it('edits progress at most every few seconds while polling every five', async () => {
-    await runner.accept(origin(Date.now()), request, []);
+  it('edits the reply when the stage changes, not at every poll: Discord runs the clock', async () => {
+    const start = Date.now();
+    await runner.accept(origin(start), request, []);
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(provider.result).toHaveBeenCalledTimes(12);
-    // One "sending" edit, then one per five seconds at most.
-    expect(delivery.edits.length).toBeLessThanOrEqual(13);
-    expect(delivery.edits.at(-1)).toMatch(/Generating · 1:00 elapsed/);
+    expect(delivery.edits).toEqual([
+      expect.stringContaining('📨 Sending your prompt'),
+      expect.stringContaining(`🎬 Generating · started <t:${Math.floor(start / 1000)}:R>`),
+    ]);
+  });
+
+  it('shows a stage whose edit failed at the next poll', async () => {
+    delivery.editsFail = true;
+    await runner.accept(origin(Date.now()), request, []);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(provider.result).toHaveBeenCalledTimes(1);
+
+    delivery.editsFail = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(delivery.edits).toEqual([expect.stringContaining('🎬 Generating')]);
   });
 
   it('polls from its own copy of the job, not the store, when no other process shares the steps', async () => {
