@@ -33,17 +33,19 @@ export const lag: Scenario = {
         env: scaledPolling(timeScale).env,
       },
       async (stage) => {
-        const waves: DeliveredJob[][] = [];
+        const waves: Array<{ jobs: DeliveredJob[]; discordRequests: number }> = [];
         // The second wave runs on what the first taught the bot.
         for (const [index, wave] of WAVES.entries()) {
-          waves.push(await runWave(stage, wave, 1 + index * WAVE_JOBS, durationsMs));
+          const before = stage.discord.requests.length;
+          const jobs = await runWave(stage, wave, 1 + index * WAVE_JOBS, durationsMs);
+          waves.push({ jobs, discordRequests: stage.discord.requests.length - before });
         }
         return waves;
       },
     );
-    const waves = result.value.map((jobs, index) => ({ name: WAVES[index] ?? `wave ${index + 1}`, jobs }));
+    const waves = result.value.map((wave, index) => ({ name: WAVES[index] ?? `wave ${index + 1}`, ...wave }));
     return withLog(result, {
-      figures: waves.flatMap(({ name, jobs }) => {
+      figures: waves.flatMap(({ name, jobs, discordRequests }) => {
         const lagsS = jobs.map((job) => job.lagMs / 1000);
         const calls = jobs.map((job) => job.resultCalls);
         return [
@@ -51,6 +53,12 @@ export const lag: Scenario = {
           { label: `${name}: delivery lag p95`, value: percentile(lagsS, 0.95), unit: 's', digits: 2 },
           { label: `${name}: result calls per job, mean`, value: mean(calls), unit: 'calls', digits: 1, target: 12 },
           { label: `${name}: result calls per job, max`, value: max(calls), unit: 'calls', digits: 0 },
+          {
+            label: `${name}: Discord requests per job`,
+            value: discordRequests / jobs.length,
+            unit: 'requests',
+            digits: 1,
+          },
         ];
       }),
       notes: [
