@@ -23,11 +23,16 @@ export interface StepQueue {
 
 /**
  * Drives every job's next step from one timer, with a bound on steps running at once, so
- * a thousand jobs cost one timer and never more than `maxInFlight` provider calls.
+ * a thousand jobs cost one timer and never more than `maxInFlight` provider calls. The
+ * earliest due step comes off a heap: with hundreds of jobs polling, looking through every
+ * job at each schedule cost more than the polls themselves.
  */
 export class StepScheduler implements StepQueue {
   readonly shared = false;
+  /** Each waiting job's next step time; a running job's, if it was scheduled meanwhile. */
   private readonly due = new Map<string, number>();
+  /** Due entries by time. One whose time no longer matches `due`, or whose job runs, is stale. */
+  private readonly queue = new DueQueue();
   private readonly running = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -47,7 +52,11 @@ export class StepScheduler implements StepQueue {
 
   async schedule(jobId: string, at: number): Promise<void> {
     if (this.stopped) return;
-    this.due.set(jobId, Math.min(at, this.due.get(jobId) ?? at));
+    const current = this.due.get(jobId);
+    if (current !== undefined && current <= at) return;
+    this.due.set(jobId, at);
+    // A running job's next step is queued when it finishes.
+    if (!this.running.has(jobId)) this.queue.push(at, jobId);
     this.arm();
   }
 
@@ -63,10 +72,18 @@ export class StepScheduler implements StepQueue {
     await Promise.race([Promise.allSettled(this.running.values()), grace]);
   }
 
+  /** The earliest entry still current, with the stale ones before it dropped. */
+  private peek(): DueEntry | undefined {
+    for (let entry = this.queue.peek(); entry; entry = this.queue.peek()) {
+      if (this.due.get(entry.jobId) === entry.at && !this.running.has(entry.jobId)) return entry;
+      this.queue.pop();
+    }
+    return undefined;
+  }
+
   private arm(): void {
     if (this.stopped) return;
-    let next = Number.POSITIVE_INFINITY;
-    for (const [jobId, at] of this.due) if (!this.running.has(jobId) && at < next) next = at;
+    const next = this.peek()?.at ?? Number.POSITIVE_INFINITY;
     if (next === this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = next;
@@ -77,18 +94,77 @@ export class StepScheduler implements StepQueue {
   private fire(): void {
     this.timerAt = Number.POSITIVE_INFINITY;
     const now = this.now();
-    const ready = [...this.due]
-      .filter(([jobId, at]) => at <= now && !this.running.has(jobId))
-      .sort((a, b) => a[1] - b[1]);
-    for (const [jobId] of ready.slice(0, this.options.maxInFlight - this.running.size)) {
+    for (let entry = this.peek(); entry && entry.at <= now; entry = this.peek()) {
+      // Due jobs beyond the bound wait for a slot; each finishing step re-arms the timer.
+      if (this.running.size >= this.options.maxInFlight) return;
+      const { jobId } = entry;
+      this.queue.pop();
       this.due.delete(jobId);
       const run = this.step(jobId).finally(() => {
         this.running.delete(jobId);
+        const next = this.due.get(jobId);
+        if (next !== undefined) this.queue.push(next, jobId);
         this.arm();
       });
       this.running.set(jobId, run);
     }
-    // Due jobs beyond the bound wait for a slot; each finishing step re-arms the timer.
-    if (this.running.size < this.options.maxInFlight) this.arm();
+    this.arm();
+  }
+}
+
+interface DueEntry {
+  readonly at: number;
+  readonly jobId: string;
+}
+
+/** A binary min-heap of due entries by time. */
+class DueQueue {
+  private readonly entries: DueEntry[] = [];
+
+  peek(): DueEntry | undefined {
+    return this.entries[0];
+  }
+
+  push(at: number, jobId: string): void {
+    const { entries } = this;
+    entries.push({ at, jobId });
+    let child = entries.length - 1;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if (this.at(parent) <= at) break;
+      this.swap(child, parent);
+      child = parent;
+    }
+  }
+
+  pop(): void {
+    const { entries } = this;
+    const last = entries.pop();
+    if (!last || entries.length === 0) return;
+    entries[0] = last;
+    let parent = 0;
+    for (;;) {
+      const left = 2 * parent + 1;
+      const right = left + 1;
+      let least = parent;
+      if (left < entries.length && this.at(left) < this.at(least)) least = left;
+      if (right < entries.length && this.at(right) < this.at(least)) least = right;
+      if (least === parent) return;
+      this.swap(parent, least);
+      parent = least;
+    }
+  }
+
+  private at(index: number): number {
+    return this.entries[index]?.at ?? Number.POSITIVE_INFINITY;
+  }
+
+  private swap(a: number, b: number): void {
+    const { entries } = this;
+    const first = entries[a];
+    const second = entries[b];
+    if (!first || !second) return;
+    entries[a] = second;
+    entries[b] = first;
   }
 }

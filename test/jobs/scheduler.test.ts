@@ -34,6 +34,31 @@ describe('StepScheduler', () => {
     expect(ran).toEqual([['a', 1_000]]);
   });
 
+  it('runs many jobs in the order they fall due', async () => {
+    const ran: string[] = [];
+    const steps = await scheduler(async (id) => void ran.push(id), 1);
+    // 200 distinct times, shuffled: (i × 119) mod 200 visits every residue once.
+    const times = Array.from({ length: 200 }, (_, i) => ((i * 119) % 200) * 10 + 10);
+    for (const [i, at] of times.entries()) await steps.schedule(`job-${i}`, at);
+    await vi.advanceTimersByTimeAsync(3_000);
+    const byTime = times.map((at, i) => ({ at, id: `job-${i}` })).sort((a, b) => a.at - b.at);
+    expect(ran).toEqual(byTime.map(({ id }) => id));
+  });
+
+  it('runs a step scheduled while the job runs only once that run ends', async () => {
+    const ran: number[] = [];
+    const steps: StepScheduler = await scheduler(async (id) => {
+      ran.push(Date.now());
+      if (ran.length > 1) return;
+      await steps.schedule(id, 100);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    });
+    await steps.schedule('a', 0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Not at 100, beside the run still going: once it ended (a timer of 0 fires after 1 ms).
+    expect(ran).toEqual([0, 501]);
+  });
+
   it('never runs more steps at once than its bound', async () => {
     let running = 0;
     let peak = 0;
