@@ -50,7 +50,11 @@ describe('SqliteLedger on its own', () => {
   /** A store on a fresh file, closed and deleted when the test finishes; more stores open further connections. */
   async function openStores(count: number): Promise<Array<{ store: Store; query: SqlQuery }>> {
     const { location, remove } = await sqliteFile();
-    const stores = await Promise.all(Array.from({ length: count }, () => openStore(location)));
+    // One after another, as processes would start: two connections creating a fresh file at
+    // once can deadlock in its rollback journal before WAL is on, and SQLite then answers
+    // SQLITE_BUSY at once instead of waiting.
+    const stores: Store[] = [];
+    for (let opened = 0; opened < count; opened += 1) stores.push(await openStore(location));
     onTestFinished(async () => {
       await Promise.all(stores.map((store) => store.close()));
       await remove();
