@@ -49,7 +49,7 @@ for (;;) {
     { timeoutMs: GENERATION_MS + 30_000, description: 'the next edit of the reply' },
   );
   seen = original.history.length + 1;
-  if (original.content) console.log(`[${stamp()}] the reply now reads:\n${indent(original.content)}`);
+  if (original.content) console.log(`[${stamp()}] the reply now reads:\n${indent(asDiscordShows(original.content))}`);
   const video = original.attachments[0];
   if (video) {
     const dir = resolve('data', 'demo');
@@ -66,6 +66,14 @@ await Promise.all([discord.close(), wavespeed.close()]);
 
 function stamp(): string {
   return `${((performance.now() - interaction.dispatchedAt) / 1000).toFixed(1).padStart(5)} s`;
+}
+
+/** Discord shows a `<t:…:R>` timestamp relative to now, and keeps it current; here, as of now. */
+function asDiscordShows(content: string): string {
+  return content.replace(/<t:(\d+):R>/g, (_, at: string) => {
+    const seconds = Math.max(0, Math.round(Date.now() / 1000 - Number(at)));
+    return `${seconds} second${seconds === 1 ? '' : 's'} ago`;
+  });
 }
 
 function indent(text: string): string {
