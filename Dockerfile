@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# Build stage: compiles TypeScript and the sqlite3 native addon, then drops dev dependencies.
+# Build stage: compiles TypeScript and the better-sqlite3 native addon, then drops dev dependencies.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \

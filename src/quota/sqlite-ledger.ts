@@ -87,17 +87,17 @@ export class SqliteLedger implements QuotaLedger {
     return this.#run(async () => {
       for (let attempt = 1; ; attempt += 1) {
         await this.#query(RESERVE, {
-          $id: id,
-          $user: userId,
-          $guild: guildId,
-          $day: day,
-          $cost: costCents,
-          $expiresAt: now + ttlMs,
-          $now: now,
-          $concurrent: allowance.userConcurrent,
-          $userDaily: allowance.userDaily,
-          $guildDaily: allowance.guildDaily,
-          $budget: allowance.budgetDailyCents,
+          id: id,
+          user: userId,
+          guild: guildId,
+          day: day,
+          cost: costCents,
+          expiresAt: now + ttlMs,
+          now: now,
+          concurrent: allowance.userConcurrent,
+          userDaily: allowance.userDaily,
+          guildDaily: allowance.guildDaily,
+          budget: allowance.budgetDailyCents,
         });
         // Present whether this call inserted it or an earlier one with the same id did: both are ok.
         const [row] = await this.#query('SELECT * FROM quota_reservations WHERE id = ?', id);
@@ -131,16 +131,16 @@ export class SqliteLedger implements QuotaLedger {
   async grant(userId: string, guildId: string | null, extra: number, now: number): Promise<void> {
     await this.#run(() =>
       this.#query('INSERT INTO quota_grants (day, guild_id, user_id, extra) VALUES ($day, $guild, $user, $extra)', {
-        $day: utcDay(now),
-        $guild: guildId,
-        $user: userId,
-        $extra: extra,
+        day: utcDay(now),
+        guild: guildId,
+        user: userId,
+        extra: extra,
       }),
     );
   }
 
   async resetUser(userId: string, guildId: string | null, now: number): Promise<void> {
-    const member = { $day: utcDay(now), $guild: guildId, $user: userId };
+    const member = { day: utcDay(now), guild: guildId, user: userId };
     await this.#run(async () => {
       await this.#query(
         `UPDATE quota_reservations SET forgotten = 1 WHERE day = $day AND ${MEMBER} AND state = 'committed'`,
@@ -152,7 +152,7 @@ export class SqliteLedger implements QuotaLedger {
 
   async #usage(userId: string, guildId: string | null, now: number): Promise<Usage> {
     const day = utcDay(now);
-    const [row] = await this.#query(USAGE, { $now: now, $day: day, $guild: guildId, $user: userId });
+    const [row] = await this.#query(USAGE, { now: now, day: day, guild: guildId, user: userId });
     return {
       day,
       userUsed: integer(row, 'userUsed'),
@@ -173,7 +173,7 @@ export class SqliteLedger implements QuotaLedger {
     const before = utcDay(now - KEEP_DAYS * DAY_MS);
     await this.#query(
       "DELETE FROM quota_reservations WHERE day < $before AND NOT (state = 'reserved' AND expires_at >= $now)",
-      { $before: before, $now: now },
+      { before: before, now: now },
     );
     await this.#query('DELETE FROM quota_grants WHERE day < ?', before);
   }

@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { default as KeyvRedis, RedisClientType } from '@keyv/redis';
-import type KeyvSqlite from '@keyv/sqlite';
-import Keyv from 'keyv';
+import type { RedisClientType } from '@keyv/redis';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import type { SqlQuery } from './sqlite-file.js';
 
 /** Where state lives: a SQLite file for one process, Redis when processes share the work. */
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
 
-/** Runs one SQL statement on the store's SQLite file; rows for a SELECT. */
-export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>;
+export type { SqlQuery } from './sqlite-file.js';
 
 /**
  * The bot's persistent state. Records go through Keyv; the few decisions that must be
@@ -60,19 +59,15 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   // Only the backend in use has its driver loaded: the Redis client's code alone is about 3 MB
   // of heap that a bot on SQLite would hold and never run.
   if (location.kind === 'sqlite') {
-    const { default: KeyvSqlite } = await import('@keyv/sqlite');
+    const [{ SqliteFile }, { SqliteKeyvStore, KEYV_SCHEMA }] = await Promise.all([
+      import('./sqlite-file.js'),
+      import('./sqlite-keyv-store.js'),
+    ]);
     mkdirSync(dirname(location.path), { recursive: true });
-    const open = () => {
-      const adapter = new KeyvSqlite({ uri: `sqlite://${location.path}`, busyTimeout: 5_000 });
-      adapters.push(adapter);
-      return adapter;
-    };
-    const raw = open();
-    // WAL lets the bot read while another connection of its own writes.
-    await raw.query('PRAGMA journal_mode = WAL');
-    const query: SqlQuery = async (sql, ...params) =>
-      ((await raw.query(sql, ...params)) as unknown[] | undefined) ?? [];
-    return build(location, { kind: 'sqlite', query }, open);
+    const file = new SqliteFile(location.path, KEYV_SCHEMA);
+    adapters.push({ disconnect: async () => file.close() });
+    // Every namespace shares the one connection, so that one transaction commits them all.
+    return build(location, { kind: 'sqlite', query: file.query }, () => new SqliteKeyvStore(file.query));
   }
 
   const { default: KeyvRedis, createClient } = await import('@keyv/redis');
@@ -90,7 +85,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   adapters.push({ disconnect: async () => void (await client.quit()) });
   return build(location, { kind: 'redis', client }, open);
 
-  function build(loc: StoreLocation, backend: Store['backend'], open: () => KeyvSqlite | KeyvRedis<unknown>): Store {
+  function build(loc: StoreLocation, backend: Store['backend'], open: () => KeyvStoreAdapter): Store {
     return {
       location: loc,
       backend,

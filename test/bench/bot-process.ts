@@ -116,8 +116,8 @@ export class BotProcess {
 
   /**
    * CPU time used so far, user plus system, in milliseconds: the whole process, and its main
-   * thread (JavaScript and the event loop) apart from its helpers (V8's collector and compilers,
-   * the libuv pool that runs SQLite).
+   * thread (JavaScript, the event loop and SQLite) apart from its helpers (V8's collector and
+   * compilers).
    */
   async cpuMs(): Promise<{ total: number; mainThread: number }> {
     const [total, mainThread] = await Promise.all([

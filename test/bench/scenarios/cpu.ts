@@ -87,7 +87,7 @@ function waveFigures({ name, delivered, cpuMs, spanMs }: Wave): Figure[] {
 
 function waveNotes({ name, acks, delivered, cpuMs, spanMs, perJob }: Wave): string[] {
   return [
-    `${name} ${JOBS}: ${delivered} videos of ${OUTPUT_BYTES / 1024} KiB delivered ${seconds(spanMs)} after the first dispatch; bot CPU ${seconds(cpuMs.total)} (utime+stime from /proc/<pid>/stat), ${seconds(cpuMs.mainThread)} of it on the main thread, the rest on V8's collector and compiler threads and the libuv pool that runs SQLite`,
+    `${name} ${JOBS}: ${delivered} videos of ${OUTPUT_BYTES / 1024} KiB delivered ${seconds(spanMs)} after the first dispatch; bot CPU ${seconds(cpuMs.total)} (utime+stime from /proc/<pid>/stat), ${seconds(cpuMs.mainThread)} of it on the main thread, the rest on V8's collector and compiler threads`,
     `${name} ${JOBS}, per job: ${perJob.discord.toFixed(1)} Discord requests (${perJob.replyEdits.toFixed(1)} edits of the reply), ${perJob.wavespeed.toFixed(1)} WaveSpeed requests`,
     `${name} ${JOBS}, ack latency under this burst: p50 ${percentile(acks.latenciesMs, 0.5).toFixed(0)} ms, p99 ${percentile(acks.latenciesMs, 0.99).toFixed(0)} ms, max ${max(acks.latenciesMs).toFixed(0)} ms`,
     ...lateAcks(acks.refused, JOBS),
