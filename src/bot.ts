@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
+import { Agent } from 'undici';
 import { type Command, type CommandContext, commandPredicate } from './command.js';
 import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';
@@ -23,6 +24,8 @@ import { WebhookReceiver } from './wavespeed/webhook.js';
 const RECONCILE_INTERVALS = 6;
 /** `usage()` needs a member; this one never makes videos, so only the bot-wide spend is read. */
 const METRICS_USER = 'metrics';
+/** Connections for deferrals and the client's other calls; a burst of 200 deferrals does not wait for one. */
+const DEFERRAL_CONNECTIONS = 128;
 
 /** A running bot: logged in, serving commands, driving jobs. */
 export interface Bot {
@@ -54,8 +57,14 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   const settings = new GuildSettingsStore(store.keyv('guild-settings'));
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    // Uploads of videos up to 100 MiB need more than the default 15 s.
-    rest: { api: config.discord.apiUrl, timeout: 120_000 },
+    rest: {
+      api: config.discord.apiUrl,
+      // Uploads of videos up to 100 MiB need more than the default 15 s.
+      timeout: 120_000,
+      // undici's pool keeps a client object for every connection it ever opened at once, so
+      // an uncapped pool holds the high-water mark of the largest burst of deferrals for good.
+      agent: new Agent({ connections: DEFERRAL_CONNECTIONS }),
+    },
     // Nothing the bot sends pings anyone unless a message says so.
     allowedMentions: { parse: [] },
     // The bot reads guilds, channels (age restriction) and roles (a member's roles) from the

@@ -54,8 +54,7 @@ const USAGE = `SELECT
 /**
  * Takes the reservation only if every limit allows it, in one statement: SQLite runs a
  * statement under the file's write lock, so processes sharing the file cannot interleave,
- * and no lock is ever held while the event loop waits (a lock held across awaits starves
- * the other connections' busy-waits of libuv threads). Mirrors {@link refusal}.
+ * and no transaction stays open across an await for another to wait on. Mirrors {@link refusal}.
  */
 const RESERVE = `INSERT INTO quota_reservations (id, user_id, guild_id, day, cost_cents, expires_at)
   SELECT $id, $user, $guild, $day, $cost, $expiresAt FROM (${USAGE}) AS usage
