@@ -17,9 +17,17 @@ export interface Scenario {
   run(settings: Settings): Promise<Measurement>;
 }
 
-/** The scenario's figures and notes, with the stage's bot log and shutdown remarks added. */
-export function withLog<T>(result: StageResult<T>, measured: Omit<Measurement, 'botLog'>): Measurement {
-  return { ...measured, notes: [...measured.notes, ...result.shutdown], botLog: result.log };
+/** The scenario's figures and notes, with its stages' bot logs and shutdown remarks added. */
+export function withLog(
+  results: StageResult<unknown> | readonly StageResult<unknown>[],
+  measured: Omit<Measurement, 'botLog'>,
+): Measurement {
+  const stages = Array.isArray(results) ? results : [results];
+  return {
+    ...measured,
+    notes: [...measured.notes, ...stages.flatMap((stage) => stage.shutdown)],
+    botLog: stages.flatMap((stage) => stage.log),
+  };
 }
 
 /** When the first of a batch went out (stand-in clock). */
