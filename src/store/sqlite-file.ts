@@ -21,6 +21,7 @@ type Outcome = { rows: unknown[] } | { error: unknown };
  */
 export class SqliteFile {
   readonly #db: Database.Database;
+  /** Prepared once per SQL text; the bot's statements are a fixed set. */
   readonly #statements = new Map<string, Database.Statement<unknown[]>>();
   #queued: Queued[] = [];
 
