@@ -53,9 +53,6 @@ async function connectWithin(client: RedisClientType, url: string, timeoutMs: nu
 
 /** Opens the store. Connects to Redis (or creates the SQLite file) before returning. */
 export async function openStore(location: StoreLocation): Promise<Store> {
-  const keyvs = new Map<string, Keyv>();
-  const adapters: Array<{ disconnect(): Promise<void> }> = [];
-
   // Only the backend in use has its driver loaded: the Redis client's code alone is about 3 MB
   // of heap that a bot on SQLite would hold and never run.
   if (location.kind === 'sqlite') {
@@ -65,9 +62,13 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     ]);
     mkdirSync(dirname(location.path), { recursive: true });
     const file = new SqliteFile(location.path, KEYV_SCHEMA);
-    adapters.push({ disconnect: async () => file.close() });
     // Every namespace shares the one connection, so that one transaction commits them all.
-    return build(location, { kind: 'sqlite', query: file.query }, () => new SqliteKeyvStore(file.query));
+    return storeOn(
+      location,
+      { kind: 'sqlite', query: file.query },
+      () => new SqliteKeyvStore(file.query),
+      async () => file.close(),
+    );
   }
 
   const { default: KeyvRedis, createClient } = await import('@keyv/redis');
@@ -82,24 +83,31 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     adapter.on('error', () => {});
     return adapter;
   };
-  adapters.push({ disconnect: async () => void (await client.quit()) });
-  return build(location, { kind: 'redis', client }, open);
+  return storeOn(location, { kind: 'redis', client }, open, async () => void (await client.quit()));
+}
 
-  function build(loc: StoreLocation, backend: Store['backend'], open: () => KeyvStoreAdapter): Store {
-    return {
-      location: loc,
-      backend,
-      keyv<Value>(namespace: string): Keyv<Value> {
-        let keyv = keyvs.get(namespace);
-        if (!keyv) {
-          keyv = new Keyv({ store: open(), namespace, throwOnErrors: true, emitErrors: false });
-          keyvs.set(namespace, keyv);
-        }
-        return keyv as Keyv<Value>;
-      },
-      async close() {
-        await Promise.allSettled(adapters.map((adapter) => adapter.disconnect()));
-      },
-    };
-  }
+/** A store whose namespaces each get a Keyv over an adapter from `open`; `close` ends the connection they share. */
+function storeOn(
+  location: StoreLocation,
+  backend: Store['backend'],
+  open: () => KeyvStoreAdapter,
+  close: () => Promise<void>,
+): Store {
+  const keyvs = new Map<string, Keyv>();
+  return {
+    location,
+    backend,
+    keyv<Value>(namespace: string): Keyv<Value> {
+      let keyv = keyvs.get(namespace);
+      if (!keyv) {
+        keyv = new Keyv({ store: open(), namespace, throwOnErrors: true, emitErrors: false });
+        keyvs.set(namespace, keyv);
+      }
+      return keyv as Keyv<Value>;
+    },
+    async close() {
+      // Best effort: the bot is stopping, and a connection that fails to close is gone anyway.
+      await close().catch(() => {});
+    },
+  };
 }
