@@ -52,7 +52,7 @@ async function storeAnswers(store: Store): Promise<boolean> {
 export async function startBot(config: Config, logger: Logger, commands: readonly Command[]): Promise<Bot> {
   for (const command of commands) commandPredicate.parse(command);
 
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, { exclusive: true });
   const ledger = createLedger(store);
   const settings = new GuildSettingsStore(store.keyv('guild-settings'));
   const client = new Client({

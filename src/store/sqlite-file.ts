@@ -16,26 +16,36 @@ type Outcome = { rows: unknown[] } | { error: unknown };
  * for one fsync instead of one per write, and no statement waits on a thread pool: SQLite
  * answers in microseconds, so the hand-offs would cost more than the work.
  *
- * One process owns the file (several share Redis instead). Another connection holding the
- * write lock would block this one for up to `BUSY_TIMEOUT_MS`; only tests open one.
+ * One bot process owns the file (several share Redis instead). Other connections can still
+ * write to it (tests, the `sqlite3` shell); one holding the write lock blocks this one, for up
+ * to `BUSY_TIMEOUT_MS`.
  */
 export class SqliteFile {
   readonly #db: Database.Database;
+  /** The claim on the file, when opened `exclusive`. */
+  readonly #lock: Database.Database | undefined;
   /** Prepared once per SQL text; the bot's statements are a fixed set. */
   readonly #statements = new Map<string, Database.Statement<unknown[]>>();
   #queued: Queued[] = [];
 
-  /** Opens (or creates) the file and runs `schema`'s statements before anything else. */
-  constructor(path: string, schema: readonly string[] = []) {
-    this.#db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-    // WAL so that a commit appends to the log instead of rewriting pages in place.
-    this.#db.pragma('journal_mode = WAL');
-    // better-sqlite3 defaults to NORMAL under WAL, which can lose the last commits on power
-    // loss: a reservation or a `submitting` record lost that way could send a submit twice.
-    this.#db.pragma('synchronous = FULL');
-    // SQLite's own default (2 MB); better-sqlite3 raises it to 16 MB, far beyond the bot's needs.
-    this.#db.pragma('cache_size = -2000');
-    for (const statement of schema) this.#db.exec(statement);
+  /**
+   * Opens (or creates) the file and runs `schema`'s statements before anything else.
+   *
+   * `exclusive` makes this process the file's only bot until `close`: two bots on one file
+   * would each keep their own line for generation slots and each resume the other's jobs, so
+   * the second is refused, naming the setting. The claim is SQLite's own lock on a companion
+   * file, `<path>.lock`, held by an exclusive transaction never committed: the operating
+   * system drops it when the process ends, however it ends, so a crash leaves no stale claim.
+   * The data file stays open to other readers (the `sqlite3` shell, a backup).
+   */
+  constructor(path: string, options: { schema?: readonly string[]; exclusive?: boolean | undefined } = {}) {
+    this.#lock = options.exclusive ? claim(path) : undefined;
+    try {
+      this.#db = open(path, options.schema ?? []);
+    } catch (error) {
+      this.#lock?.close();
+      throw error;
+    }
   }
 
   /** Queues a statement for this turn's transaction. */
@@ -46,11 +56,12 @@ export class SqliteFile {
       this.#queued.push({ sql, params, resolve, reject });
     });
 
-  /** Commits what is queued, then closes the file. */
+  /** Commits what is queued, then closes the file and gives up the claim on it. */
   close(): void {
     if (!this.#db.open) return;
     this.#commit();
     this.#db.close();
+    this.#lock?.close();
   }
 
   #commit(): void {
@@ -102,5 +113,33 @@ export class SqliteFile {
     } catch {
       // The transaction is lost either way; the next BEGIN reports the connection's state.
     }
+  }
+}
+
+function open(path: string, schema: readonly string[]): Database.Database {
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  // WAL so that a commit appends to the log instead of rewriting pages in place.
+  db.pragma('journal_mode = WAL');
+  // better-sqlite3 defaults to NORMAL under WAL, which can lose the last commits on power
+  // loss: a reservation or a `submitting` record lost that way could send a submit twice.
+  db.pragma('synchronous = FULL');
+  // SQLite's own default (2 MB); better-sqlite3 raises it to 16 MB, far beyond the bot's needs.
+  db.pragma('cache_size = -2000');
+  for (const statement of schema) db.exec(statement);
+  return db;
+}
+
+/** Takes the claim described at {@link SqliteFile}'s constructor, or says who holds it. */
+function claim(path: string): Database.Database {
+  const lock = new Database(`${path}.lock`, { timeout: 0 });
+  try {
+    lock.exec('BEGIN EXCLUSIVE');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+    throw new Error(
+      `STORE_URL: another bot process is using ${path}; a SQLite file serves one process (processes that share the work need redis://)`,
+    );
   }
 }

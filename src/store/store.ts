@@ -51,8 +51,13 @@ async function connectWithin(client: RedisClientType, url: string, timeoutMs: nu
   }
 }
 
+export interface OpenOptions {
+  /** For a bot: refuse a SQLite file that another process has opened this way (see `SqliteFile`). */
+  readonly exclusive?: boolean;
+}
+
 /** Opens the store. Connects to Redis (or creates the SQLite file) before returning. */
-export async function openStore(location: StoreLocation): Promise<Store> {
+export async function openStore(location: StoreLocation, options: OpenOptions = {}): Promise<Store> {
   // Only the backend in use has its driver loaded: the Redis client's code alone is about 3 MB
   // of heap that a bot on SQLite would hold and never run.
   if (location.kind === 'sqlite') {
@@ -61,7 +66,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
       import('./sqlite-keyv-store.js'),
     ]);
     mkdirSync(dirname(location.path), { recursive: true });
-    const file = new SqliteFile(location.path, KEYV_SCHEMA);
+    const file = new SqliteFile(location.path, { schema: KEYV_SCHEMA, exclusive: options.exclusive });
     // Every namespace shares the one connection, so that one transaction commits them all.
     return storeOn(
       location,

@@ -176,3 +176,16 @@ describe('a bot stopped with SIGTERM', () => {
     expect(wavespeed.submits).toHaveLength(1);
   });
 });
+
+describe('a second bot on the same SQLite file', () => {
+  it('is refused at start, naming STORE_URL, while the first keeps serving', async () => {
+    await startBot();
+
+    // startBot waits for the login, so it reports the second process's exit and last lines.
+    await expect(startBot()).rejects.toThrow(/bot exited \(1\)[\s\S]*STORE_URL: another bot process is using/);
+
+    const handle = discord.sendCommand({ name: 'video', options: { prompt: 'still here' } });
+    await handle.waitForMessage(withVideo, { timeoutMs: 10_000 });
+    expect(wavespeed.submits).toHaveLength(1);
+  });
+});

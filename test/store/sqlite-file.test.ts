@@ -14,7 +14,7 @@ const SCHEMA = [
 
 /** A file with the test schema, closed when the test finishes. */
 function open(path: string): SqliteFile {
-  const file = new SqliteFile(path, SCHEMA);
+  const file = new SqliteFile(path, { schema: SCHEMA });
   onTestFinished(() => file.close());
   return file;
 }
@@ -84,7 +84,7 @@ describe('SqliteFile', () => {
 
   it('commits what is queued when it closes, and refuses statements after', async () => {
     const path = await tempFileForTest('bot.sqlite');
-    const file = new SqliteFile(path, SCHEMA);
+    const file = new SqliteFile(path, { schema: SCHEMA });
 
     const written = file.query('INSERT INTO notes (id) VALUES (?)', 'last words');
     file.close();
@@ -92,5 +92,22 @@ describe('SqliteFile', () => {
     await expect(written).resolves.toEqual([]);
     await expect(file.query('SELECT 1')).rejects.toThrow('the SQLite store is closed');
     expect(await committedNotes(path)).toEqual([{ id: 'last words' }]);
+  });
+
+  it('lets one exclusive opening claim the file at a time, and others still read it', async () => {
+    const path = await tempFileForTest('bot.sqlite');
+    const bot = new SqliteFile(path, { schema: SCHEMA, exclusive: true });
+    onTestFinished(() => bot.close());
+    await bot.query('INSERT INTO notes (id) VALUES (?)', 'a');
+
+    expect(() => new SqliteFile(path, { exclusive: true })).toThrow(
+      `STORE_URL: another bot process is using ${path}; a SQLite file serves one process`,
+    );
+    expect(await committedNotes(path)).toEqual([{ id: 'a' }]);
+
+    bot.close();
+    const next = new SqliteFile(path, { exclusive: true });
+    onTestFinished(() => next.close());
+    expect(await next.query('SELECT id FROM notes')).toEqual([{ id: 'a' }]);
   });
 });
