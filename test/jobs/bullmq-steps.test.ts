@@ -59,7 +59,8 @@ describe.skipIf(skipReason !== undefined)(`BullStepQueue${skipReason ? ` (skippe
 
     await waitUntil(() => expect(ran).toHaveLength(1));
     expect(ran[0]).toBeGreaterThanOrEqual(at);
-    expect(ran[0]).toBeLessThan(at + 1_000);
+    // Redis's clock cannot be faked, so "at its time" is bounded loosely, against a load-slowed machine.
+    expect(ran[0]).toBeLessThan(at + 5_000);
     await waitUntil(async () => expect(await bullJobs()).toEqual([]));
   });
 
@@ -101,7 +102,8 @@ describe.skipIf(skipReason !== undefined)(`BullStepQueue${skipReason ? ` (skippe
     });
     expect(ran.get('sooner')).toEqual([expect.any(Number)]);
     expect(ran.get('kept')).toEqual([expect.any(Number)]);
-    expect(ran.get('kept')?.[0]).toBeLessThan(now + 1_000);
+    // Well before the 60 s also asked for, with room for a load-slowed machine.
+    expect(ran.get('kept')?.[0]).toBeLessThan(now + 30_000);
   });
 
   it('keeps the earliest time asked for while a step runs, such as a webhook’s nudge', async () => {
@@ -124,7 +126,8 @@ describe.skipIf(skipReason !== undefined)(`BullStepQueue${skipReason ? ` (skippe
     nudged();
 
     await waitUntil(() => expect(ran).toHaveLength(2));
-    expect((ran[1] ?? 0) - nudgedAt).toBeLessThan(1_000);
+    // Well before the 60 s the running step asked for, with room for a load-slowed machine.
+    expect((ran[1] ?? 0) - nudgedAt).toBeLessThan(30_000);
   });
 
   it('never runs one job’s step in two processes at once, nor more often than it was scheduled', async () => {
@@ -195,9 +198,10 @@ describe.skipIf(skipReason !== undefined)(`BullStepQueue${skipReason ? ` (skippe
     const diedAt = Date.now();
     await dying.stop(0);
 
-    await waitUntil(() => expect(recovered).toHaveLength(1));
-    // Lock (1 s) plus at most one stalled check (0.5 s), with a little slack.
-    expect((recovered[0] ?? 0) - diedAt).toBeLessThan(2_500);
+    await waitUntil(() => expect(recovered).toHaveLength(1), 15_000);
+    // Lock (1 s) plus a stalled check (0.5 s) when the machine is idle; the bound only tells our
+    // lock from BullMQ's default of 30 s, with room for a load-slowed machine.
+    expect((recovered[0] ?? 0) - diedAt).toBeLessThan(10_000);
   });
 
   it('lets a stopping process finish its step and leaves the next one to the others at once', async () => {
