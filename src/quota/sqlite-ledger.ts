@@ -86,13 +86,13 @@ export class SqliteLedger implements QuotaLedger {
     return this.#run(async () => {
       for (let attempt = 1; ; attempt += 1) {
         await this.#query(RESERVE, {
-          id: id,
+          id,
           user: userId,
           guild: guildId,
-          day: day,
+          day,
           cost: costCents,
           expiresAt: now + ttlMs,
-          now: now,
+          now,
           concurrent: allowance.userConcurrent,
           userDaily: allowance.userDaily,
           guildDaily: allowance.guildDaily,
@@ -133,7 +133,7 @@ export class SqliteLedger implements QuotaLedger {
         day: utcDay(now),
         guild: guildId,
         user: userId,
-        extra: extra,
+        extra,
       }),
     );
   }
@@ -151,7 +151,7 @@ export class SqliteLedger implements QuotaLedger {
 
   async #usage(userId: string, guildId: string | null, now: number): Promise<Usage> {
     const day = utcDay(now);
-    const [row] = await this.#query(USAGE, { now: now, day: day, guild: guildId, user: userId });
+    const [row] = await this.#query(USAGE, { now, day, guild: guildId, user: userId });
     return {
       day,
       userUsed: integer(row, 'userUsed'),
@@ -172,7 +172,7 @@ export class SqliteLedger implements QuotaLedger {
     const before = utcDay(now - KEEP_DAYS * DAY_MS);
     await this.#query(
       "DELETE FROM quota_reservations WHERE day < $before AND NOT (state = 'reserved' AND expires_at >= $now)",
-      { before: before, now: now },
+      { before, now },
     );
     await this.#query('DELETE FROM quota_grants WHERE day < ?', before);
   }
