@@ -30,6 +30,15 @@ export interface Config {
     /** Public URL WaveSpeed posts finished predictions to; unset, results are only polled. */
     webhookUrl?: string;
   };
+  delivery: {
+    /**
+     * Deliveries (output download and Discord upload) running at once in this process, apart
+     * from the provider calls: a slow output host or a rate-limited upload holds only these.
+     */
+    concurrency: number;
+    /** Largest output ever downloaded, in bytes, whatever upload limit the interaction carries. */
+    outputMaxBytes: number;
+  };
   /** The operations HTTP listener (metrics, health probes, webhook); `null` when METRICS_PORT is unset. */
   ops: {
     /** 0 picks a free port. */
@@ -141,6 +150,8 @@ const environment = z.object({
   // 3 is the Bronze tier's tasks at once; set it to what the account's tier allows.
   WAVESPEED_MAX_CONCURRENCY: wholeNumberBetween(1, 1_000).default(3),
   WAVESPEED_WEBHOOK_URL: optional(webhookUrl),
+  DELIVERY_CONCURRENCY: wholeNumberBetween(1, 100).default(4),
+  OUTPUT_MAX_MB: wholeNumberBetween(1, 1_024).default(100),
   METRICS_PORT: optional(wholeNumberBetween(0, 65_535)),
   METRICS_HOST: optional(z.string().trim().min(1)),
   STORE_URL: storeUrl,
@@ -199,6 +210,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       maxConcurrency: e.WAVESPEED_MAX_CONCURRENCY,
       ...(e.WAVESPEED_WEBHOOK_URL && { webhookUrl: e.WAVESPEED_WEBHOOK_URL }),
     },
+    delivery: { concurrency: e.DELIVERY_CONCURRENCY, outputMaxBytes: e.OUTPUT_MAX_MB * 1024 * 1024 },
     ops: opsListener(e),
     store: e.STORE_URL,
     quota: {
