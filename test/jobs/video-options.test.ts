@@ -47,4 +47,44 @@ describe('parseVideoOptions', () => {
     expect(refusal({ prompt: 'x', seed: 1.5 }).message).toMatch(/whole number/);
     expect(refusal({ prompt: 'x', size: '1920*1080' }).message).toMatch(/offered sizes/);
   });
+
+  it.each([
+    ['zero-width spaces', '\u200b\u200b\u200b'],
+    ['NUL', '\u0000'],
+    ['Hangul fillers', '\u3164 \u115f\u1160 \uffa0'],
+    ['Braille blanks', '\u2800\u2800'],
+    ['a Mongolian vowel separator and word joiners', '\u180e\u2060\u2061\u2062\u2063\u2064'],
+    ['byte-order marks', '\ufeff\ufeff'],
+    ['variation selectors', '\ufe0f\u{e0100}'],
+    ['tag characters', '\u{e0001}\u{e0041}\u{e007f}'],
+    ['controls and odd spaces', '\u0007\u001b\u00a0\u3000\u2028'],
+    ['combining marks with nothing to mark', '\u0301\u034f'],
+  ])('refuses a prompt of only %s like an empty one', (_case, prompt) => {
+    const error = refusal({ prompt });
+    expect(error.identifier).toBe('video.invalid_options');
+    expect(error.message).toBe('Describe the video you want in `prompt`.');
+  });
+
+  it('strips control characters from a visible prompt, so NUL never reaches the provider', () => {
+    const request = parseVideoOptions({ prompt: '\u0000a fox\u0000 in\tthe\nsnow\u0007', negative_prompt: 'rain\u0000' });
+    expect(request.prompt).toBe('a fox in the snow');
+    expect(request.negativePrompt).toBe('rain');
+  });
+
+  it('keeps joiners and selectors that are part of what a visible prompt says', () => {
+    const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+    expect(parseVideoOptions({ prompt: `${family} on a beach \u2764\ufe0f` }).prompt).toBe(
+      `${family} on a beach \u2764\ufe0f`,
+    );
+  });
+
+  it('drops a negative prompt with nothing visible instead of sending it', () => {
+    expect(parseVideoOptions({ prompt: 'waves', negative_prompt: '\u200b\u3164\u0000' })).not.toHaveProperty(
+      'negativePrompt',
+    );
+  });
+
+  it('counts the prompt limit after control characters are gone', () => {
+    expect(parseVideoOptions({ prompt: `${'x'.repeat(800)}\u0000\u0000` }).prompt).toHaveLength(800);
+  });
 });
