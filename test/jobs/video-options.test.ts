@@ -66,7 +66,10 @@ describe('parseVideoOptions', () => {
   });
 
   it('strips control characters from a visible prompt, so NUL never reaches the provider', () => {
-    const request = parseVideoOptions({ prompt: '\u0000a fox\u0000 in\tthe\nsnow\u0007', negative_prompt: 'rain\u0000' });
+    const request = parseVideoOptions({
+      prompt: '\u0000a fox\u0000 in\tthe\nsnow\u0007',
+      negative_prompt: 'rain\u0000',
+    });
     expect(request.prompt).toBe('a fox in the snow');
     expect(request.negativePrompt).toBe('rain');
   });
