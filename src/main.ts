@@ -28,3 +28,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       });
   });
 }
+
+// A lost store keeps no quota or job any more, and a new bot may already be starting on a fresh
+// one: stop at once rather than serve members alongside it.
+bot.store.onLost((error) => {
+  logger.fatal({ err: error }, 'store lost');
+  logger.flush();
+  process.exit(1);
+});

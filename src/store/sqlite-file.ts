@@ -1,12 +1,35 @@
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { FileIdentities } from './file-identities.js';
+import { type Lock, recordOwner, stillOwner, takeLock } from './sqlite-claim.js';
+import { StoreBusyError, StoreLostError } from './store-errors.js';
 
 /** Runs one SQL statement on the store's SQLite file; rows for a SELECT (or RETURNING). */
 export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>;
 
-/** How long a statement waits for another connection's write lock before it fails. */
-const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * Longest a statement waits for another connection's write lock before it rejects with a
+ * {@link StoreBusyError}. Members are acknowledged before the store is asked, so this is not
+ * bound to Discord's 3 s: it is how long a member waits before "try again in a minute" and a job
+ * step before its retry. It outlasts what holds the lock briefly (one statement in the `sqlite3`
+ * shell, another connection's checkpoint) and stops statements piling up behind a transaction
+ * left open.
+ */
+export const BUSY_WAIT_MS = 2_000;
+/** Pauses between attempts at a locked batch: short for a lock held by one statement, then steady. */
+const RETRY_DELAYS_MS = [1, 2, 5, 10, 20, 50, 100];
+/** Opening runs before the bot serves anyone, so its statements may wait on the event loop. */
+const OPEN_BUSY_TIMEOUT_MS = 5_000;
+/** How often the files are compared with what was opened. */
+export const WATCH_INTERVAL_MS = 500;
 
-type Queued = { sql: string; params: unknown[]; resolve(rows: unknown[]): void; reject(error: unknown): void };
+type Queued = {
+  sql: string;
+  params: unknown[];
+  queuedAt: number;
+  resolve(rows: unknown[]): void;
+  reject(error: unknown): void;
+};
 type Outcome = { rows: unknown[] } | { error: unknown };
 
 /**
@@ -16,76 +39,145 @@ type Outcome = { rows: unknown[] } | { error: unknown };
  * for one fsync instead of one per write, and no statement waits on a thread pool: SQLite
  * answers in microseconds, so the hand-offs would cost more than the work.
  *
- * One bot process owns the file (several share Redis instead). Other connections can still
- * write to it (tests, the `sqlite3` shell); one holding the write lock blocks this one, for up
- * to `BUSY_TIMEOUT_MS`.
+ * No statement waits for a lock on the event loop. When another connection (the `sqlite3`
+ * shell, a backup) holds the write lock, the batch is tried again from a timer, joined by the
+ * statements queued meanwhile, and each statement rejects once it has waited `BUSY_WAIT_MS`.
+ * A batch of reads only takes no write lock: under WAL it reads past any writer.
+ *
+ * The file is watched: once it, its WAL or the claim's lock file is deleted or replaced, or
+ * another process records itself as owner, the store is lost for good: listeners given to
+ * `onLost` hear it once, and every query rejects with a {@link StoreLostError}.
  */
 export class SqliteFile {
+  readonly #path: string;
   readonly #db: Database.Database;
-  /** The claim on the file, when opened `exclusive`. */
-  readonly #lock: Database.Database | undefined;
+  /** The claim on the file, when opened `exclusive`, and the owner token recorded in it. */
+  readonly #claim: { lock: Lock; token: string } | undefined;
+  readonly #files: FileIdentities;
+  readonly #watch: NodeJS.Timeout;
   /** Prepared once per SQL text; the bot's statements are a fixed set. */
   readonly #statements = new Map<string, Database.Statement<unknown[]>>();
   #queued: Queued[] = [];
+  /** The next commit: at the end of this turn, or a locked batch's next attempt. */
+  #due: { kind: 'turn'; handle: NodeJS.Immediate } | { kind: 'retry'; handle: NodeJS.Timeout } | undefined;
+  /** Attempts in a row that found the lock taken; picks the next pause. */
+  #busyAttempts = 0;
+  #checking = false;
+  #lost: StoreLostError | undefined;
+  readonly #lostListeners: Array<(error: Error) => void> = [];
+  /** Resolved once nothing is queued or due: what `close` waits for. */
+  #idle: Array<() => void> = [];
+  #closing: Promise<void> | undefined;
 
   /**
    * Opens (or creates) the file and runs `schema`'s statements before anything else.
    *
    * `exclusive` makes this process the file's only bot until `close`: two bots on one file
    * would each keep their own line for generation slots and each resume the other's jobs, so
-   * the second is refused, naming the setting. The claim is SQLite's own lock on a companion
-   * file, `<path>.lock`, held by an exclusive transaction never committed: the operating
-   * system drops it when the process ends, however it ends, so a crash leaves no stale claim.
+   * the second is refused, naming the setting. The claim is a lock on a companion file,
+   * `<path>.lock`, that the operating system drops when the process ends, however it ends, plus
+   * the owner recorded in the data file for when the lock file is deleted (see `sqlite-claim.ts`).
    * The data file stays open to other readers (the `sqlite3` shell, a backup).
    */
   constructor(path: string, options: { schema?: readonly string[]; exclusive?: boolean | undefined } = {}) {
-    this.#lock = options.exclusive ? claim(path) : undefined;
+    this.#path = path;
+    const lock = options.exclusive ? takeLock(path) : undefined;
+    let db: Database.Database | undefined;
     try {
-      this.#db = open(path, options.schema ?? []);
+      db = open(path, options.schema ?? []);
+      this.#claim = lock && { lock, token: recordOwner(db, path, lock) };
+      // From here on the event loop serves members: a locked file is retried from a timer instead.
+      db.pragma('busy_timeout = 0');
     } catch (error) {
-      this.#lock?.close();
+      db?.close();
+      lock?.connection.close();
       throw error;
     }
+    this.#db = db;
+    this.#files = new FileIdentities([path, `${path}-wal`, ...(lock ? [lock.path] : [])]);
+    this.#watch = setInterval(() => void this.#check(), WATCH_INTERVAL_MS).unref();
   }
 
-  /** Queues a statement for this turn's transaction. */
+  /** Queues a statement for this turn's transaction (or the locked batch it joins). */
   readonly query: SqlQuery = (sql, ...params) =>
     new Promise((resolve, reject) => {
-      if (!this.#db.open) return reject(new Error('the SQLite store is closed'));
-      if (this.#queued.length === 0) setImmediate(() => this.#commit());
-      this.#queued.push({ sql, params, resolve, reject });
+      if (this.#lost) return reject(this.#lost);
+      if (this.#closing) return reject(new Error('the SQLite store is closed'));
+      this.#queued.push({ sql, params, queuedAt: performance.now(), resolve, reject });
+      if (!this.#due) this.#due = { kind: 'turn', handle: setImmediate(() => this.#commit()) };
     });
 
-  /** Commits what is queued, then closes the file and gives up the claim on it. */
-  close(): void {
-    if (!this.#db.open) return;
-    this.#commit();
+  /** Calls `listener` once when the store is lost (at once if it already is). */
+  onLost(listener: (error: Error) => void): void {
+    const lost = this.#lost;
+    if (lost) queueMicrotask(() => listener(lost));
+    else this.#lostListeners.push(listener);
+  }
+
+  /**
+   * Commits what is queued (a locked batch gets the rest of its wait), then closes the file and
+   * gives up the claim on it. Statements asked for after `close` reject.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
+    clearInterval(this.#watch);
+    // What this turn queued is committed now, while the caller still has the file.
+    if (this.#due?.kind === 'turn') {
+      clearImmediate(this.#due.handle);
+      this.#commit();
+    }
+    if (this.#due) await new Promise<void>((resolve) => this.#idle.push(resolve));
     this.#db.close();
-    this.#lock?.close();
+    this.#claim?.lock.connection.close();
   }
 
   #commit(): void {
+    this.#due = undefined;
     const batch = this.#queued;
-    if (batch.length === 0) return;
     this.#queued = [];
+    if (batch.length > 0) {
+      const outcomes = this.#attempt(batch);
+      if (outcomes === 'busy') this.#retryLater(batch);
+      else this.#settle(batch, outcomes);
+    }
+    if (!this.#due) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Runs `batch` in one transaction: each statement's outcome, or one error for all when the commit fails. */
+  #attempt(batch: readonly Queued[]): Outcome[] | { failed: unknown } | 'busy' {
     const outcomes: Outcome[] = [];
     try {
       // IMMEDIATE takes the write lock up front: a transaction that reads before it writes could
-      // otherwise fail half-way when another connection writes first.
-      this.#db.exec('BEGIN IMMEDIATE');
+      // otherwise fail half-way when another connection writes first. Reads alone need no lock.
+      this.#db.exec(batch.every(({ sql }) => this.#reads(sql)) ? 'BEGIN' : 'BEGIN IMMEDIATE');
       for (const { sql, params } of batch) {
         try {
           outcomes.push({ rows: this.#run(sql, params) });
         } catch (error) {
           // Most errors undo only their own statement; a few (disk full, I/O) end the transaction.
-          if (!this.#db.inTransaction) throw error;
+          if (isBusy(error) || !this.#db.inTransaction) throw error;
+          this.#noticeFault(error);
           outcomes.push({ error });
         }
       }
       this.#db.exec('COMMIT');
+      this.#busyAttempts = 0;
+      return outcomes;
     } catch (error) {
       this.#rollback();
-      for (const queued of batch) queued.reject(error);
+      if (isBusy(error)) return 'busy';
+      this.#noticeFault(error);
+      return { failed: error };
+    }
+  }
+
+  #settle(batch: readonly Queued[], outcomes: Outcome[] | { failed: unknown }): void {
+    if (!Array.isArray(outcomes)) {
+      for (const queued of batch) queued.reject(outcomes.failed);
       return;
     }
     batch.forEach((queued, index) => {
@@ -95,12 +187,42 @@ export class SqliteFile {
     });
   }
 
-  #run(sql: string, params: unknown[]): unknown[] {
+  /** Puts a locked batch back at the head of the queue, less the statements whose wait is over. */
+  #retryLater(batch: readonly Queued[]): void {
+    const now = performance.now();
+    const waiting: Queued[] = [];
+    for (const queued of batch) {
+      const waitedMs = now - queued.queuedAt;
+      if (waitedMs >= BUSY_WAIT_MS) queued.reject(new StoreBusyError(this.#path, Math.round(waitedMs)));
+      else waiting.push(queued);
+    }
+    if (waiting.length === 0) return;
+    this.#queued = waiting;
+    const delayMs = RETRY_DELAYS_MS[Math.min(this.#busyAttempts, RETRY_DELAYS_MS.length - 1)] ?? 100;
+    this.#busyAttempts += 1;
+    this.#due = { kind: 'retry', handle: setTimeout(() => this.#commit(), delayMs) };
+  }
+
+  /** Whether `sql` only reads. One that fails to prepare counts as a write; running it reports why. */
+  #reads(sql: string): boolean {
+    try {
+      return this.#statement(sql).readonly;
+    } catch {
+      return false;
+    }
+  }
+
+  #statement(sql: string): Database.Statement<unknown[]> {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare<unknown[]>(sql);
       this.#statements.set(sql, statement);
     }
+    return statement;
+  }
+
+  #run(sql: string, params: unknown[]): unknown[] {
+    const statement = this.#statement(sql);
     if (statement.reader) return statement.all(...params);
     statement.run(...params);
     return [];
@@ -114,10 +236,71 @@ export class SqliteFile {
       // The transaction is lost either way; the next BEGIN reports the connection's state.
     }
   }
+
+  /** An I/O error may be the file going away: look now rather than at the next tick. */
+  #noticeFault(error: unknown): void {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && IO_FAULT.test(code)) void this.#check();
+  }
+
+  /** Compares the files with what was opened, and the recorded owner with this process. */
+  async #check(): Promise<void> {
+    if (this.#checking || this.#lost || this.#closing) return;
+    this.#checking = true;
+    try {
+      const changed = await this.#files.changed();
+      if (this.#lost || this.#closing) return;
+      if (changed) {
+        this.#lose(
+          new StoreLostError(
+            `STORE_URL: ${changed.path} was deleted or replaced while the bot was using ${this.#path}; what it writes would be lost, so the store is given up`,
+            { cause: changed.cause },
+          ),
+        );
+      } else if (this.#claim && this.#ownerReplaced(this.#claim.token)) {
+        this.#lose(
+          new StoreLostError(
+            `STORE_URL: another bot process has taken over ${this.#path}; a SQLite file serves one process (processes that share the work need redis://)`,
+          ),
+        );
+      }
+    } finally {
+      this.#checking = false;
+    }
+  }
+
+  #ownerReplaced(token: string): boolean {
+    try {
+      return !stillOwner(this.#db, token);
+    } catch (error) {
+      // Busy: look again at the next tick. Anything else means the file is not what it was.
+      return !isBusy(error);
+    }
+  }
+
+  #lose(error: StoreLostError): void {
+    this.#lost = error;
+    clearInterval(this.#watch);
+    if (this.#due?.kind === 'turn') clearImmediate(this.#due.handle);
+    if (this.#due?.kind === 'retry') clearTimeout(this.#due.handle);
+    this.#due = undefined;
+    for (const queued of this.#queued.splice(0)) queued.reject(error);
+    for (const resolve of this.#idle.splice(0)) resolve();
+    for (const listener of this.#lostListeners.splice(0)) listener(error);
+  }
+}
+
+/** Result codes that can mean the file is gone or not the one opened. */
+const IO_FAULT = /^SQLITE_(IOERR|CANTOPEN|CORRUPT|NOTADB|READONLY_DBMOVED)/;
+
+/** Another connection holds a lock this one needs (`SQLITE_BUSY` and its extended codes). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function open(path: string, schema: readonly string[]): Database.Database {
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  const db = new Database(path, { timeout: OPEN_BUSY_TIMEOUT_MS });
   // WAL so that a commit appends to the log instead of rewriting pages in place.
   db.pragma('journal_mode = WAL');
   // better-sqlite3 defaults to NORMAL under WAL, which can lose the last commits on power
@@ -127,19 +310,4 @@ function open(path: string, schema: readonly string[]): Database.Database {
   db.pragma('cache_size = -2000');
   for (const statement of schema) db.exec(statement);
   return db;
-}
-
-/** Takes the claim described at {@link SqliteFile}'s constructor, or says who holds it. */
-function claim(path: string): Database.Database {
-  const lock = new Database(`${path}.lock`, { timeout: 0 });
-  try {
-    lock.exec('BEGIN EXCLUSIVE');
-    return lock;
-  } catch (error) {
-    lock.close();
-    if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
-    throw new Error(
-      `STORE_URL: another bot process is using ${path}; a SQLite file serves one process (processes that share the work need redis://)`,
-    );
-  }
 }

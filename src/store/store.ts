@@ -8,6 +8,7 @@ import type { SqlQuery } from './sqlite-file.js';
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
 
 export type { SqlQuery } from './sqlite-file.js';
+export { StoreBusyError, StoreLostError } from './store-errors.js';
 
 /**
  * The bot's persistent state. Records go through Keyv; the few decisions that must be
@@ -20,6 +21,13 @@ export interface Store {
   keyv<Value>(namespace: string): Keyv<Value>;
   /** The backend itself, for atomic operations. */
   readonly backend: { kind: 'sqlite'; query: SqlQuery } | { kind: 'redis'; client: RedisClientType };
+  /**
+   * Calls `listener` once if the store is lost for good: its SQLite file (or directory) deleted
+   * or replaced, or taken over by another process. The error names `STORE_URL` and the path, and
+   * every query rejects with it from then on. Never on Redis, whose outages pass and fail each
+   * command on its own.
+   */
+  onLost(listener: (error: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -72,7 +80,8 @@ export async function openStore(location: StoreLocation, options: OpenOptions = 
       location,
       { kind: 'sqlite', query: file.query },
       () => new SqliteKeyvStore(file.query),
-      async () => file.close(),
+      () => file.close(),
+      (listener) => file.onLost(listener),
     );
   }
 
@@ -88,7 +97,13 @@ export async function openStore(location: StoreLocation, options: OpenOptions = 
     adapter.on('error', () => {});
     return adapter;
   };
-  return storeOn(location, { kind: 'redis', client }, open, async () => void (await client.quit()));
+  return storeOn(
+    location,
+    { kind: 'redis', client },
+    open,
+    async () => void (await client.quit()),
+    () => {},
+  );
 }
 
 /** A store whose namespaces each get a Keyv over an adapter from `open`; `close` ends the connection they share. */
@@ -97,11 +112,13 @@ function storeOn(
   backend: Store['backend'],
   open: () => KeyvStoreAdapter,
   close: () => Promise<void>,
+  onLost: Store['onLost'],
 ): Store {
   const keyvs = new Map<string, Keyv>();
   return {
     location,
     backend,
+    onLost,
     keyv<Value>(namespace: string): Keyv<Value> {
       let keyv = keyvs.get(namespace);
       if (!keyv) {
