@@ -12,6 +12,7 @@ import { KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
 import { RedisGenerationLine } from './jobs/redis-generation-line.js';
 import { type StepQueue, StepScheduler } from './jobs/scheduler.js';
+import { VideoFiles } from './jobs/video-files.js';
 import type { Logger } from './logger.js';
 import { startOpsServer } from './ops/http-server.js';
 import { createLedger } from './quota/create-ledger.js';
@@ -115,6 +116,9 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       spentCents: async () => (await ledger.usage(METRICS_USER, null, Date.now())).spentCents,
       logger,
     });
+  // Downloads wait on disk for their upload; a crashed process's leftovers go first.
+  const files = new VideoFiles();
+  await files.sweep();
   const runner = new JobRunner(
     {
       // Only webhook callbacks look jobs up by prediction.
@@ -125,7 +129,8 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       ledger,
       provider,
       planner,
-      delivery: new DiscordDelivery(client.rest, logger),
+      delivery: new DiscordDelivery(client.rest, config.discord.token, logger),
+      files,
       settings,
       steps: await stepQueue(config, logger),
       line: generationLine(config, store),
@@ -138,6 +143,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       retryDelayMs: config.retryDelayMs,
       submitGraceMs: submitGraceMs(config),
       handoffNoticeMs: 3 * 60_000,
+      outputMaxBytes: config.delivery.outputMaxBytes,
     },
   );
   const ops =

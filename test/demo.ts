@@ -55,6 +55,8 @@ for (;;) {
     const dir = resolve('data', 'demo');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, video.filename);
+    // The stand-in keeps whole only files up to 1 MiB; the demo's clip is a few KiB.
+    if (!video.bytes) throw new Error(`the demo's clip (${video.size} bytes) is too large to keep`);
     writeFileSync(path, video.bytes);
     console.log(`\nThe MP4 arrived as an attachment (${video.size} bytes, ${video.contentType}).\nSaved to ${path}`);
     break;

@@ -1,7 +1,8 @@
-import { DiscordAPIError, type RawFile, REST } from 'discord.js';
+import { openAsBlob } from 'node:fs';
+import { DiscordAPIError, type RateLimitData, REST, type RESTOptions } from 'discord.js';
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import { Agent } from 'undici';
-import type { Delivery, ResultPost } from '../jobs/delivery.js';
+import type { Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
 import type { DeliveryRoute, Job, JobOrigin } from '../jobs/job.js';
 import type { Logger } from '../logger.js';
 
@@ -13,6 +14,17 @@ const REPLY_MARGIN_MS = 60_000;
  * the client's own connections, so they never wait behind a burst of edits and uploads.
  */
 const EDIT_CONNECTIONS = 64;
+/**
+ * Longest rate-limit wait a delivery request sits out. A longer one (Discord asking for
+ * minutes on an upload) fails the request instead, so the post throws and the job is tried
+ * again later, rather than holding its delivery slot.
+ */
+export const MAX_RATE_LIMIT_WAIT_MS = 5_000;
+/**
+ * Deadline of one post on one route, uploads included: @discordjs/rest would otherwise retry
+ * a timed-out upload three times (four REST timeouts in all) and repeat short 429s for ever.
+ */
+const POST_DEADLINE_MS = 180_000;
 
 /** Errors that mean a route is closed for good, so the next one should be tried. */
 const CLOSED: Record<Exclude<DeliveryRoute, 'log'>, ReadonlySet<number>> = {
@@ -32,6 +44,13 @@ const CLOSED: Record<Exclude<DeliveryRoute, 'log'>, ReadonlySet<number>> = {
 
 const NO_PINGS = { parse: [] } as const;
 
+/** Options of {@link DiscordDelivery}; tests shorten the deadline and set the clock. */
+export interface DiscordDeliveryOptions {
+  /** Deadline of one post on one route, rate-limit waits and retries included. Default 3 minutes. */
+  postDeadlineMs?: number;
+  now?: () => number;
+}
+
 /** Posts job messages through Discord's REST API, so it works for jobs resumed after a restart too. */
 export class DiscordDelivery implements Delivery {
   /**
@@ -41,17 +60,31 @@ export class DiscordDelivery implements Delivery {
    * a burst of edits from queueing behind that limit, and from holding up channel posts.
    */
   private readonly interactionWebhooks: REST;
+  /** Channel and DM posts: the bot's token, and connections apart from the client's deferrals. */
+  private readonly messages: REST;
+  private readonly postDeadlineMs: number;
+  private readonly now: () => number;
 
+  /**
+   * @param rest - the client's REST, whose options (API URL, timeout) delivery's own instances share
+   * @param token - the bot token, for channel and DM posts
+   */
   constructor(
-    private readonly rest: REST,
+    rest: REST,
+    token: string,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    options: DiscordDeliveryOptions = {},
   ) {
-    this.interactionWebhooks = new REST({
+    this.postDeadlineMs = options.postDeadlineMs ?? POST_DEADLINE_MS;
+    this.now = options.now ?? Date.now;
+    const shared = {
       ...rest.options,
-      globalRequestsPerSecond: Number.POSITIVE_INFINITY,
+      rejectOnRateLimit: rejectingLongWaits(rest.options.rejectOnRateLimit),
+      // Uploads and edits never take the connections the client keeps for deferrals.
       agent: new Agent({ connections: EDIT_CONNECTIONS }),
-    });
+    };
+    this.interactionWebhooks = new REST({ ...shared, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
+    this.messages = new REST(shared).setToken(token);
   }
 
   replyOpen(origin: JobOrigin, now: number): boolean {
@@ -96,7 +129,7 @@ export class DiscordDelivery implements Delivery {
   /** Posts on one route; when the file is refused as too large, posts the link instead. */
   private async postVia(route: Exclude<DeliveryRoute, 'log'>, job: Job, post: ResultPost): Promise<void> {
     try {
-      await this.send(route, job, post.content, post.file && attachment(post.file));
+      await this.send(route, job, post.content, post.file);
     } catch (error) {
       const tooLarge = error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.RequestEntityTooLarge;
       if (!tooLarge || !post.file || !post.linkContent) throw error;
@@ -105,40 +138,79 @@ export class DiscordDelivery implements Delivery {
     }
   }
 
-  private async send(route: Exclude<DeliveryRoute, 'log'>, job: Job, content: string, file?: RawFile): Promise<void> {
-    const files = file ? [file] : [];
-    const attachments = files.map((f, id) => ({ id, filename: f.name }));
+  private async send(route: Exclude<DeliveryRoute, 'log'>, job: Job, content: string, file?: VideoFile): Promise<void> {
+    const attachments = file ? [{ id: 0, filename: fileName(file) }] : [];
     const { origin } = job;
+    const signal = AbortSignal.timeout(this.postDeadlineMs);
     if (route === 'reply') {
-      await this.editReply(origin, { content, attachments, allowed_mentions: NO_PINGS }, files);
+      await this.editReply(origin, { content, attachments, allowed_mentions: NO_PINGS }, file, signal);
       return;
     }
     // A nonce makes Discord return the first message if a restart posts the same job again.
     const message = { attachments, nonce: job.id.slice(0, 25), enforce_nonce: true };
     if (route === 'channel') {
-      await this.rest.post(Routes.channelMessages(origin.channelId), {
-        body: {
-          ...message,
-          content: `<@${origin.userId}> ${content}`,
-          allowed_mentions: { parse: [], users: [origin.userId] },
-        },
-        files,
+      const body = {
+        ...message,
+        content: `<@${origin.userId}> ${content}`,
+        allowed_mentions: { parse: [], users: [origin.userId] },
+      };
+      await this.messages.post(Routes.channelMessages(origin.channelId), {
+        ...(await requestBody(body, file)),
+        signal,
       });
       return;
     }
-    const dm = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: origin.userId } })) as APIChannel;
-    await this.rest.post(Routes.channelMessages(dm.id), {
-      body: { ...message, content, allowed_mentions: NO_PINGS },
-      files,
-    });
+    const dm = (await this.messages.post(Routes.userChannels(), {
+      body: { recipient_id: origin.userId },
+      signal,
+    })) as APIChannel;
+    const body = { ...message, content, allowed_mentions: NO_PINGS };
+    await this.messages.post(Routes.channelMessages(dm.id), { ...(await requestBody(body, file)), signal });
   }
 
-  private async editReply(origin: JobOrigin, body: object, files: RawFile[] = []): Promise<APIMessage> {
+  private async editReply(
+    origin: JobOrigin,
+    body: object,
+    file?: VideoFile,
+    signal?: AbortSignal,
+  ): Promise<APIMessage> {
     const route = Routes.webhookMessage(origin.applicationId, origin.token, '@original');
-    return (await this.interactionWebhooks.patch(route, { body, files, auth: false })) as APIMessage;
+    return (await this.interactionWebhooks.patch(route, {
+      ...(await requestBody(body, file)),
+      auth: false,
+      ...(signal && { signal }),
+    })) as APIMessage;
   }
 }
 
-function attachment(file: { name: string; data: Buffer; spoiler: boolean }): RawFile {
-  return { name: file.spoiler ? `SPOILER_${file.name}` : file.name, data: file.data, contentType: 'video/mp4' };
+function fileName(file: VideoFile): string {
+  return file.spoiler ? `SPOILER_${file.name}` : file.name;
+}
+
+/**
+ * The request's body: plain JSON, or with a file, the multipart form @discordjs/rest would
+ * build (`payload_json` and `files[0]`) but with the file read from disk as it is sent.
+ * @discordjs/rest's own files must be buffers, and it copies them once more into a Blob;
+ * a file-backed Blob in the global FormData (the class @discordjs/rest passes through
+ * untouched) is streamed by undici with its length known in advance, and read again from
+ * disk should the request be retried.
+ */
+async function requestBody(body: object, file?: VideoFile): Promise<{ body: unknown; passThroughBody?: true }> {
+  if (!file) return { body };
+  const form = new FormData();
+  form.append('payload_json', JSON.stringify(body));
+  form.append('files[0]', await openAsBlob(file.path, { type: 'video/mp4' }), fileName(file));
+  return { body: form, passThroughBody: true };
+}
+
+/**
+ * Fails a request rather than wait out a rate limit longer than {@link MAX_RATE_LIMIT_WAIT_MS},
+ * after whatever rule the client's REST itself was given.
+ */
+function rejectingLongWaits(inherited: RESTOptions['rejectOnRateLimit']) {
+  return async (limit: RateLimitData): Promise<boolean> => {
+    if (typeof inherited === 'function' && (await inherited(limit))) return true;
+    if (Array.isArray(inherited) && inherited.some((route) => limit.route.startsWith(route.toLowerCase()))) return true;
+    return limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS;
+  };
 }

@@ -1,6 +1,13 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { JobOrigin } from '../jobs/job.js';
 
+/**
+ * Discord's default upload limit (10 MiB since 2025-01-16), assumed when an interaction
+ * leaves `attachment_size_limit` out: without it, nothing would cap the download but the
+ * hard ceiling, and Discord would refuse anything over this anyway.
+ */
+export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
 /** An interaction token lives this long after the interaction is created. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 
@@ -15,9 +22,14 @@ export function jobOriginOf(interaction: ChatInputCommandInteraction): JobOrigin
     guildId: interaction.guildId,
     channelId: interaction.channelId,
     userId: interaction.user.id,
-    attachmentSizeLimit: interaction.attachmentSizeLimit,
+    // discord.js types it as a number, but it is undefined when Discord leaves the field out.
+    attachmentSizeLimit: validLimit(interaction.attachmentSizeLimit as number | undefined),
     channelNsfw: channel !== null && 'nsfw' in channel && channel.nsfw === true,
   };
+}
+
+function validLimit(limit: number | undefined): number {
+  return limit !== undefined && Number.isSafeInteger(limit) && limit > 0 ? limit : DEFAULT_ATTACHMENT_SIZE_LIMIT;
 }
 
 /** The member's role ids, whether discord.js cached the member or only has the raw payload. */

@@ -1,9 +1,12 @@
 import type { DeliveryRoute, Job, JobOrigin } from './job.js';
 
-/** A finished video, ready to upload. */
+/** A finished video on disk, ready to upload from there. */
 export interface VideoFile {
   name: string;
-  data: Buffer;
+  /** The downloaded file; its owner (the job runner, through `VideoFiles`) removes it after posting. */
+  path: string;
+  /** Its size, sent as the upload's length. */
+  bytes: number;
   /** Hidden behind a spoiler (NSFW videos where the guild's policy allows them). */
   spoiler: boolean;
 }

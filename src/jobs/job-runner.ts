@@ -19,12 +19,13 @@ import { nextUtcMidnight, type QuotaLedger } from '../quota/ledger.js';
 import { UserError } from '../user-error.js';
 import type { Delivery, ResultPost } from './delivery.js';
 import type { GenerationLine } from './generation-line.js';
-import type { FailureReason, Job, JobOrigin, JobOutcome } from './job.js';
+import type { DeliveryRoute, FailureReason, Job, JobOrigin, JobOutcome } from './job.js';
 import type { JobObserver } from './job-observer.js';
 import type { JobStore } from './job-store.js';
 import { failureText, type Progress, progressText, quotaRefusalText, resultText } from './messages.js';
 import type { PollPlanner } from './poll-planner.js';
 import type { StepQueue } from './scheduler.js';
+import type { VideoFiles } from './video-files.js';
 
 export interface JobRunnerOptions {
   quota: Config['quota'];
@@ -35,6 +36,8 @@ export interface JobRunnerOptions {
   submitGraceMs: number;
   /** How long before the reply token dies the member is told the result will come in the channel. */
   handoffNoticeMs: number;
+  /** Largest output ever downloaded (`OUTPUT_MAX_MB`), whatever the interaction's upload limit. */
+  outputMaxBytes: number;
 }
 
 export interface JobRunnerDeps {
@@ -42,6 +45,8 @@ export interface JobRunnerDeps {
   ledger: QuotaLedger;
   provider: VideoProvider;
   delivery: Delivery;
+  /** Where outputs are downloaded to before their upload. */
+  files: VideoFiles;
   settings: GuildSettingsStore;
   /** Runs job steps: in this process, or shared through Redis. */
   steps: StepQueue;
@@ -456,7 +461,15 @@ export class JobRunner {
       this.log(job).warn({ err: error }, 'output rejected');
       return this.conclude(job, { kind: 'failure', reason: 'output_unavailable' });
     }
-    const route = await this.deliverWithLimit(job, post);
+    let route: DeliveryRoute;
+    try {
+      route = await this.deliverWithLimit(job, post);
+    } finally {
+      // Posted or not, the file goes: a retry downloads it again rather than keep it on disk.
+      await this.deps.files
+        .discard(job.id)
+        .catch((error: unknown) => this.log(job).warn({ err: error }, 'could not remove the video file'));
+    }
     // A video nobody could be shown is refunded; one that reached the member counts.
     if (route === 'log') await this.deps.ledger.refund(job.id);
     else await this.deps.ledger.commit(job.id);
@@ -475,9 +488,12 @@ export class JobRunner {
   private async videoPost(job: Job, outcome: Extract<JobOutcome, { kind: 'video' }>): Promise<ResultPost> {
     const content = resultText(job, outcome.generationMs);
     const linkContent = `${content}\n${outcome.url}`;
+    const path = this.deps.files.pathFor(job.id);
+    const maxBytes = Math.min(job.origin.attachmentSizeLimit, this.options.outputMaxBytes);
     try {
-      const data = await this.deps.provider.download(outcome.url, job.origin.attachmentSizeLimit);
-      return { content, linkContent, file: { name: `${job.predictionId ?? job.id}.mp4`, data, spoiler: outcome.nsfw } };
+      const bytes = await this.deps.provider.download(outcome.url, maxBytes, path);
+      const name = `${job.predictionId ?? job.id}.mp4`;
+      return { content, linkContent, file: { name, path, bytes, spoiler: outcome.nsfw } };
     } catch (error) {
       if (error instanceof OutputRejectedError && error.reason === 'too_large') return { content: linkContent };
       throw error;

@@ -54,8 +54,12 @@ export interface VideoProvider {
   /** Reads a prediction's state. Idempotent, retried on 429, 5xx and network faults. */
   result(id: string): Promise<Prediction>;
   /**
-   * Downloads a finished output with a size cap, a timeout and an allow-listed origin,
-   * and checks that it is an MP4. Throws {@link OutputRejectedError} otherwise.
+   * Streams a finished output into the file at `path` (created or truncated) with a size
+   * cap, a deadline, a stall limit and an allow-listed origin, and checks that it is an MP4.
+   * Resolves with its size in bytes once the file is written and closed. Throws
+   * {@link OutputRejectedError} for what must not be fetched (`too_large` past `maxBytes`,
+   * declared or counted), a transient error for what may work later; either way the partial
+   * file is removed first.
    */
-  download(url: string, maxBytes: number): Promise<Buffer>;
+  download(url: string, maxBytes: number, path: string): Promise<number>;
 }

@@ -16,7 +16,7 @@ import {
 } from './envelope.js';
 import { errorForAnswer } from './error-mapping.js';
 import { type HttpAnswer, headerOf, isOk, USER_AGENT } from './http.js';
-import { downloadOutput, type OutputOrigins } from './output-download.js';
+import { downloadOutput, type OutputOrigins, type StallRule } from './output-download.js';
 import { backoffMs, parseRetryAfter } from './retry-timing.js';
 import { ConnectionNotOpenedError, transportError } from './transport-errors.js';
 
@@ -51,8 +51,17 @@ export interface WaveSpeedClientOptions {
   outputHosts: readonly string[];
   /** Per API call, body included. Default 15 s. */
   requestTimeoutMs?: number;
-  /** Per download, redirects and body included. Default 60 s. */
+  /**
+   * Per download, redirects and body included. Default 120 s: a 100 MiB output at 1 MiB/s,
+   * with room to spare; a 480p clip of a few MiB takes seconds.
+   */
   downloadTimeoutMs?: number;
+  /**
+   * A download receiving fewer than `minBytes` in any `windowMs` is given up on as stalled, a
+   * transient timeout. Default 64 KiB in 10 s: a slow-loris host fails within 10 s instead
+   * of holding its transfer slot to the deadline.
+   */
+  downloadStall?: StallRule;
   /** How many times a failed result (or webhook secret) read is tried again. Default 4. */
   resultRetries?: number;
   /**
@@ -80,6 +89,7 @@ export class WaveSpeedClient implements VideoProvider {
   readonly #origins: OutputOrigins;
   readonly #requestTimeoutMs: number;
   readonly #downloadTimeoutMs: number;
+  readonly #downloadStall: StallRule;
   readonly #resultRetries: number;
   readonly #submitQuery: URLSearchParams | undefined;
   readonly #dispatcher: Dispatcher;
@@ -91,7 +101,8 @@ export class WaveSpeedClient implements VideoProvider {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#origins = { api: new URL(options.baseUrl), hosts: options.outputHosts.map((host) => host.toLowerCase()) };
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
-    this.#downloadTimeoutMs = options.downloadTimeoutMs ?? 60_000;
+    this.#downloadTimeoutMs = options.downloadTimeoutMs ?? 120_000;
+    this.#downloadStall = options.downloadStall ?? { windowMs: 10_000, minBytes: 64 * 1024 };
     this.#resultRetries = options.resultRetries ?? 4;
     this.#submitQuery =
       options.webhookUrl === undefined ? undefined : new URLSearchParams({ webhook: options.webhookUrl });
@@ -145,12 +156,13 @@ export class WaveSpeedClient implements VideoProvider {
     );
   }
 
-  /** Downloads a finished video; see {@link downloadOutput} for what is refused. */
-  download(url: string, maxBytes: number): Promise<Buffer> {
-    return downloadOutput(url, maxBytes, {
+  /** Streams a finished video into `path`; see {@link downloadOutput} for what is refused. */
+  download(url: string, maxBytes: number, path: string): Promise<number> {
+    return downloadOutput(url, maxBytes, path, {
       dispatcher: this.#dispatcher,
       origins: this.#origins,
       timeoutMs: this.#downloadTimeoutMs,
+      stall: this.#downloadStall,
     });
   }
 

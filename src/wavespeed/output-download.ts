@@ -1,9 +1,19 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { type Dispatcher, request } from 'undici';
-import { OutputRejectedError, ProviderError, ProviderUnavailableError } from '../provider/errors.js';
+import {
+  OutputRejectedError,
+  ProviderError,
+  ProviderTimeoutError,
+  ProviderUnavailableError,
+} from '../provider/errors.js';
 import { type HttpAnswer, headerOf, isOk, USER_AGENT } from './http.js';
 import { transportError } from './transport-errors.js';
 
 const MAX_REDIRECTS = 3;
+/** Bytes that tell an MP4: its `ftyp` box's size and type. */
+const MP4_HEAD_BYTES = 8;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** Where finished videos may be fetched from. */
@@ -30,17 +40,34 @@ function hostMatches(host: string, entry: string): boolean {
 export interface DownloadContext {
   dispatcher: Dispatcher;
   origins: OutputOrigins;
+  /** The whole download, redirects and body included. */
   timeoutMs: number;
+  /** The low-speed rule: fewer than `minBytes` received in any window of `windowMs` is a stall. */
+  stall: StallRule;
+}
+
+/** Like curl's low-speed limit: a host that sends too little for too long is given up on. */
+export interface StallRule {
+  windowMs: number;
+  minBytes: number;
 }
 
 /**
- * Fetches a finished video: only from allowed origins (redirects included), at most
- * `maxBytes`, within one deadline, and only if it looks like an MP4.
- * Refusals are {@link OutputRejectedError}; 5xx, network faults and the deadline are the
- * transient provider errors, so the caller may try again later.
+ * Streams a finished video into `path` (created or truncated): only from allowed origins
+ * (redirects included), at most `maxBytes`, within one deadline, never stalling past the
+ * {@link StallRule}, and only if it opens like an MP4. Resolves with the byte count once the
+ * file is written and closed; on any failure the partial file is removed first.
+ * Refusals are {@link OutputRejectedError}; 5xx, network faults, the deadline and a stall are
+ * the transient provider errors, so the caller may try again later.
  */
-export async function downloadOutput(url: string, maxBytes: number, context: DownloadContext): Promise<Buffer> {
-  const signal = AbortSignal.timeout(context.timeoutMs);
+export async function downloadOutput(
+  url: string,
+  maxBytes: number,
+  path: string,
+  context: DownloadContext,
+): Promise<number> {
+  const watch = new StallWatch(context.stall);
+  const signal = AbortSignal.any([AbortSignal.timeout(context.timeoutMs), watch.signal]);
   try {
     const response = await openFollowingRedirects(allowedUrl(url, context.origins), context, signal);
     const refusal = refusalOf(response, maxBytes);
@@ -48,11 +75,53 @@ export async function downloadOutput(url: string, maxBytes: number, context: Dow
       await response.body.dump();
       throw refusal;
     }
-    const video = await readAtMost(response, maxBytes);
-    if (!isMp4(video)) throw new OutputRejectedError('output is not an MP4', 'not_mp4', response.statusCode);
-    return video;
+    return await writeAtMost(response, maxBytes, path, watch);
   } catch (error) {
+    await rm(path, { force: true });
     throw error instanceof ProviderError ? error : transportError(error, 'output download');
+  } finally {
+    watch.stop();
+  }
+}
+
+/**
+ * Aborts its signal when a window of the stall rule passes with too few bytes received: a
+ * host trickling a byte every few seconds would otherwise hold the download to its deadline.
+ * Armed from the request on, so a host that never answers its headers stalls too.
+ */
+class StallWatch {
+  readonly #controller = new AbortController();
+  readonly #rule: StallRule;
+  #received = 0;
+  #atWindowStart = 0;
+  #timer: NodeJS.Timeout;
+
+  constructor(rule: StallRule) {
+    this.#rule = rule;
+    this.#timer = this.#arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  received(bytes: number): void {
+    this.#received += bytes;
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+
+  #arm(): NodeJS.Timeout {
+    return setTimeout(() => {
+      if (this.#received - this.#atWindowStart < this.#rule.minBytes) {
+        this.#controller.abort(new ProviderTimeoutError('output download stalled'));
+        return;
+      }
+      this.#atWindowStart = this.#received;
+      this.#timer = this.#arm();
+    }, this.#rule.windowMs);
   }
 }
 
@@ -94,22 +163,38 @@ function refusalOf(response: HttpAnswer, maxBytes: number): ProviderError | unde
   return undefined;
 }
 
-/** Reads the body but stops as soon as it grows past `maxBytes`, whatever the headers said. */
-async function readAtMost(response: HttpAnswer, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/**
+ * Streams the body to `path`, stopping as soon as it grows past `maxBytes` whatever the
+ * headers said, or as soon as its first bytes show it is no MP4. Nothing but the chunk in
+ * hand is held in memory.
+ */
+async function writeAtMost(response: HttpAnswer, maxBytes: number, path: string, watch: StallWatch): Promise<number> {
   let received = 0;
-  // Leaving the loop early (the throw) destroys the body, which closes its connection.
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    received += chunk.byteLength;
-    if (received > maxBytes) {
-      throw new OutputRejectedError('output is larger than allowed', 'too_large', response.statusCode);
+  let head = Buffer.alloc(0);
+  const status = response.statusCode;
+  async function* checked(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of body) {
+      received += chunk.byteLength;
+      watch.received(chunk.byteLength);
+      if (received > maxBytes) throw new OutputRejectedError('output is larger than allowed', 'too_large', status);
+      if (head.length < MP4_HEAD_BYTES) {
+        head = Buffer.concat([head, chunk.subarray(0, MP4_HEAD_BYTES - head.length)]);
+        if (head.length === MP4_HEAD_BYTES && !isMp4(head)) throw notMp4(status);
+      }
+      yield chunk;
     }
-    chunks.push(chunk);
   }
-  return Buffer.concat(chunks, received);
+  // A failure anywhere destroys every stream: the body's connection closes and so does the file.
+  await pipeline(response.body, checked, createWriteStream(path));
+  if (!isMp4(head)) throw notMp4(status);
+  return received;
+}
+
+function notMp4(status: number): OutputRejectedError {
+  return new OutputRejectedError('output is not an MP4', 'not_mp4', status);
 }
 
 /** An MP4 opens with an `ftyp` box, whose type sits at byte offset 4. */
-function isMp4(bytes: Buffer): boolean {
-  return bytes.length >= 8 && bytes.toString('latin1', 4, 8) === 'ftyp';
+function isMp4(head: Buffer): boolean {
+  return head.length >= MP4_HEAD_BYTES && head.toString('latin1', 4, 8) === 'ftyp';
 }

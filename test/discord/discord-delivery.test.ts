@@ -1,18 +1,29 @@
-import { type RateLimitData, REST } from 'discord.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RateLimitData, RateLimitError, REST } from 'discord.js';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DiscordDelivery } from '../../src/discord/discord-delivery.js';
-import type { JobOrigin } from '../../src/jobs/job.js';
+import { DiscordDelivery, type DiscordDeliveryOptions } from '../../src/discord/discord-delivery.js';
+import type { VideoFile } from '../../src/jobs/delivery.js';
+import type { Job, JobOrigin } from '../../src/jobs/job.js';
 import { type DiscordStandIn, startDiscordStandIn } from '../stand-ins/discord.js';
+import { fakeMp4, fakeMp4Chunks, fakeMp4Sha256 } from '../stand-ins/wavespeed.js';
 
 /** More than @discordjs/rest lets one instance send in a second (its global limit, 50). */
 const EDITS = 60;
+const MiB = 1024 * 1024;
 
 let standIn: DiscordStandIn;
+let dir: string;
 beforeEach(async () => {
   standIn = await startDiscordStandIn();
+  dir = mkdtempSync(join(tmpdir(), 'wan-bot-delivery-'));
 });
-afterEach(() => standIn.close());
+afterEach(async () => {
+  await standIn.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function origin(n: number): JobOrigin {
   return {
@@ -23,9 +34,35 @@ function origin(n: number): JobOrigin {
     guildId: standIn.guildId,
     channelId: standIn.channelId,
     userId: standIn.userId,
-    attachmentSizeLimit: 10 * 1024 * 1024,
+    attachmentSizeLimit: 10 * MiB,
     channelNsfw: false,
   };
+}
+
+/** A job whose reply token is spent, so its result goes to the channel. */
+function channelJob(n = 1): Job {
+  return {
+    id: String(1_100_000_000_000_000_000n + BigInt(n)),
+    origin: { ...origin(n), token: '' },
+    request: { prompt: 'a heron at dawn', size: '832*480', seed: -1, promptExpansion: false },
+    state: 'delivering',
+    createdAt: Date.now(),
+    revision: 1,
+    polls: 1,
+  };
+}
+
+function connect(options: DiscordDeliveryOptions = {}): DiscordDelivery {
+  const rest = new REST({ api: standIn.apiUrl }).setToken(standIn.token);
+  return new DiscordDelivery(rest, standIn.token, pino({ level: 'silent' }), options);
+}
+
+/** Writes `fakeMp4(bytes)` to disk chunk by chunk, as the download would. */
+function videoOnDisk(bytes: number, spoiler = false): VideoFile {
+  const path = join(dir, `video-${bytes}.mp4`);
+  writeFileSync(path, '');
+  for (const chunk of fakeMp4Chunks(bytes)) writeFileSync(path, chunk, { flag: 'a' });
+  return { name: 'p1.mp4', path, bytes, spoiler };
 }
 
 describe('DiscordDelivery', () => {
@@ -40,7 +77,7 @@ describe('DiscordDelivery', () => {
         return true;
       },
     }).setToken(standIn.token);
-    const delivery = new DiscordDelivery(rest, pino({ level: 'silent' }));
+    const delivery = new DiscordDelivery(rest, standIn.token, pino({ level: 'silent' }));
 
     await Promise.all(Array.from({ length: EDITS }, (_, n) => delivery.progress(origin(n), 'Sending your prompt…')));
 
@@ -49,5 +86,84 @@ describe('DiscordDelivery', () => {
     const edits = standIn.requests.filter((request) => request.method === 'PATCH');
     expect(edits).toHaveLength(EDITS);
     expect(edits.every((edit) => edit.auth === 'none')).toBe(true);
+  });
+
+  it('uploads the video from its file, and Discord receives exactly its bytes', async () => {
+    standIn.setAttachmentSizeLimit(standIn.guildId, 100 * MiB);
+    const file = videoOnDisk(30 * MiB);
+
+    const route = await connect().post(channelJob(), { content: '🎬 done', file, linkContent: '🎬 done\nhttps://x' });
+
+    expect(route).toBe('channel');
+    const [upload] = standIn.requests.filter((request) => request.files.length > 0);
+    expect(upload?.auth).toBe('bot');
+    expect(upload?.body).toMatchObject({
+      content: `<@${standIn.userId}> 🎬 done`,
+      allowed_mentions: { parse: [], users: [standIn.userId] },
+      attachments: [{ id: 0, filename: 'p1.mp4' }],
+      enforce_nonce: true,
+    });
+    expect(upload?.files).toMatchObject([
+      { field: 'files[0]', name: 'p1.mp4', contentType: 'video/mp4', size: 30 * MiB, sha256: fakeMp4Sha256(30 * MiB) },
+    ]);
+    expect(Buffer.from(upload?.files[0]?.head ?? []).toString('latin1', 4, 8)).toBe('ftyp');
+  });
+
+  it('hides a flagged video behind a spoiler name', async () => {
+    await connect().post(channelJob(), { content: '🎬 done', file: videoOnDisk(4096, true) });
+
+    const message = standIn.messages.at(-1);
+    expect(message?.attachments).toMatchObject([{ filename: 'SPOILER_p1.mp4', size: 4096 }]);
+    expect(Buffer.from(message?.attachments[0]?.bytes ?? [])).toEqual(fakeMp4(4096));
+  });
+
+  it('posts the link instead when Discord refuses the file as too large', async () => {
+    standIn.setAttachmentSizeLimit(standIn.guildId, 1 * MiB);
+
+    const route = await connect().post(channelJob(), {
+      content: '🎬 done',
+      file: videoOnDisk(2 * MiB),
+      linkContent: '🎬 done\nhttps://cdn.example/p1.mp4',
+    });
+
+    expect(route).toBe('channel');
+    expect(standIn.messages).toHaveLength(1);
+    expect(standIn.messages[0]).toMatchObject({ content: `<@${standIn.userId}> 🎬 done\nhttps://cdn.example/p1.mp4` });
+    expect(standIn.messages[0]?.attachments).toEqual([]);
+  });
+
+  it('fails an upload at once when Discord asks to wait longer than a few seconds, so the job is retried later', async () => {
+    const limit = standIn.fault({
+      method: 'POST',
+      route: '/channels/:channelId/messages',
+      withFiles: true,
+      status: 429,
+      retryAfter: 600,
+      times: Number.POSITIVE_INFINITY,
+    });
+
+    const posting = connect().post(channelJob(), { content: '🎬 done', file: videoOnDisk(4096) });
+
+    // Waited out, the ten minutes would outlast the test's own timeout.
+    await expect(posting).rejects.toBeInstanceOf(RateLimitError);
+    expect(limit.hits).toBe(1);
+    expect(standIn.messages).toEqual([]);
+  });
+
+  it('gives up on an upload that Discord keeps answering with short 429s once its deadline passes', async () => {
+    const limit = standIn.fault({
+      method: 'POST',
+      route: '/channels/:channelId/messages',
+      withFiles: true,
+      status: 429,
+      retryAfter: 0.05,
+      times: Number.POSITIVE_INFINITY,
+    });
+
+    const posting = connect({ postDeadlineMs: 500 }).post(channelJob(), { content: '🎬', file: videoOnDisk(4096) });
+
+    await expect(posting).rejects.toMatchObject({ name: expect.stringMatching(/AbortError|TimeoutError/) });
+    expect(limit.hits).toBeGreaterThan(1);
+    expect(standIn.messages).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Keyv from 'keyv';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +11,7 @@ import { JobRunner } from '../../src/jobs/job-runner.js';
 import { KeyvJobStore } from '../../src/jobs/job-store.js';
 import { PollPlanner } from '../../src/jobs/poll-planner.js';
 import { StepScheduler } from '../../src/jobs/scheduler.js';
+import { VideoFiles } from '../../src/jobs/video-files.js';
 import type { Prediction, VideoProvider } from '../../src/provider/video-provider.js';
 import { MemoryLedger } from '../../src/quota/memory-ledger.js';
 
@@ -31,7 +34,16 @@ class ScriptedProvider implements VideoProvider {
   result = vi.fn(async (id: string) => this.finished.get(id) ?? { ...this.status, id });
   /** Outcomes by prediction id, for tests with several generations; the rest report `status`. */
   readonly finished = new Map<string, Prediction>();
-  download = vi.fn(async () => Buffer.from('mp4'));
+  /** Pretends to write a 3-byte video; the runner only passes its path and size on. */
+  download = vi.fn(async () => 3);
+}
+
+/**
+ * The scripted provider writes no file, so there is none to remove; a real removal is I/O
+ * that fake timers do not wait for.
+ */
+class NoVideoFiles extends VideoFiles {
+  override async discard() {}
 }
 
 /** Records what would reach Discord. */
@@ -100,6 +112,7 @@ beforeEach(async () => {
       ledger,
       provider,
       delivery,
+      files: new NoVideoFiles(join(tmpdir(), 'wan-bot-runner-test')),
       settings,
       steps: new StepScheduler({ maxInFlight: 4 }),
       line: new MemoryGenerationLine(SLOTS),
@@ -113,6 +126,7 @@ beforeEach(async () => {
       retryDelayMs: 5_000,
       submitGraceMs: 2 * MINUTE,
       handoffNoticeMs: 3 * MINUTE,
+      outputMaxBytes: 100 * 1024 * 1024,
     },
   );
   await runner.resume();
@@ -190,7 +204,7 @@ describe('JobRunner', () => {
     provider.status = { id: 'p1', status: 'completed', outputs: ['https://cdn.example/p1.mp4'], nsfw: [false] };
     await vi.advanceTimersByTimeAsync(30_000);
     expect(delivery.posts).toHaveLength(1);
-    expect(delivery.posts[0]?.file?.data).toEqual(Buffer.from('mp4'));
+    expect(delivery.posts[0]?.file).toMatchObject({ name: 'p1.mp4', bytes: 3, spoiler: false });
     expect(provider.result).toHaveBeenCalledTimes(1);
     expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({
       userUsed: 1,

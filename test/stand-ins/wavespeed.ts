@@ -4,7 +4,7 @@
  * origin, and posting signed result callbacks to a submit's `webhook` URL. Tests script what
  * it does next; nothing here reaches the network.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter, once, setMaxListeners } from 'node:events';
 import {
   createServer,
@@ -56,6 +56,32 @@ export interface OutputScript {
   redirects?: number;
   /** Origin the last redirect points at (e.g. `http://localhost:1234`) instead of the stand-in's own. */
   redirectOrigin?: string;
+  /**
+   * A slow-loris host: send the headers and the first `afterBytes` at once, then
+   * `bytesPerTick` every `everyMs` (the stand-in's own timer); without `bytesPerTick`, nothing
+   * more until the client gives up or the stand-in closes.
+   */
+  slowLoris?: SlowLoris;
+}
+
+/** How a slow-loris output trickles; see {@link OutputScript.slowLoris}. */
+export interface SlowLoris {
+  afterBytes: number;
+  bytesPerTick?: number;
+  /** Default 1000 ms. */
+  everyMs?: number;
+}
+
+/**
+ * One output response's body as the stand-in sent it. Outputs are generated as they are
+ * sent (never held whole), so an output of hundreds of MiB costs the test process nothing.
+ */
+export interface OutputServed {
+  predictionId: string;
+  /** Body bytes handed to the socket; a client that stops reading early leaves this short of the size. */
+  bytesSent: number;
+  /** Whether the whole body was sent. */
+  complete: boolean;
 }
 
 /** How the result callback of a submit that named a `webhook` URL goes. By default it is sent once, on time. */
@@ -148,6 +174,11 @@ export interface WaveSpeedStandInOptions {
   webhookSecret?: string;
 }
 
+/** {@link OutputServed} with whether the body has ended, for {@link WaveSpeedStandIn.waitForOutputsEnded}. */
+interface ServedOutput extends OutputServed {
+  ended: boolean;
+}
+
 interface Generation {
   id: string;
   startedAt: number;
@@ -191,6 +222,7 @@ export class WaveSpeedStandIn {
   readonly #submits: SubmitRecord[] = [];
   readonly #resultCalls: string[] = [];
   readonly #downloads: string[] = [];
+  readonly #served: ServedOutput[] = [];
   readonly #webhookCalls: WebhookCallRecord[] = [];
   #defaults: SubmitScript;
 
@@ -227,6 +259,23 @@ export class WaveSpeedStandIn {
   /** Output URLs requested, as `http://{Host header}{path}`, redirect hops included. */
   get downloads(): readonly string[] {
     return this.#downloads;
+  }
+
+  /** Output bodies served (redirects and faults not included), in the order they began, updated as they are sent. */
+  get outputsServed(): readonly OutputServed[] {
+    return this.#served;
+  }
+
+  /** Resolves once at least `count` output requests (redirect hops included) have arrived. */
+  waitForDownloads(count = 1): Promise<readonly string[]> {
+    return this.#until(() => (this.#downloads.length >= count ? this.#downloads : undefined));
+  }
+
+  /** Resolves once `count` output bodies have ended, sent whole or cut off by the client. */
+  waitForOutputsEnded(count = 1): Promise<readonly OutputServed[]> {
+    return this.#until(() =>
+      this.#served.filter((served) => served.ended).length >= count ? this.#served : undefined,
+    );
   }
 
   /** Result callbacks sent, in the order they were answered. */
@@ -303,7 +352,7 @@ export class WaveSpeedStandIn {
     if (fault?.delayMs) await wait(fault.delayMs, undefined, { signal: this.#closing.signal });
     if (fault && misbehave(fault, request, response)) return;
 
-    if (matched.route === 'output') return this.#serveOutput(response, matched.id, matched.hop);
+    if (matched.route === 'output') return await this.#serveOutput(response, matched.id, matched.hop);
     if (request.headers.authorization !== `Bearer ${this.apiKey}`) {
       return sendJson(response, 401, { code: 401, message: 'Unauthorized' });
     }
@@ -476,7 +525,7 @@ export class WaveSpeedStandIn {
     }
   }
 
-  #serveOutput(response: ServerResponse, id: string, hop: number): void {
+  async #serveOutput(response: ServerResponse, id: string, hop: number): Promise<void> {
     const generation = this.#generations.get(id);
     if (generation?.script.outcome.status !== 'completed') {
       sendJson(response, 404, { code: 404, message: 'no such output' });
@@ -493,7 +542,51 @@ export class WaveSpeedStandIn {
       sendJson(response, output.status, { message: STATUS_CODES[output.status] });
       return;
     }
-    serveBytes(response, output.notMp4 ? notAnMp4(outputBytes) : fakeMp4(outputBytes), output.omitContentLength);
+    const served: ServedOutput = { predictionId: id, bytesSent: 0, complete: false, ended: false };
+    this.#served.push(served);
+    try {
+      await this.#sendOutput(response, output, outputBytes, served);
+    } finally {
+      served.ended = true;
+      this.#events.emit('change');
+    }
+  }
+
+  /** Sends the body chunk by chunk, waiting for the socket to drain, and stops when the client goes. */
+  async #sendOutput(response: ServerResponse, output: OutputScript, size: number, served: ServedOutput): Promise<void> {
+    const gone = new AbortController();
+    response.once('close', () => gone.abort());
+    const signal = AbortSignal.any([gone.signal, this.#closing.signal]);
+    // Without a length, Node sends the body chunked.
+    response.writeHead(200, {
+      'content-type': 'video/mp4',
+      ...(!output.omitContentLength && { 'content-length': size }),
+    });
+    const bytes = output.notMp4 ? notAnMp4Chunks(size) : fakeMp4Chunks(size);
+    const loris = output.slowLoris;
+    let budget = loris ? loris.afterBytes : Number.POSITIVE_INFINITY;
+    try {
+      for (const chunk of bytes) {
+        for (let offset = 0; offset < chunk.length; ) {
+          if (budget <= 0 && loris) {
+            if (!loris.bytesPerTick) await aborted(signal);
+            await wait(loris.everyMs ?? 1000, undefined, { signal });
+            budget = loris.bytesPerTick ?? 0;
+          }
+          const piece = chunk.subarray(offset, offset + Math.min(budget, chunk.length - offset));
+          offset += piece.length;
+          budget -= piece.length;
+          served.bytesSent += piece.length;
+          if (!response.write(piece)) await once(response, 'drain', { signal });
+        }
+      }
+      served.complete = true;
+      response.end();
+    } catch (error) {
+      // The client left (or the stand-in closed): a body cut short, as a real host's would be.
+      if (!signal.aborted) throw error;
+      response.destroy();
+    }
   }
 
   #failLoudly(response: ServerResponse, error: unknown): void {
@@ -501,6 +594,14 @@ export class WaveSpeedStandIn {
     if (response.headersSent) response.destroy();
     else sendJson(response, 500, { code: 500, message: `stand-in bug: ${String(error)}` });
   }
+}
+
+/** Resolves never; rejects with the signal's reason once it aborts. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 function match(method: string | undefined, url: URL): Matched | undefined {
@@ -559,36 +660,57 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-function serveBytes(response: ServerResponse, bytes: Buffer, omitContentLength = false): void {
-  if (!omitContentLength) {
-    response.writeHead(200, { 'content-type': 'video/mp4', 'content-length': bytes.length }).end(bytes);
-    return;
-  }
-  // Without a length, Node sends the body chunked.
-  response.writeHead(200, { 'content-type': 'video/mp4' });
-  for (let offset = 0; offset < bytes.length; offset += 16_384) response.write(bytes.subarray(offset, offset + 16_384));
-  response.end();
-}
-
 /** `webhook-signature` as WaveSpeed sends it: `v3,` then the hex HMAC-SHA256 keyed by the secret without `whsec_`. */
 function signCallback(secret: string, content: string): string {
   const key = secret.replace(/^whsec_/, '');
   return `v3,${createHmac('sha256', key).update(content).digest('hex')}`;
 }
 
+/** Chunks of at most this size make up every served output; the zeros are shared. */
+const CHUNK_BYTES = 64 * 1024;
+const ZEROS = Buffer.alloc(CHUNK_BYTES);
+
 /** `size` bytes that pass for an MP4: an `ftyp` box, then an `mdat` box of zeros. */
 export function fakeMp4(size: number): Buffer {
-  const video = Buffer.alloc(size);
-  const ftyp = Buffer.from('\0\0\0\0ftypisom\0\0\x02\0isomiso2mp41', 'latin1');
-  ftyp.writeUInt32BE(ftyp.length, 0);
-  ftyp.copy(video);
-  if (size >= ftyp.length + 8) {
-    video.writeUInt32BE(size - ftyp.length, ftyp.length);
-    video.write('mdat', ftyp.length + 4, 'latin1');
-  }
-  return video;
+  return Buffer.concat([...fakeMp4Chunks(size)], size);
 }
 
-function notAnMp4(size: number): Buffer {
-  return Buffer.alloc(size, '<!doctype html><title>Not found</title>');
+/** {@link fakeMp4}'s bytes in chunks made as they are asked for, so a large one is never held whole. */
+export function* fakeMp4Chunks(size: number): Generator<Buffer> {
+  const ftyp = Buffer.from('\0\0\0\0ftypisom\0\0\x02\0isomiso2mp41', 'latin1');
+  ftyp.writeUInt32BE(ftyp.length, 0);
+  // The mdat header only goes in when the whole of it fits.
+  if (size < ftyp.length + 8) return yield* sized(ftyp, ZEROS, size);
+  const mdat = Buffer.alloc(8);
+  mdat.writeUInt32BE(Math.min(size - ftyp.length, 0xffff_ffff), 0);
+  mdat.write('mdat', 4, 'latin1');
+  yield* sized(Buffer.concat([ftyp, mdat]), ZEROS, size);
+}
+
+/** The SHA-256 (hex) of {@link fakeMp4}`(size)`, computed chunk by chunk. */
+export function fakeMp4Sha256(size: number): string {
+  const hash = createHash('sha256');
+  for (const chunk of fakeMp4Chunks(size)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+const NOT_FOUND_PAGE = Buffer.alloc(CHUNK_BYTES, '<!doctype html><title>Not found</title>');
+
+function* notAnMp4Chunks(size: number): Generator<Buffer> {
+  yield* sized(Buffer.alloc(0), NOT_FOUND_PAGE, size);
+}
+
+/** `head`, then `fill` repeated, cut to `size` bytes in all. */
+function* sized(head: Buffer, fill: Buffer, size: number): Generator<Buffer> {
+  let left = size;
+  if (head.length > 0) {
+    const first = head.subarray(0, left);
+    left -= first.length;
+    yield first;
+  }
+  while (left > 0) {
+    const chunk = fill.subarray(0, Math.min(left, fill.length));
+    left -= chunk.length;
+    yield chunk;
+  }
 }

@@ -147,7 +147,8 @@ function authOf(header: string | undefined, token: string): RequestAuth {
 function serveAttachment(options: ApiServerOptions, url: URL, response: ServerResponse): void {
   const [, , , attachmentId] = url.pathname.split('/');
   const attachment = attachmentId === undefined ? undefined : options.messages.attachment(attachmentId);
-  if (!attachment) {
+  // Files over 1 MiB were never kept whole (see RecordedFile.bytes): the stand-in cannot serve them.
+  if (!attachment?.bytes) {
     response.writeHead(404).end();
     return;
   }

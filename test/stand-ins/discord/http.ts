@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse, STATUS_CODES } from 'node:http';
+import { readMultipart } from './multipart.js';
 import type { RecordedFile } from './recorder.js';
 
 /** One entry of a Discord "Invalid Form Body" error tree. */
@@ -94,15 +95,20 @@ export interface ParsedBody {
   readonly files: readonly RecordedFile[];
 }
 
-/** Reads and parses a JSON or multipart/form-data body, as @discordjs/rest sends them. */
+/**
+ * Reads and parses a JSON or multipart/form-data body, as @discordjs/rest sends them. A
+ * multipart body is parsed as it streams in (see {@link readMultipart}); JSON is small.
+ */
 export async function readBody(request: IncomingMessage): Promise<ParsedBody> {
+  const contentType = request.headers['content-type'] ?? '';
+  if (contentType.startsWith('multipart/form-data')) {
+    const { fields, files } = await readMultipart(request, contentType);
+    return { json: multipartJson(fields), files };
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
   if (raw.length === 0) return { json: undefined, files: [] };
-
-  const contentType = request.headers['content-type'] ?? '';
-  if (contentType.startsWith('multipart/form-data')) return parseMultipart(raw, contentType);
   try {
     return { json: JSON.parse(raw.toString('utf8')), files: [] };
   } catch {
@@ -110,32 +116,17 @@ export async function readBody(request: IncomingMessage): Promise<ParsedBody> {
   }
 }
 
-async function parseMultipart(raw: Buffer, contentType: string): Promise<ParsedBody> {
-  // undici's Request implements the multipart parser that fetch uses; no extra dependency needed.
-  const form = await new Request('http://stand-in.invalid/', {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body: raw,
-  }).formData();
-  const files: RecordedFile[] = [];
-  const fields: Record<string, string> = {};
-  let json: unknown;
-  for (const [field, value] of form) {
-    if (typeof value !== 'string') {
-      const bytes = new Uint8Array(await value.arrayBuffer());
-      files.push({ field, name: value.name, contentType: value.type, size: bytes.byteLength, bytes });
-    } else if (field === 'payload_json') {
-      try {
-        json = JSON.parse(value);
-      } catch {
-        throw apiErrors.invalidJson();
-      }
-    } else {
-      fields[field] = value;
+function multipartJson(fields: ReadonlyMap<string, string>): unknown {
+  const payload = fields.get('payload_json');
+  if (payload !== undefined) {
+    try {
+      return JSON.parse(payload);
+    } catch {
+      throw apiErrors.invalidJson();
     }
   }
   // Without payload_json, discord.js sends plain fields (`appendToFormData`).
-  return { json: json ?? (Object.keys(fields).length > 0 ? fields : undefined), files };
+  return fields.size > 0 ? Object.fromEntries(fields) : undefined;
 }
 
 /**

@@ -70,6 +70,11 @@ export interface SendCommandOptions {
   readonly dm?: boolean;
   /** Bytes per file the response may attach (default 10 MiB). */
   readonly attachmentSizeLimit?: number;
+  /**
+   * Leave `attachment_size_limit` out of the payload, as Discord may: the stand-in still
+   * enforces `attachmentSizeLimit` (default 10 MiB, Discord's default limit) on uploads.
+   */
+  readonly omitAttachmentSizeLimit?: boolean;
   /** The bot's permissions in the channel (default: view, send, embed, attach, history...). */
   readonly appPermissions?: bigint | string;
   readonly memberRoles?: readonly string[];
@@ -181,6 +186,8 @@ export class InteractionRegistry {
     const payload: APIChatInputApplicationCommandInteraction = guild
       ? { ...common, ...this.#inGuild(guild, channel, user.id, options) }
       : { ...common, ...this.#inDm(channel, user.id) };
+    // discord-api-types calls the field required, but interactions arrive without it.
+    if (options.omitAttachmentSizeLimit) Reflect.deleteProperty(payload, 'attachment_size_limit');
 
     const record: InteractionRecord = {
       id,

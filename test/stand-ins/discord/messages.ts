@@ -21,7 +21,12 @@ export interface RecordedAttachment {
   readonly filename: string;
   readonly contentType: string;
   readonly size: number;
-  readonly bytes: Uint8Array;
+  /** SHA-256 of the whole file, in hex. */
+  readonly sha256: string;
+  /** The first 64 bytes. */
+  readonly head: Uint8Array;
+  /** Every byte, for files up to 1 MiB (see {@link RecordedFile.bytes}). */
+  readonly bytes?: Uint8Array;
   readonly description: string | undefined;
   /** Served by the stand-in, so a test can fetch it like a CDN link. */
   readonly url: string;
@@ -107,7 +112,7 @@ export class MessageStore {
     return this.#byNonce.get(`${channelId}:${nonce}`);
   }
 
-  /** An attachment's bytes, for the stand-in's CDN route. */
+  /** An attachment, for the stand-in's CDN route. */
   attachment(id: string): RecordedAttachment | undefined {
     for (const message of this.all) {
       const found = message.attachments.find((attachment) => attachment.id === id);
@@ -245,7 +250,9 @@ export class MessageStore {
         filename: file.name,
         contentType: file.contentType,
         size: file.size,
-        bytes: file.bytes,
+        sha256: file.sha256,
+        head: file.head,
+        ...(file.bytes && { bytes: file.bytes }),
         description,
         url: `${this.#attachmentBaseUrl()}/attachments/${target.channelId}/${id}/${encodeURIComponent(file.name)}`,
       };

@@ -5,7 +5,15 @@ export interface RecordedFile {
   readonly name: string;
   readonly contentType: string;
   readonly size: number;
-  readonly bytes: Uint8Array;
+  /** SHA-256 of the whole file, in hex. */
+  readonly sha256: string;
+  /** The first 64 bytes (fewer when the file is shorter). */
+  readonly head: Uint8Array;
+  /**
+   * Every byte, for files up to 1 MiB; larger ones keep only their size, hash and head, so
+   * uploads of tens of MiB do not pile up in the test process.
+   */
+  readonly bytes?: Uint8Array;
 }
 
 /** How a request authenticated itself. */
