@@ -464,15 +464,15 @@ export class JobRunner {
     let route: DeliveryRoute;
     try {
       route = await this.deliverWithLimit(job, post);
+      // A video nobody could be shown is refunded; one that reached the member counts.
+      if (route === 'log') await this.deps.ledger.refund(job.id);
+      else await this.deps.ledger.commit(job.id);
     } finally {
       // Posted or not, the file goes: a retry downloads it again rather than keep it on disk.
       await this.deps.files
         .discard(job.id)
         .catch((error: unknown) => this.log(job).warn({ err: error }, 'could not remove the video file'));
     }
-    // A video nobody could be shown is refunded; one that reached the member counts.
-    if (route === 'log') await this.deps.ledger.refund(job.id);
-    else await this.deps.ledger.commit(job.id);
     return this.finish(job, route);
   }
 
