@@ -573,6 +573,7 @@ export class WaveSpeedStandIn {
             await wait(loris.everyMs ?? 1000, undefined, { signal });
             budget = loris.bytesPerTick ?? 0;
           }
+          signal.throwIfAborted();
           const piece = chunk.subarray(offset, offset + Math.min(budget, chunk.length - offset));
           offset += piece.length;
           budget -= piece.length;
