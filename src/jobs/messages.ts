@@ -6,13 +6,50 @@ import type { FailureReason, Job } from './job.js';
 
 const SIZE_LABELS = { '832*480': 'Landscape 832×480', '480*832': 'Portrait 480×832' } as const;
 
-/** The member's prompt as a quote, shortened to leave room for the rest of the message. */
-function quotePrompt(prompt: string, max = 400): string {
-  const short = prompt.length > max ? `${prompt.slice(0, max - 1)}…` : prompt;
-  return short
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// A link Discord would preview, without the punctuation a sentence puts after it.
+const LINK = /https?:\/\/[^\s<>]*[^\s<>.,:;"'!?)\]]/giu;
+// Markdown anywhere in a line: escapes, emphasis, spoilers, code, masked links, mentions,
+// timestamps and emoji (`<…>`), headings and subtext (`#`, `-#`), quotes, @everyone.
+const INLINE_MARKUP = /[\\*_~|`[\]<>#@]/g;
+// Markdown only at the start of a line: list items.
+const LIST_MARKER = /^(?:[-+]|\d+[.)])/;
+
+/** `text` with every character that Discord would read as Markdown escaped. */
+function escapeMarkup(text: string, atLineStart: boolean): string {
+  const escaped = text.replace(INLINE_MARKUP, '\\$&');
+  return atLineStart
+    ? escaped.replace(LIST_MARKER, (marker) => `${marker.slice(0, -1)}\\${marker.slice(-1)}`)
+    : escaped;
+}
+
+/** `text` cut to at most `max` characters, between graphemes, with `…` where it was cut. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length + segment.length > max - 1) break;
+    kept += segment;
+  }
+  return `${kept}…`;
+}
+
+/**
+ * The member's prompt as a one-line quote that shows literally: Markdown escaped, links wrapped
+ * in `<…>` so Discord previews none of them. At most `max` characters of the prompt are kept,
+ * cut between graphemes; escaping at most doubles them, so the quote stays within `2 + 2 × max`.
+ */
+export function quotePrompt(prompt: string, max = 400): string {
+  // One line: a line break in a forged prompt would start a line outside the quote.
+  const line = prompt.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+  const short = shorten(line, max);
+  let quoted = '';
+  let from = 0;
+  for (const link of short.matchAll(LINK)) {
+    quoted += `${escapeMarkup(short.slice(from, link.index), from === 0)}<${link[0]}>`;
+    from = link.index + link[0].length;
+  }
+  return `> ${quoted}${escapeMarkup(short.slice(from), from === 0)}`;
 }
 
 /** Where a job is, as the member's progress message shows it. */
