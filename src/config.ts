@@ -77,6 +77,17 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * Bounds of the daily video limits, the same for the environment and for what a server's admins
+ * set with `/video-admin`.
+ */
+export const DAILY_LIMIT_BOUNDS = {
+  /** `QUOTA_USER_DAILY`, a server's per-member limit and a role's allowance. */
+  userDaily: { min: 0, max: 1_000_000 },
+  /** `QUOTA_GUILD_DAILY` and a server's own limit. */
+  guildDaily: { min: 0, max: 1_000_000 },
+} as const;
+
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -89,7 +100,6 @@ const numberBetween = (min: number, max: number) =>
     .max(max, { error: `must be at most ${max}` });
 const wholeNumberBetween = (min: number, max: number) =>
   numberBetween(min, max).int({ error: 'must be a whole number' });
-const count = (fallback: number) => wholeNumberBetween(0, 1_000_000).default(fallback);
 const required = (hint: string) => {
   const message = `is required: ${hint}`;
   return z.string({ error: message }).trim().min(1, message);
@@ -155,9 +165,9 @@ const environment = z.object({
   METRICS_PORT: optional(wholeNumberBetween(0, 65_535)),
   METRICS_HOST: optional(z.string().trim().min(1)),
   STORE_URL: storeUrl,
-  QUOTA_USER_DAILY: count(5),
+  QUOTA_USER_DAILY: wholeNumberBetween(DAILY_LIMIT_BOUNDS.userDaily.min, DAILY_LIMIT_BOUNDS.userDaily.max).default(5),
   QUOTA_USER_CONCURRENT: wholeNumberBetween(1, 100).default(3),
-  QUOTA_GUILD_DAILY: optional(wholeNumberBetween(0, 1_000_000)),
+  QUOTA_GUILD_DAILY: optional(wholeNumberBetween(DAILY_LIMIT_BOUNDS.guildDaily.min, DAILY_LIMIT_BOUNDS.guildDaily.max)),
   BUDGET_DAILY_USD: optional(numberBetween(0, 1_000_000)),
   JOB_TIMEOUT_MINUTES: numberBetween(1, 24 * 60).default(20),
   JOB_RETRY_DELAY_MS: wholeNumberBetween(10, 600_000).default(5_000),
