@@ -1,5 +1,6 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/command.js';
+import { answerAdmission } from '../src/discord/admission-reply.js';
 import { jobOriginOf, memberRoleIds } from '../src/discord/job-origin.js';
 import { NEGATIVE_PROMPT_MAX, PROMPT_MAX, parseVideoOptions, SEED_MAX } from '../src/jobs/video-options.js';
 
@@ -38,9 +39,7 @@ const data = new SlashCommandBuilder()
 
 export default {
   data: data.toJSON(),
-  async execute(interaction, { runner }) {
-    // Discord allows 3 seconds for the first answer; everything else happens after it.
-    await interaction.deferReply();
+  async execute(interaction, { runner, logger }) {
     const { options } = interaction;
     const request = parseVideoOptions({
       prompt: options.getString('prompt'),
@@ -49,6 +48,8 @@ export default {
       seed: options.getInteger('seed'),
       prompt_expansion: options.getBoolean('prompt_expansion'),
     });
-    await runner.accept(jobOriginOf(interaction), request, memberRoleIds(interaction));
+    // Bad options were refused above with nothing spent; the job's answer is one message when it can be.
+    const admission = runner.accept(jobOriginOf(interaction), request, memberRoleIds(interaction));
+    await answerAdmission(interaction, admission, logger);
   },
 } satisfies Command;

@@ -7,11 +7,12 @@ import { DiscordDelivery } from './discord/discord-delivery.js';
 import { interactionHandler } from './discord/interactions.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
 import { type GenerationLine, MemoryGenerationLine } from './jobs/generation-line.js';
+import type { StepLanes } from './jobs/job-context.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
 import { RedisGenerationLine } from './jobs/redis-generation-line.js';
-import { type StepQueue, StepScheduler } from './jobs/scheduler.js';
+import { StepScheduler } from './jobs/scheduler.js';
 import { VideoFiles } from './jobs/video-files.js';
 import type { Logger } from './logger.js';
 import { startOpsServer } from './ops/http-server.js';
@@ -132,7 +133,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       delivery: new DiscordDelivery(client.rest, config.discord.token, logger),
       files,
       settings,
-      steps: await stepQueue(config, logger),
+      steps: await stepLanes(config, logger),
       line: generationLine(config, store),
       logger,
       ...(metrics && { observer: metrics }),
@@ -209,12 +210,23 @@ function generationLine(config: Config, store: Store): GenerationLine {
 
 /**
  * One process on SQLite runs its own steps; processes sharing Redis share them through BullMQ,
- * which is loaded only then (it is a sizeable share of an idle bot's memory).
+ * which is loaded only then (it is a sizeable share of an idle bot's memory). Provider calls
+ * and deliveries each get a queue of their own, so a stuck delivery never holds a provider slot.
  */
-async function stepQueue(config: Config, logger: Logger): Promise<StepQueue> {
-  const concurrency = config.wavespeed.maxConcurrency;
-  if (config.store.kind === 'sqlite') return new StepScheduler({ maxInFlight: concurrency });
+async function stepLanes(config: Config, logger: Logger): Promise<StepLanes> {
+  const provider = config.wavespeed.maxConcurrency;
+  const delivery = config.delivery.concurrency;
+  if (config.store.kind === 'sqlite') {
+    return {
+      provider: new StepScheduler({ maxInFlight: provider }),
+      delivery: new StepScheduler({ maxInFlight: delivery }),
+    };
+  }
   const { BullStepQueue } = await import('./jobs/bullmq-steps.js');
-  const lockMs = config.stepLockMs;
-  return new BullStepQueue({ redisUrl: config.store.url, concurrency, lockMs, stalledCheckMs: lockMs, logger });
+  const shared = { redisUrl: config.store.url, lockMs: config.stepLockMs, stalledCheckMs: config.stepLockMs, logger };
+  return {
+    provider: new BullStepQueue({ ...shared, concurrency: provider }),
+    // Each process runs its own downloads and uploads: the bound is per process, not global.
+    delivery: new BullStepQueue({ ...shared, concurrency: delivery, queueName: 'job-deliveries', perProcess: true }),
+  };
 }

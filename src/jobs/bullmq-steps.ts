@@ -9,6 +9,8 @@ export interface BullStepQueueOptions {
   redisUrl: string;
   /** Steps running at once across every process sharing the queue, and at most in this one. */
   concurrency: number;
+  /** `concurrency` bounds only this process's steps, not every process's together (default false). */
+  perProcess?: boolean;
   /** How long a step stays claimed by a process that stopped renewing it (default 30 s). */
   lockMs?: number;
   /** How often lapsed claims are looked for; a dead process's step is taken over within `lockMs` plus this (default 30 s). */
@@ -64,7 +66,7 @@ export class BullStepQueue implements StepQueue {
   }
 
   async start(step: JobStep): Promise<void> {
-    await this.queue().setGlobalConcurrency(this.options.concurrency);
+    if (!this.options.perProcess) await this.queue().setGlobalConcurrency(this.options.concurrency);
     const client = redisClient(this.options.redisUrl, { failFast: false });
     const worker = new Worker<StepData>(this.name, (job, token) => this.track(this.run(job, token, step)), {
       connection: client,

@@ -29,8 +29,33 @@ export type FailureReason =
   | 'nsfw_blocked';
 
 export type JobOutcome =
-  | { kind: 'video'; url: string; nsfw: boolean; inferenceMs?: number; generationMs: number }
-  | { kind: 'failure'; reason: FailureReason };
+  | {
+      kind: 'video';
+      url: string;
+      nsfw: boolean;
+      inferenceMs?: number;
+      generationMs: number;
+      /** Set once uploading the file failed for good: the member gets the video's link instead. */
+      asLink?: true;
+    }
+  | {
+      kind: 'failure';
+      reason: FailureReason;
+      /** The video's link, when it was made but could not be fetched: the member may still open it. */
+      url?: string;
+    };
+
+/**
+ * The current stage's start and the faults met in it, kept in the record so that a restart
+ * neither forgets a stage's deadline nor starts its attempts again. A new stage starts at zero.
+ */
+export interface JobStage {
+  /** Epoch ms. */
+  since: number;
+  faults: number;
+  /** What the latest attempt of a delivery was doing when it faulted. */
+  doing?: 'fetch' | 'post';
+}
 
 /** The channel a job's result reached. */
 export type DeliveryRoute = 'reply' | 'channel' | 'dm' | 'log';
@@ -75,6 +100,7 @@ export interface Job {
   outcome?: JobOutcome;
   /** Epoch ms when the outcome became known. */
   concludedAt?: number;
+  stage?: JobStage;
   /** Set once the member was told the result will come as a channel message instead of a reply edit. */
   handedOff?: boolean;
   deliveredVia?: DeliveryRoute;

@@ -114,8 +114,20 @@ const FAILURE_TEXTS: Record<FailureReason, string> = {
     '🔞 The video service flagged this video as not safe for work, so it is not posted in this channel. It counted toward your daily videos.',
 };
 
-export function failureText(job: Job, reason: FailureReason): string {
-  return `${quotePrompt(job.request.prompt)}\n${FAILURE_TEXTS[reason]}`;
+/**
+ * Why the job ended without a video. A video that was made but could not be fetched comes
+ * with its link and id, since the member may still open it while the provider keeps it.
+ */
+export function failureText(job: Job, reason: FailureReason, url?: string): string {
+  const link = url
+    ? `\nIts link, kept by the video service for 7 days: ${url} · id \`${job.predictionId ?? 'unknown'}\``
+    : '';
+  return `${quotePrompt(job.request.prompt)}\n${FAILURE_TEXTS[reason]}${link}`;
+}
+
+/** The finished video as a link, when Discord would not take the file even after retries. */
+export function linkOnlyText(job: Job, generationMs: number, url: string): string {
+  return `${resultText(job, generationMs)}\nDiscord would not take the upload, so here is the video's link (kept for 7 days): ${url}`;
 }
 
 /** Why a reservation was refused, with when the daily count resets. */

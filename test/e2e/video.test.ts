@@ -7,7 +7,7 @@ let rig: Rig;
 afterEach(async () => rig?.close());
 
 describe('/video end to end', () => {
-  it('defers, submits exactly the member’s options and posts the MP4 as an attachment', async () => {
+  it('answers at once, submits exactly the member’s options and posts the MP4 as an attachment', async () => {
     rig = await startRig();
     rig.wavespeed.nextSubmit({ durationMs: 100, outputBytes: 50_000 });
     const handle = rig.discord.sendCommand({
@@ -15,8 +15,9 @@ describe('/video end to end', () => {
       options: { prompt: 'a paper boat on a rainy street', negative_prompt: 'people', size: '480*832', seed: 42 },
     });
 
+    // Admitted within the moment: the reply itself is the first progress, with no deferral before it.
     const callback = await handle.callback();
-    expect(callback.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(callback.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(callback.flags & MessageFlags.Ephemeral).toBe(0);
 
     const final = await handle.waitForMessage((m) => m.attachments.length > 0);
@@ -78,10 +79,12 @@ describe('/video end to end', () => {
     await first.waitForMessage((m) => m.attachments.length > 0);
 
     const second = rig.discord.sendCommand({ name: 'video', options: { prompt: 'second' } });
-    const refusal = await second.waitForMessage((m) => m.origin === 'followup');
+    const refusal = await second.waitForMessage((m) => m.origin === 'interaction');
     expect(refusal.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     expect(refusal.content).toMatch(/used your 1 video for today.*resets <t:\d+:R>/);
-    await rig.discord.waitFor(() => second.original()?.deletedAt !== undefined);
+    // One private message is the whole answer: no deferral, followup or delete.
+    expect((await second.callback()).type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(second.followups()).toEqual([]);
     expect(rig.wavespeed.submits).toHaveLength(1);
   });
 
@@ -148,9 +151,10 @@ describe('/video end to end', () => {
   ])('refuses %s privately and submits nothing', async (_case, options, message) => {
     rig = await startRig({ env: { QUOTA_USER_DAILY: '1' } });
     const handle = rig.discord.sendCommand({ name: 'video', options });
-    const refusal = await handle.waitForMessage((m) => m.origin === 'followup');
+    const refusal = await handle.waitForMessage((m) => m.origin === 'interaction');
     expect(refusal.content).toMatch(message);
     expect(refusal.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    expect(handle.followups()).toEqual([]);
 
     // Nothing was spent: the one video of the day is still there.
     const valid = rig.discord.sendCommand({ name: 'video', options: { prompt: 'valid' } });

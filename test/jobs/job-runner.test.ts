@@ -11,7 +11,9 @@ import { JobRunner } from '../../src/jobs/job-runner.js';
 import { KeyvJobStore } from '../../src/jobs/job-store.js';
 import { PollPlanner } from '../../src/jobs/poll-planner.js';
 import { StepScheduler } from '../../src/jobs/scheduler.js';
+import { DELIVERY_ATTEMPTS } from '../../src/jobs/settlement.js';
 import { VideoFiles } from '../../src/jobs/video-files.js';
+import { ProviderUnavailableError } from '../../src/provider/errors.js';
 import type { Prediction, VideoProvider } from '../../src/provider/video-provider.js';
 import { MemoryLedger } from '../../src/quota/memory-ledger.js';
 
@@ -52,12 +54,20 @@ class RecordingDelivery implements Delivery {
   readonly posts: ResultPost[] = [];
   /** Progress edits fail, as a Discord outage would make them. */
   editsFail = false;
+  /** Posts that carry a file fail, as a Discord storm of 429s on uploads would make them. */
+  uploadsFail = false;
+  /** Every post fails. */
+  postsFail = false;
+  /** Posts tried, failed or not. */
+  tried = 0;
   async progress(_origin: JobOrigin, content: string) {
     if (this.editsFail) return false;
     this.edits.push(content);
     return true;
   }
   async post(_job: Job, post: ResultPost): Promise<DeliveryRoute> {
+    this.tried += 1;
+    if (this.postsFail || (this.uploadsFail && post.file)) throw new Error('Discord answered 503');
     this.posts.push(post);
     return 'reply';
   }
@@ -85,18 +95,8 @@ let delivery: RecordingDelivery;
 let ledger: MemoryLedger;
 let runner: JobRunner;
 let jobs: KeyvJobStore;
-let settings: FlakySettings;
 /** The line's length at each load report, as the queue-length gauge sees it. */
 let lineLengths: number[];
-
-/** Guild settings whose store fails while `down` is set, as a store outage would. */
-class FlakySettings extends GuildSettingsStore {
-  down = false;
-  override async get(guildId: string | null) {
-    if (this.down) throw new Error('store unreachable');
-    return super.get(guildId);
-  }
-}
 
 beforeEach(async () => {
   vi.useFakeTimers({ now: Date.UTC(2026, 10, 26, 12) });
@@ -104,7 +104,6 @@ beforeEach(async () => {
   provider = new ScriptedProvider();
   delivery = new RecordingDelivery();
   ledger = new MemoryLedger();
-  settings = new FlakySettings(new Keyv());
   jobs = new KeyvJobStore(new Keyv());
   runner = new JobRunner(
     {
@@ -113,8 +112,8 @@ beforeEach(async () => {
       provider,
       delivery,
       files: new NoVideoFiles(join(tmpdir(), 'wan-bot-runner-test')),
-      settings,
-      steps: new StepScheduler({ maxInFlight: 4 }),
+      settings: new GuildSettingsStore(new Keyv()),
+      steps: { provider: new StepScheduler({ maxInFlight: 4 }), delivery: new StepScheduler({ maxInFlight: 1 }) },
       line: new MemoryGenerationLine(SLOTS),
       planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
       logger: pino({ level: 'silent' }),
@@ -133,16 +132,26 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await runner.stop(0);
+  // Real timers first: the stop's grace period is a timer, and a hung step waits it out.
   vi.useRealTimers();
+  await runner.stop(0);
 });
 
+function completed(id: string): Prediction {
+  return { id, status: 'completed', outputs: [`https://cdn.example/${id}.mp4`], nsfw: [false] };
+}
+
 const request = { prompt: 'a slow sunrise', size: '832*480', seed: -1, promptExpansion: false } as const;
+
+/** Accepts a `/video` and takes it on, as the command does once it has answered. */
+async function takeOn(jobOrigin: JobOrigin): Promise<void> {
+  await (await runner.accept(jobOrigin, request, [])).start(true);
+}
 
 describe('JobRunner', () => {
   it('tells the member before the reply token dies that the video will come in the channel', async () => {
     const start = Date.now();
-    await runner.accept(origin(start), request, []);
+    await takeOn(origin(start));
     // The notice is due three minutes before the token's fifteen run out.
     await vi.advanceTimersByTimeAsync(11.9 * MINUTE);
     expect(delivery.edits.some((edit) => edit.includes('posted in this channel'))).toBe(false);
@@ -158,18 +167,18 @@ describe('JobRunner', () => {
 
   it('edits the reply when the stage changes, not at every poll: Discord runs the clock', async () => {
     const start = Date.now();
-    await runner.accept(origin(start), request, []);
+    await takeOn(origin(start));
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(provider.result).toHaveBeenCalledTimes(12);
+    // The reply itself said "Sending your prompt": only the stage after it is an edit.
     expect(delivery.edits).toEqual([
-      expect.stringContaining('📨 Sending your prompt'),
       expect.stringContaining(`🎬 Generating · started <t:${Math.floor(start / 1000)}:R>`),
     ]);
   });
 
   it('shows a stage whose edit failed at the next poll', async () => {
     delivery.editsFail = true;
-    await runner.accept(origin(Date.now()), request, []);
+    await takeOn(origin(Date.now()));
     await vi.advanceTimersByTimeAsync(5_000);
     expect(provider.result).toHaveBeenCalledTimes(1);
 
@@ -179,7 +188,7 @@ describe('JobRunner', () => {
   });
 
   it('polls from its own copy of the job, not the store, when no other process shares the steps', async () => {
-    await runner.accept(origin(Date.now()), request, []);
+    await takeOn(origin(Date.now()));
     const reads = vi.spyOn(jobs, 'get');
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(provider.result.mock.calls.length).toBeGreaterThanOrEqual(5);
@@ -188,7 +197,7 @@ describe('JobRunner', () => {
 
   it('abandons and refunds a job still generating after the job timeout', async () => {
     const start = Date.now();
-    await runner.accept(origin(start), request, []);
+    await takeOn(origin(start));
     expect((await ledger.usage(origin(start).userId, origin(start).guildId, start)).userInFlight).toBe(1);
     await vi.advanceTimersByTimeAsync(21 * MINUTE);
     expect(delivery.posts.at(-1)?.content).toMatch(/took too long/);
@@ -200,7 +209,7 @@ describe('JobRunner', () => {
 
   it('delivers and counts a finished video once', async () => {
     const start = Date.now();
-    await runner.accept(origin(start), request, []);
+    await takeOn(origin(start));
     provider.status = { id: 'p1', status: 'completed', outputs: ['https://cdn.example/p1.mp4'], nsfw: [false] };
     await vi.advanceTimersByTimeAsync(30_000);
     expect(delivery.posts).toHaveLength(1);
@@ -212,20 +221,92 @@ describe('JobRunner', () => {
     });
   });
 
-  it('retries a delivery that hit a store outage, with backoff, and delivers once the store is back', async () => {
+  it('retries a delivery that hit a Discord fault, with backoff, and delivers once Discord is back', async () => {
     const start = Date.now();
-    await runner.accept(origin(start), request, []);
-    settings.down = true;
-    provider.status = { id: 'p1', status: 'completed', outputs: ['https://cdn.example/p1.mp4'], nsfw: [false] };
-    // Retries at 5, 10 and 20 s after the first failure: none gets through while the store is down.
-    await vi.advanceTimersByTimeAsync(40_000);
+    await takeOn(origin(start));
+    delivery.postsFail = true;
+    provider.status = completed('p1');
+    // Found done at 5 s; retries 5 and 10 s after the first and second faults.
+    await vi.advanceTimersByTimeAsync(20_500);
+    expect(delivery.tried).toBe(3);
     expect(delivery.posts).toHaveLength(0);
 
-    settings.down = false;
-    await vi.advanceTimersByTimeAsync(40_000);
+    delivery.postsFail = false;
+    await vi.advanceTimersByTimeAsync(20_000);
     expect(delivery.posts).toHaveLength(1);
     expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({ userUsed: 1 });
   });
+
+  it('keeps a delivery’s faults in the job record, so a restart does not start them again', async () => {
+    const start = Date.now();
+    await takeOn(origin(start));
+    delivery.postsFail = true;
+    provider.status = completed('p1');
+    await vi.advanceTimersByTimeAsync(10_500);
+    expect(await jobs.get(origin(start).interactionId)).toMatchObject({
+      state: 'delivering',
+      stage: { faults: 2, doing: 'post' },
+    });
+  });
+
+  it('gives up fetching an output that keeps failing: tells the member with its link and refunds', async () => {
+    const start = Date.now();
+    await takeOn(origin(start));
+    provider.download.mockRejectedValue(new ProviderUnavailableError('output host failed', 503));
+    provider.status = completed('p1');
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(provider.download).toHaveBeenCalledTimes(DELIVERY_ATTEMPTS);
+    expect(delivery.posts.map((post) => post.content)).toEqual([
+      expect.stringMatching(/made but could not be fetched[\s\S]*https:\/\/cdn\.example\/p1\.mp4 · id `p1`/),
+    ]);
+    expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({
+      userUsed: 0,
+      userInFlight: 0,
+    });
+  });
+
+  it('posts the link when uploads keep failing, and the video counts', async () => {
+    const start = Date.now();
+    await takeOn(origin(start));
+    delivery.uploadsFail = true;
+    provider.status = completed('p1');
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(delivery.tried).toBe(DELIVERY_ATTEMPTS + 1);
+    expect(delivery.posts).toEqual([
+      { content: expect.stringMatching(/would not take the upload[\s\S]*https:\/\/cdn\.example\/p1\.mp4/) },
+    ]);
+    expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({ userUsed: 1 });
+  });
+
+  it('ends in the log, refunded, when not even the link gets through', async () => {
+    const start = Date.now();
+    await takeOn(origin(start));
+    delivery.postsFail = true;
+    provider.status = completed('p1');
+    await vi.advanceTimersByTimeAsync(30 * MINUTE);
+    expect(delivery.tried).toBe(2 * DELIVERY_ATTEMPTS);
+    expect(await jobs.get(origin(start).interactionId)).toMatchObject({ state: 'done', deliveredVia: 'log' });
+    expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({
+      userUsed: 0,
+      userInFlight: 0,
+    });
+  });
+
+  it('never holds up submits and polls behind a delivery that hangs', async () => {
+    const start = Date.now();
+    // The one delivery slot is taken by a download that never ends.
+    provider.download.mockReturnValueOnce(new Promise<number>(() => {}));
+    provider.finished.set('p1', completed('p1'));
+    await takeOn(origin(start, 1));
+    await vi.advanceTimersByTimeAsync(5_100);
+    expect(provider.download).toHaveBeenCalledTimes(1);
+
+    await takeOn(origin(start, 2));
+    expect(provider.submit).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(provider.result.mock.calls.filter(([id]) => id === 'p2').length).toBeGreaterThanOrEqual(2);
+  });
+
   describe('with every generation slot taken', () => {
     const done = (id: string): Prediction => ({
       id,
@@ -236,7 +317,7 @@ describe('JobRunner', () => {
 
     it('keeps later jobs in line, shows each its place, and submits the next the moment a slot frees', async () => {
       const start = Date.now();
-      for (const n of [1, 2, 3, 4]) await runner.accept(origin(start, n), request, []);
+      for (const n of [1, 2, 3, 4]) await takeOn(origin(start, n));
       expect(provider.submit).toHaveBeenCalledTimes(SLOTS);
       expect(lineLengths.at(-1)).toBe(2);
       expect(delivery.edits.filter((edit) => edit.includes('In line'))).toEqual([
@@ -267,7 +348,7 @@ describe('JobRunner', () => {
 
     it('abandons and refunds a job that waited in line as long as a job may take, without submitting it', async () => {
       const start = Date.now();
-      for (const n of [1, 2, 3]) await runner.accept(origin(start, n), request, []);
+      for (const n of [1, 2, 3]) await takeOn(origin(start, n));
       const third = origin(start, 3);
       expect((await ledger.usage(third.userId, third.guildId, start)).userInFlight).toBe(1);
 

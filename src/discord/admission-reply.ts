@@ -1,0 +1,71 @@
+import { type ChatInputCommandInteraction, DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
+import type { AcceptedJob } from '../jobs/job-runner.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * How long a command waits for its job's admission before it defers instead: well inside
+ * Discord's 3 seconds, leaving room for the answer's own round trip.
+ */
+export const ADMISSION_WAIT_MS = 1_500;
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/**
+ * Answers a command that starts a job with a single message whenever the admission decides in
+ * time: a refusal is thrown for the router to answer privately (the interaction's only
+ * response), an acceptance becomes the public reply. A slow store cannot run out Discord's
+ * clock: past {@link ADMISSION_WAIT_MS} the reply is deferred, and the decision follows it.
+ */
+export async function answerAdmission(
+  interaction: ChatInputCommandInteraction,
+  admission: Promise<AcceptedJob>,
+  logger: Logger,
+): Promise<void> {
+  const decided = await settledWithin(admission, ADMISSION_WAIT_MS);
+  if (decided === undefined) {
+    const deferred = await answered(interaction.deferReply(), logger);
+    const accepted = await admission;
+    return deferred === 'expired' ? accepted.withdraw() : accepted.start(false);
+  }
+  if ('error' in decided) throw decided.error;
+  const accepted = decided.value;
+  const reply = await answered(
+    interaction.reply({ content: accepted.opening, allowedMentions: { parse: [] } }),
+    logger,
+  );
+  if (reply === 'expired') return accepted.withdraw();
+  // A reply that failed otherwise may still have landed: the job goes on, and its result finds the member.
+  await accepted.start(reply === 'shown');
+}
+
+/** How the interaction's first answer went: shown, refused because Discord already gave up on it, or unknown. */
+async function answered(answer: Promise<unknown>, logger: Logger): Promise<'shown' | 'expired' | 'unknown'> {
+  try {
+    await answer;
+    return 'shown';
+  } catch (error) {
+    const expired = error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownInteraction;
+    logger.warn(
+      { err: error },
+      expired ? 'the interaction expired before it was answered' : 'could not answer the interaction',
+    );
+    return expired ? 'expired' : 'unknown';
+  }
+}
+
+/** How `promise` settled, or `undefined` if it had not within `ms`. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  const settled = promise.then(
+    (value): Settled<T> => ({ value }),
+    (error: unknown): Settled<T> => ({ error }),
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

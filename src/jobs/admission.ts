@@ -1,0 +1,125 @@
+import { channelMention } from 'discord.js';
+import { allowanceFor, type GuildSettings } from '../guilds/guild-settings.js';
+import type { VideoRequest } from '../provider/video-provider.js';
+import { nextUtcMidnight } from '../quota/ledger.js';
+import { UserError } from '../user-error.js';
+import type { Job, JobOrigin } from './job.js';
+import { enterStage, type JobContext } from './job-context.js';
+import { quotaRefusalText } from './messages.js';
+
+/**
+ * How often a job in line looks at its place again. A freed slot wakes the jobs it lets in at
+ * once; this keeps the member's place current and covers a wake-up lost with its process.
+ */
+const LINE_CHECK_MS = 10_000;
+
+/** The first stage of a job: the channel and quota checks, the reservation, and the line for a generation slot. */
+export class Admission {
+  constructor(private readonly context: JobContext) {}
+
+  /**
+   * Checks the channel, reserves the quota and records the job. Throws a {@link UserError}
+   * when it is refused (channel, quota, store); nothing is spent then.
+   */
+  async accept(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
+    const { deps, options } = this.context;
+    const settings = await this.guardStore(() => deps.settings.get(origin.guildId));
+    assertChannelAllowed(settings, origin.channelId);
+    await this.reserve(origin, settings, memberRoles);
+
+    const now = this.context.now();
+    const job: Job = {
+      id: origin.interactionId,
+      origin,
+      request,
+      state: 'waiting',
+      createdAt: now,
+      polls: 0,
+      revision: 0,
+    };
+    enterStage(job, now);
+    try {
+      await deps.jobs.save(job);
+      // Should this process die before the job is under way, another process sharing the steps picks it up.
+      if (deps.steps.provider.shared) await deps.steps.provider.schedule(job.id, job.createdAt + options.submitGraceMs);
+    } catch (error) {
+      await deps.ledger
+        .refund(job.id)
+        .catch((refundError: unknown) => this.context.log(job).error({ err: refundError }, 'refund failed'));
+      this.context.log(job).error({ err: error }, 'could not record the job');
+      throw storeUnavailable();
+    }
+    return job;
+  }
+
+  /**
+   * Whether the job holds a generation slot now. Until it does, shows the member their place in
+   * line and looks again later; a job waiting longer than a job may take is abandoned.
+   */
+  async admit(job: Job): Promise<boolean> {
+    const { deps, options } = this.context;
+    const now = this.context.now();
+    if (now - job.createdAt > options.jobTimeoutMs) {
+      await this.context.conclude(job, { kind: 'failure', reason: 'timeout' });
+      return false;
+    }
+    const place = await deps.line.claim(job.id, job.createdAt, now);
+    this.context.reportLoad(place.waiting);
+    if (place.admitted) return true;
+    this.context.progress.show(job, { stage: 'waiting', ahead: place.ahead }, now);
+    await this.context.schedule(job, now + LINE_CHECK_MS);
+    return false;
+  }
+
+  private async reserve(origin: JobOrigin, settings: GuildSettings, memberRoles: readonly string[]): Promise<void> {
+    const { deps, options } = this.context;
+    const now = this.context.now();
+    // A reserve that timed out may still land; releasing it keeps the member from being held at their limit.
+    const releaseOnFailure = () => deps.ledger.refund(origin.interactionId).catch(() => {});
+    const outcome = await this.guardStore(
+      () =>
+        deps.ledger.reserve({
+          id: origin.interactionId,
+          userId: origin.userId,
+          guildId: origin.guildId,
+          costCents: deps.provider.priceCents,
+          allowance: allowanceFor(options.quota, settings, memberRoles),
+          now,
+          // Outlives the longest job and its delivery, so only a crashed process's reservations lapse.
+          ttlMs: options.jobTimeoutMs + 60 * 60_000,
+        }),
+      releaseOnFailure,
+    );
+    if (!outcome.ok) {
+      deps.observer?.refused?.(outcome.limit);
+      throw new UserError(`quota.${outcome.limit}`, quotaRefusalText(outcome.limit, outcome.max, nextUtcMidnight(now)));
+    }
+  }
+
+  /** Runs a store operation; when the store fails, runs `release` and refuses with a clear message. */
+  private async guardStore<T>(operation: () => Promise<T>, release?: () => Promise<void>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.context.deps.logger.error({ err: error }, 'store unavailable');
+      await release?.();
+      throw storeUnavailable();
+    }
+  }
+}
+
+function assertChannelAllowed(settings: GuildSettings, channelId: string): void {
+  const allowed = settings.allowedChannels;
+  if (allowed.length === 0 || allowed.includes(channelId)) return;
+  throw new UserError(
+    'video.channel_not_allowed',
+    `Videos can't be made in this channel. Try ${allowed.map(channelMention).join(', ')}.`,
+  );
+}
+
+function storeUnavailable(): UserError {
+  return new UserError(
+    'store.unavailable',
+    "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.",
+  );
+}

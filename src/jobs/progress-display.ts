@@ -1,0 +1,63 @@
+import type { Delivery } from './delivery.js';
+import type { Job } from './job.js';
+import { type Progress, progressText } from './messages.js';
+
+/**
+ * The member's reply while their video is made. It is edited when the job's progress
+ * changes, never two edits at once; the clock in it runs in the member's client, so an
+ * unchanged stage is not edited again, and one whose edit failed or was skipped is tried
+ * again at the job's next step.
+ */
+export class ProgressDisplay {
+  /** What each job's reply shows now, as far as this process knows. */
+  private readonly shown = new Map<string, Progress>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly options: {
+      handoffNoticeMs: number;
+      /** Saves the job once its hand-off notice is decided, so a restart does not give it twice. */
+      persist(job: Job): Promise<void>;
+    },
+  ) {}
+
+  /** Edits the reply to show `progress`, unless it already does or an edit is under way. */
+  show(job: Job, progress: Progress, now: number): void {
+    // While Discord rate-limits an edit, later ones wait for the next step rather than queue behind it.
+    if (!this.delivery.replyOpen(job.origin, now) || this.inFlight.has(job.id)) return;
+    const handoff = !job.handedOff && now >= job.origin.tokenExpiresAt - this.options.handoffNoticeMs;
+    const shown = this.shown.get(job.id);
+    if (!handoff && shown !== undefined && sameProgress(shown, progress)) return;
+    if (handoff) {
+      job.handedOff = true;
+      void this.options.persist(job);
+    }
+    this.shown.set(job.id, progress);
+    const edit = this.delivery
+      .progress(job.origin, progressText(job, progress, job.handedOff === true))
+      .then((landed) => {
+        if (!landed && this.shown.get(job.id) === progress) this.shown.delete(job.id);
+      })
+      .finally(() => this.inFlight.delete(job.id));
+    this.inFlight.set(job.id, edit);
+  }
+
+  /** Records that the reply already shows `progress` (the command answered with it). */
+  showing(job: Job, progress: Progress): void {
+    this.shown.set(job.id, progress);
+  }
+
+  /** Resolves once no edit is under way: a late progress edit must not land on top of the result. */
+  async settled(job: Job): Promise<void> {
+    await this.inFlight.get(job.id);
+  }
+
+  forget(job: Job): void {
+    this.shown.delete(job.id);
+  }
+}
+
+function sameProgress(a: Progress, b: Progress): boolean {
+  return a.stage === b.stage && (a.stage !== 'waiting' || b.stage !== 'waiting' || a.ahead === b.ahead);
+}

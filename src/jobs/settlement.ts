@@ -1,0 +1,147 @@
+import type { GuildSettings } from '../guilds/guild-settings.js';
+import { OutputRejectedError, ProviderError } from '../provider/errors.js';
+import type { ResultPost } from './delivery.js';
+import type { DeliveryRoute, Job, JobOutcome, JobStage } from './job.js';
+import { enterStage, type JobContext } from './job-context.js';
+import { failureText, linkOnlyText, resultText } from './messages.js';
+
+type VideoOutcome = Extract<JobOutcome, { kind: 'video' }>;
+type FailureOutcome = Extract<JobOutcome, { kind: 'failure' }>;
+
+/**
+ * Faulted attempts a delivery stage may have (with the step retry's doubling waits, a few
+ * minutes) before the member is told the plainer way: the link for a video that could not be
+ * fetched or uploaded, then the log when not even a message gets through.
+ */
+export const DELIVERY_ATTEMPTS = 4;
+/** However its attempts went, a delivery stage ends this long after it began. */
+export const DELIVERY_STAGE_MS = 10 * 60_000;
+
+/**
+ * The last stage of a job: fetching the output, posting it, and settling the quota. A video
+ * that reached the member counts; one that could not be fetched, or that nobody could be
+ * shown, is refunded. Every attempt is bounded, and so is the stage (see {@link DELIVERY_ATTEMPTS}).
+ */
+export class Settlement {
+  constructor(
+    private readonly context: JobContext,
+    /** Ends the job with the route its result reached. */
+    private readonly finish: (job: Job, route: DeliveryRoute) => Promise<void>,
+  ) {}
+
+  async deliver(job: Job): Promise<void> {
+    const { outcome } = job;
+    if (!outcome) throw new Error(`job ${job.id} is delivering without an outcome`);
+    await this.context.progress.settled(job);
+    // Records written before stages were kept start their stage at the outcome.
+    job.stage ??= { since: job.concludedAt ?? this.context.now(), faults: 0 };
+    const { stage } = job;
+    if (outcome.kind === 'video' && outcome.nsfw) {
+      const settings = await this.context.deps.settings.get(job.origin.guildId);
+      // Decided once: neither the file nor its link may reach this channel.
+      if (nsfwBlocked(job, settings)) return this.retell(job, { kind: 'failure', reason: 'nsfw_blocked' });
+    }
+    if (this.spent(stage)) return this.moveOn(job, outcome);
+    if (outcome.kind === 'failure') return this.postFailure(job, outcome);
+    if (outcome.asLink)
+      return this.postAndSettle(job, { content: linkOnlyText(job, outcome.generationMs, outcome.url) });
+    return this.postVideo(job, outcome, stage);
+  }
+
+  private spent(stage: JobStage): boolean {
+    return stage.faults >= DELIVERY_ATTEMPTS || this.context.now() - stage.since >= DELIVERY_STAGE_MS;
+  }
+
+  /** A stage out of attempts or time: the next, plainer way to tell the member, or the log. */
+  private async moveOn(job: Job, outcome: JobOutcome): Promise<void> {
+    const log = this.context.log(job);
+    if (outcome.kind === 'video' && !outcome.asLink) {
+      const fetched = job.stage?.doing === 'post';
+      log.warn(
+        { faults: job.stage?.faults },
+        fetched ? 'upload abandoned; posting the link' : 'output fetch abandoned',
+      );
+      return this.retell(
+        job,
+        fetched ? { ...outcome, asLink: true } : { kind: 'failure', reason: 'output_unavailable', url: outcome.url },
+      );
+    }
+    log.error({ predictionId: job.predictionId, outcome }, 'delivery abandoned; result logged');
+    await this.settle(job, outcome, 'log');
+    return this.finish(job, 'log');
+  }
+
+  /** Delivers the job again with a new outcome, as a new stage. */
+  private async retell(job: Job, outcome: JobOutcome): Promise<void> {
+    job.outcome = outcome;
+    enterStage(job, this.context.now());
+    await this.context.persist(job);
+    return this.deliver(job);
+  }
+
+  private async postFailure(job: Job, outcome: FailureOutcome): Promise<void> {
+    // Settled first: a member told of a failure must find their allowance already back.
+    await this.settle(job, outcome, 'reply');
+    const route = await this.context.deps.delivery.post(job, {
+      content: failureText(job, outcome.reason, outcome.url),
+    });
+    return this.finish(job, route);
+  }
+
+  private async postVideo(job: Job, outcome: VideoOutcome, stage: JobStage): Promise<void> {
+    const { deps, options } = this.context;
+    const content = resultText(job, outcome.generationMs);
+    const linkContent = `${content}\n${outcome.url}`;
+    const path = deps.files.pathFor(job.id);
+    const maxBytes = Math.min(job.origin.attachmentSizeLimit, options.outputMaxBytes);
+    let bytes: number;
+    stage.doing = 'fetch';
+    try {
+      bytes = await deps.provider.download(outcome.url, maxBytes, path);
+    } catch (error) {
+      if (error instanceof ProviderError) deps.observer?.providerError?.(error);
+      if (!(error instanceof OutputRejectedError)) throw error;
+      if (error.reason === 'too_large') return this.postAndSettle(job, { content: linkContent });
+      this.context.log(job).warn({ err: error }, 'output rejected');
+      return this.retell(job, { kind: 'failure', reason: 'output_unavailable' });
+    }
+    stage.doing = 'post';
+    const name = `${job.predictionId ?? job.id}.mp4`;
+    try {
+      return await this.postAndSettle(job, {
+        content,
+        linkContent,
+        file: { name, path, bytes, spoiler: outcome.nsfw },
+      });
+    } finally {
+      // Posted or not, the file goes: a retry downloads it again rather than keep it on disk.
+      await deps.files
+        .discard(job.id)
+        .catch((error: unknown) => this.context.log(job).warn({ err: error }, 'could not remove the video file'));
+    }
+  }
+
+  /** Posts a video (or its link) and settles the quota by where it went, before the job ends. */
+  private async postAndSettle(job: Job, post: ResultPost): Promise<void> {
+    const route = await this.context.deps.delivery.post(job, post);
+    await this.settle(job, job.outcome, route);
+    return this.finish(job, route);
+  }
+
+  /**
+   * Commits or refunds the reservation; both are idempotent, and the first one stands. A video
+   * counts when it reached the member, a flagged one kept out of the channel too (it was made
+   * and paid for); every other failure is refunded.
+   */
+  private async settle(job: Job, outcome: JobOutcome | undefined, route: DeliveryRoute): Promise<void> {
+    const counts = outcome?.kind === 'video' ? route !== 'log' : outcome?.reason === 'nsfw_blocked';
+    if (counts) await this.context.deps.ledger.commit(job.id);
+    else await this.context.deps.ledger.refund(job.id);
+  }
+}
+
+/** Whether the guild's policy keeps a flagged video out of the job's channel. */
+function nsfwBlocked(job: Job, settings: GuildSettings): boolean {
+  if (settings.nsfw === 'never') return true;
+  return settings.nsfw === 'age-restricted' && !job.origin.channelNsfw;
+}
