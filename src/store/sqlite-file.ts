@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { FileIdentities } from './file-identities.js';
 import { type Lock, recordOwner, stillOwner, takeLock } from './sqlite-claim.js';

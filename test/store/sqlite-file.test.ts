@@ -1,5 +1,10 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { SqliteFile } from '../../src/store/sqlite-file.js';
+import { spawnSync } from 'node:child_process';
+import { renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { BUSY_WAIT_MS, SqliteFile, WATCH_INTERVAL_MS } from '../../src/store/sqlite-file.js';
+import { StoreBusyError, StoreLostError } from '../../src/store/store-errors.js';
 import { tempFileForTest } from '../support/temp-file.js';
 
 const SCHEMA = [
@@ -17,6 +22,28 @@ function open(path: string): SqliteFile {
   const file = new SqliteFile(path, { schema: SCHEMA });
   onTestFinished(() => file.close());
   return file;
+}
+
+/** Another connection to `path`, as the `sqlite3` shell or a backup tool would hold it. */
+function otherConnection(path: string): Database.Database {
+  const other = new Database(path, { timeout: 0 });
+  onTestFinished(() => void other.close());
+  return other;
+}
+
+/** What has become of a promise so far, read without waiting for it. */
+function track(promise: Promise<unknown>): { state: string; reason?: unknown } {
+  const seen: { state: string; reason?: unknown } = { state: 'pending' };
+  promise.then(
+    () => {
+      seen.state = 'resolved';
+    },
+    (reason: unknown) => {
+      seen.state = 'rejected';
+      seen.reason = reason;
+    },
+  );
+  return seen;
 }
 
 /** The notes as another connection to the same file sees them: what has been committed. */
@@ -109,5 +136,180 @@ describe('SqliteFile', () => {
     const next = new SqliteFile(path, { exclusive: true });
     onTestFinished(() => next.close());
     expect(await next.query('SELECT id FROM notes')).toEqual([{ id: 'a' }]);
+  });
+});
+
+describe('SqliteFile while another connection holds the write lock', () => {
+  it('keeps the event loop turning and commits once the lock is released', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const path = await tempFileForTest('bot.sqlite');
+    const file = open(path);
+    const shell = otherConnection(path);
+    shell.exec('BEGIN IMMEDIATE');
+
+    const events: string[] = [];
+    const written = file.query('INSERT INTO notes (id) VALUES (?)', 'a').then(
+      () => events.push('written'),
+      () => events.push('rejected'),
+    );
+    setImmediate(() => events.push('next turn'));
+    setTimeout(() => events.push('timer'), 100);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(events).toEqual(['next turn', 'timer']);
+
+    shell.exec('COMMIT');
+    await vi.advanceTimersByTimeAsync(100);
+    await written;
+    expect(events).toEqual(['next turn', 'timer', 'written']);
+    expect(shell.prepare('SELECT id FROM notes').all()).toEqual([{ id: 'a' }]);
+  });
+
+  it('rejects a statement with StoreBusyError once it has waited BUSY_WAIT_MS, keeping nothing of it', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const path = await tempFileForTest('bot.sqlite');
+    const file = open(path);
+    const shell = otherConnection(path);
+    shell.exec('BEGIN IMMEDIATE');
+
+    const early = track(file.query('INSERT INTO notes (id) VALUES (?)', 'early'));
+    await vi.advanceTimersByTimeAsync(BUSY_WAIT_MS - 1);
+    expect(early.state).toBe('pending');
+    // Queued while the batch is locked out: it joins the batch, with a wait of its own.
+    const late = track(file.query('INSERT INTO notes (id) VALUES (?)', 'late'));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(early).toMatchObject({ state: 'rejected', reason: { code: 'STORE_BUSY' } });
+    expect(early.reason).toBeInstanceOf(StoreBusyError);
+    expect(late.state).toBe('pending');
+
+    shell.exec('COMMIT');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(late.state).toBe('resolved');
+    expect(shell.prepare('SELECT id FROM notes').all()).toEqual([{ id: 'late' }]);
+  });
+
+  it('answers reads at once: under WAL they need no write lock', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const path = await tempFileForTest('bot.sqlite');
+    const file = open(path);
+    const shell = otherConnection(path);
+    shell.exec("INSERT INTO notes (id) VALUES ('kept')");
+    shell.exec('BEGIN IMMEDIATE');
+
+    const read = track(file.query('SELECT id FROM notes'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(read.state).toBe('resolved');
+  });
+});
+
+describe('SqliteFile when its file goes away', () => {
+  /**
+   * A bot's claim on a fresh file, and the error it reports once it is lost. The file is
+   * watched on a fake clock: `lost` settles only after `nextCheck` (the comparison itself is real I/O).
+   */
+  async function claimed(): Promise<{
+    path: string;
+    file: SqliteFile;
+    lost: Promise<Error>;
+    nextCheck(): Promise<void>;
+  }> {
+    const path = await tempFileForTest('bot.sqlite');
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const file = new SqliteFile(path, { schema: SCHEMA, exclusive: true });
+    onTestFinished(() => file.close());
+    const lost = new Promise<Error>((resolve) => file.onLost(resolve));
+    const nextCheck = async () => void (await vi.advanceTimersByTimeAsync(WATCH_INTERVAL_MS));
+    return { path, file, lost, nextCheck };
+  }
+
+  it('reports the store lost, naming STORE_URL, when its directory is deleted, and refuses every query after', async () => {
+    const { path, file, lost, nextCheck } = await claimed();
+
+    rmSync(dirname(path), { recursive: true, force: true });
+    await nextCheck();
+
+    const error = await lost;
+    expect(error).toBeInstanceOf(StoreLostError);
+    expect(error).toMatchObject({ code: 'STORE_LOST' });
+    expect(error.message).toMatch(/^STORE_URL: /);
+    expect(error.message).toContain(path);
+    await expect(file.query('SELECT id FROM notes')).rejects.toBe(error);
+    // A listener that comes late still hears it, with the same error.
+    await expect(new Promise((resolve) => file.onLost(resolve))).resolves.toBe(error);
+  });
+
+  it('reports the store lost when the data file is replaced by another', async () => {
+    const { path, lost, nextCheck } = await claimed();
+    const replacement = `${path}.restored`;
+    new Database(replacement).close();
+
+    renameSync(replacement, path);
+    await nextCheck();
+
+    expect((await lost).message).toContain(`${path} was deleted or replaced`);
+  });
+
+  it('reports the store lost when its lock file is deleted', async () => {
+    const { path, lost, nextCheck } = await claimed();
+
+    rmSync(`${path}.lock`);
+    await nextCheck();
+
+    expect((await lost).message).toContain(`${path}.lock was deleted or replaced`);
+  });
+
+  it('reports the store lost when another process records itself as the owner', async () => {
+    const { path, lost, nextCheck } = await claimed();
+
+    otherConnection(path).exec("UPDATE store_owner SET token = 'someone else'");
+    await nextCheck();
+
+    expect((await lost).message).toMatch(/^STORE_URL: another bot process has taken over/);
+  });
+});
+
+describe('SqliteFile claims that survive a deleted lock file', () => {
+  /** The owner recorded in `path` is made `pid`, as if another bot process had claimed it. */
+  function recordOwnerPid(path: string, pid: number): void {
+    otherConnection(path).prepare('UPDATE store_owner SET pid = ?').run(pid);
+  }
+
+  it('refuses a claimant that finds its lock file gone and the recorded owner still running', async () => {
+    const path = await tempFileForTest('bot.sqlite');
+    const bot = new SqliteFile(path, { exclusive: true });
+    onTestFinished(() => bot.close());
+    // The process that started this test is alive and is not this one.
+    recordOwnerPid(path, process.ppid);
+
+    rmSync(`${path}.lock`);
+
+    expect(() => new SqliteFile(path, { exclusive: true })).toThrow(
+      new RegExp(`^STORE_URL: another bot process is using ${path} \\(pid ${process.ppid}, running since`),
+    );
+  });
+
+  it('claims a file whose lock file was deleted when the recorded owner has ended', async () => {
+    const path = await tempFileForTest('bot.sqlite');
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    new SqliteFile(path, { exclusive: true }).close();
+    recordOwnerPid(path, ended);
+    rmSync(`${path}.lock`);
+
+    const next = new SqliteFile(path, { exclusive: true });
+    onTestFinished(() => next.close());
+    expect(await next.query('SELECT pid FROM store_owner')).toEqual([{ pid: process.pid }]);
+  });
+
+  it('trusts a lock file that was left free, whatever pid is recorded: after a crash it may be reused', async () => {
+    const path = await tempFileForTest('bot.sqlite');
+    new SqliteFile(path, { exclusive: true }).close();
+    recordOwnerPid(path, process.ppid);
+
+    const next = new SqliteFile(path, { exclusive: true });
+    onTestFinished(() => next.close());
+    expect(await next.query('SELECT pid FROM store_owner')).toEqual([{ pid: process.pid }]);
   });
 });
