@@ -9,9 +9,22 @@ import {
   userMention,
 } from 'discord.js';
 import type { Command, CommandContext } from '../src/command.js';
-import type { Config } from '../src/config.js';
+import { type Config, DAILY_LIMIT_BOUNDS } from '../src/config.js';
+import { guildIdOf } from '../src/discord/preconditions.js';
 import { type GuildSettings, NSFW_POLICIES, type NsfwPolicy } from '../src/guilds/guild-settings.js';
 import { UserError } from '../src/user-error.js';
+
+/**
+ * The integer options and their bounds: Discord shows them in its picker, and the handler checks
+ * them again, since a forged interaction skips Discord's checks. Daily limits are held to the
+ * environment's bounds; -1 means "none".
+ */
+const BOUNDS = {
+  user_daily: DAILY_LIMIT_BOUNDS.userDaily,
+  guild_daily: { min: -1, max: DAILY_LIMIT_BOUNDS.guildDaily.max },
+  daily: { min: -1, max: DAILY_LIMIT_BOUNDS.userDaily.max },
+  videos: { min: 1, max: 100 },
+} as const satisfies Record<string, { min: number; max: number }>;
 
 const data = new SlashCommandBuilder()
   .setName('video-admin')
@@ -24,14 +37,18 @@ const data = new SlashCommandBuilder()
       .setName('limits')
       .setDescription('Set daily limits')
       .addIntegerOption((o) =>
-        o.setName('user_daily').setDescription('Videos per member per day').setMinValue(0).setMaxValue(1000),
+        o
+          .setName('user_daily')
+          .setDescription('Videos per member per day')
+          .setMinValue(BOUNDS.user_daily.min)
+          .setMaxValue(BOUNDS.user_daily.max),
       )
       .addIntegerOption((o) =>
         o
           .setName('guild_daily')
           .setDescription('Videos for the whole server per day; -1 for no limit')
-          .setMinValue(-1)
-          .setMaxValue(100_000),
+          .setMinValue(BOUNDS.guild_daily.min)
+          .setMaxValue(BOUNDS.guild_daily.max),
       ),
   )
   .addSubcommand((sub) =>
@@ -58,8 +75,8 @@ const data = new SlashCommandBuilder()
           .setName('daily')
           .setDescription('Videos per member per day')
           .setRequired(true)
-          .setMinValue(-1)
-          .setMaxValue(1000),
+          .setMinValue(BOUNDS.daily.min)
+          .setMaxValue(BOUNDS.daily.max),
       ),
   )
   .addSubcommand((sub) =>
@@ -68,7 +85,12 @@ const data = new SlashCommandBuilder()
       .setDescription('Give a member extra videos for today')
       .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true))
       .addIntegerOption((o) =>
-        o.setName('videos').setDescription('How many').setRequired(true).setMinValue(1).setMaxValue(100),
+        o
+          .setName('videos')
+          .setDescription('How many')
+          .setRequired(true)
+          .setMinValue(BOUNDS.videos.min)
+          .setMaxValue(BOUNDS.videos.max),
       ),
   )
   .addSubcommand((sub) =>
@@ -96,13 +118,11 @@ const data = new SlashCommandBuilder()
 
 export default {
   data: data.toJSON(),
+  // The router's preconditions hold it to servers and to members with Manage Server.
   async execute(interaction, context) {
-    // Server admins can hand the command to anyone, so the permission is checked here too.
-    if (!interaction.inGuild() || !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError('admin.forbidden', 'You need the Manage Server permission to change video settings.');
-    }
+    const guildId = guildIdOf(interaction);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const content = await runSubcommand(interaction, context, interaction.guildId);
+    const content = await runSubcommand(interaction, context, guildId);
     await interaction.editReply({ content, allowedMentions: { parse: [] } });
   },
 } satisfies Command;
@@ -127,8 +147,8 @@ async function runSubcommand(
     case 'show':
       return describeSettings(await settings.get(guildId), config.quota);
     case 'limits': {
-      const userDaily = options.getInteger('user_daily');
-      const guildDaily = options.getInteger('guild_daily');
+      const userDaily = boundedInteger(interaction, 'user_daily');
+      const guildDaily = boundedInteger(interaction, 'guild_daily');
       if (userDaily === null && guildDaily === null)
         throw new UserError('admin.nothing_to_change', 'Give `user_daily`, `guild_daily` or both.');
       return update((s) => ({
@@ -149,7 +169,7 @@ async function runSubcommand(
     }
     case 'role-allowance': {
       const role = options.getRole('role', true);
-      const daily = options.getInteger('daily', true);
+      const daily = boundedInteger(interaction, 'daily', true);
       return update((s) => {
         const { [role.id]: _removed, ...others } = s.roleAllowances;
         return { ...s, roleAllowances: daily === -1 ? others : { ...others, [role.id]: daily } };
@@ -157,7 +177,7 @@ async function runSubcommand(
     }
     case 'grant': {
       const member = options.getUser('member', true);
-      const videos = options.getInteger('videos', true);
+      const videos = boundedInteger(interaction, 'videos', true);
       await ledger.grant(member.id, guildId, videos, now);
       audit({ memberId: member.id, videos });
       return `${userMention(member.id)} can make ${videos} more video${videos === 1 ? '' : 's'} today.`;
@@ -176,6 +196,22 @@ async function runSubcommand(
     default:
       throw new UserError('admin.unknown_subcommand', 'That subcommand is not known. Try `/video-admin show`.');
   }
+}
+
+/** An integer option within its {@link BOUNDS}; a value outside them is refused, naming them. */
+function boundedInteger(interaction: ChatInputCommandInteraction, name: keyof typeof BOUNDS, required: true): number;
+function boundedInteger(interaction: ChatInputCommandInteraction, name: keyof typeof BOUNDS): number | null;
+function boundedInteger(interaction: ChatInputCommandInteraction, name: keyof typeof BOUNDS, required = false) {
+  const value = interaction.options.getInteger(name, required);
+  if (value === null) return null;
+  const { min, max } = BOUNDS[name];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UserError(
+      'admin.out_of_range',
+      `\`${name}\` must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.`,
+    );
+  }
+  return value;
 }
 
 function isNsfwPolicy(value: string): value is NsfwPolicy {

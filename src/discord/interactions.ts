@@ -1,48 +1,92 @@
 import {
-  type ChatInputCommandInteraction,
   DiscordAPIError,
+  DiscordjsErrorCodes,
+  DiscordjsTypeError,
   type Interaction,
   MessageFlags,
   RESTJSONErrorCodes,
+  type RepliableInteraction,
 } from 'discord.js';
 import type { Command, CommandContext } from '../command.js';
+import type { Logger } from '../logger.js';
 import { UserError } from '../user-error.js';
+import { firstRefusal } from './preconditions.js';
 
 const APOLOGY = 'Something went wrong on our side. Nothing was spent; please try again.';
+const UNKNOWN_COMMAND = 'This bot has no such command (any more). Type `/` to see the ones it has.';
+const UNKNOWN_COMPONENT = 'This no longer does anything here.';
 
-/** Routes chat-input interactions to their command and turns failures into short replies. */
+// What discord.js throws when an option is missing or of another type than the command
+// declares: only a forged payload gets there, so it is the member's input, not our fault.
+const OPTION_ERRORS: ReadonlySet<DiscordjsErrorCodes> = new Set([
+  DiscordjsErrorCodes.CommandInteractionOptionNotFound,
+  DiscordjsErrorCodes.CommandInteractionOptionType,
+  DiscordjsErrorCodes.CommandInteractionOptionEmpty,
+  DiscordjsErrorCodes.CommandInteractionOptionNoSubcommand,
+  DiscordjsErrorCodes.CommandInteractionOptionNoSubcommandGroup,
+]);
+
+/**
+ * Routes chat-input interactions to their command, after its preconditions, and turns failures
+ * into short private replies. Whatever else arrives is answered too, so that Discord never
+ * shows "The application did not respond".
+ */
 export function interactionHandler(commands: readonly Command[], context: CommandContext) {
   const byName = new Map(commands.map((command) => [command.data.name, command]));
   return async (interaction: Interaction): Promise<void> => {
-    if (!interaction.isChatInputCommand()) return;
-    const command = byName.get(interaction.commandName);
-    if (!command) return;
     const logger = context.logger.child({
       interactionId: interaction.id,
       userId: interaction.user.id,
       guildId: interaction.guildId,
-      command: interaction.commandName,
+      ...(interaction.isCommand() && { command: interaction.commandName }),
     });
+    if (interaction.isAutocomplete()) {
+      // No command offers suggestions yet; an empty list closes the member's picker.
+      await interaction.respond([]).catch((error: unknown) => reportUnanswered(logger, error));
+      return;
+    }
+    const command = interaction.isChatInputCommand() ? byName.get(interaction.commandName) : undefined;
+    if (!interaction.isChatInputCommand() || !command) {
+      logger.info({ interactionType: interaction.type }, 'no handler for the interaction');
+      const message = interaction.isCommand() ? UNKNOWN_COMMAND : UNKNOWN_COMPONENT;
+      await answerPrivately(interaction, message).catch((error: unknown) => reportUnanswered(logger, error));
+      return;
+    }
     try {
+      const refusal = firstRefusal(interaction, command);
+      if (refusal) throw refusal;
       await command.execute(interaction, { ...context, logger });
     } catch (error) {
-      if (error instanceof UserError) logger.info({ refusal: error.identifier }, 'refused');
+      const refusal = asRefusal(error);
+      if (refusal) logger.info({ refusal: refusal.identifier }, 'refused');
       else logger.error({ err: error }, 'command failed');
-      const message = error instanceof UserError ? error.message : APOLOGY;
-      await answerPrivately(interaction, message).catch((replyError: unknown) => {
-        // 10062: Discord already gave up on the interaction; there is nobody left to tell.
-        if (replyError instanceof DiscordAPIError && replyError.code === RESTJSONErrorCodes.UnknownInteraction) return;
-        logger.warn({ err: replyError }, 'could not answer the interaction');
-      });
+      await answerPrivately(interaction, refusal?.message ?? APOLOGY).catch((replyError: unknown) =>
+        reportUnanswered(logger, replyError),
+      );
     }
   };
+}
+
+/** The member-facing refusal an error stands for, or `null` when it is our fault. */
+function asRefusal(error: unknown): UserError | null {
+  if (error instanceof UserError) return error;
+  if (error instanceof DiscordjsTypeError && OPTION_ERRORS.has(error.code)) {
+    return new UserError('command.invalid_options', 'Those options are not valid for this command.');
+  }
+  return null;
+}
+
+function reportUnanswered(logger: Logger, error: unknown): void {
+  // 10062: Discord already gave up on the interaction; there is nobody left to tell.
+  if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownInteraction) return;
+  logger.warn({ err: error }, 'could not answer the interaction');
 }
 
 /**
  * Tells only the member. A public deferred reply is replaced by an ephemeral followup,
  * so a refusal never shows in the channel.
  */
-async function answerPrivately(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+async function answerPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
   const message = { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply(message);

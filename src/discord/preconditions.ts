@@ -1,0 +1,88 @@
+import {
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  PermissionFlagsBits,
+  type PermissionsString,
+} from 'discord.js';
+import type { Command } from '../command.js';
+import { UserError } from '../user-error.js';
+
+/**
+ * A named check that runs before a command's body (Sapphire's preconditions): the refusal the
+ * member gets, or `null` when the command may run. Discord applies a command's registration
+ * (contexts, default permissions) only in its own client; a forged or replayed interaction, or
+ * a server's integration settings, can reach the bot past it, so the router checks again.
+ */
+export type Precondition = (interaction: ChatInputCommandInteraction, command: Command) => UserError | null;
+
+const GUILD_ONLY = 'This command works only in a server.';
+
+/**
+ * The interaction comes from a context the command declares in `data.contexts`, and a server
+ * context comes with its server and member. One without a context is refused when the command
+ * declares any: Discord always sends it, so its absence means the payload was made up.
+ */
+export const inDeclaredContext: Precondition = (interaction, { data }) => {
+  const declared = data.contexts;
+  if (!declared?.length) return null;
+  const { context } = interaction;
+  if (context === null || !declared.includes(context)) {
+    return declared.every((allowed) => allowed === InteractionContextType.Guild)
+      ? new UserError('command.guild_only', GUILD_ONLY)
+      : new UserError('command.wrong_context', 'This command does not work here.');
+  }
+  if (context === InteractionContextType.Guild && !interaction.inGuild()) {
+    return new UserError('command.guild_only', GUILD_ONLY);
+  }
+  return null;
+};
+
+/**
+ * The member holds the command's `default_member_permissions`. A server's admins can hand a
+ * command to anyone in its integration settings; the permissions it needs to do its work stay.
+ */
+export const holdsDeclaredPermissions: Precondition = (interaction, { data }) => {
+  const declared = data.default_member_permissions;
+  if (declared === undefined || declared === null) return null;
+  // "0" is Discord's "administrators only".
+  const required = BigInt(declared) || PermissionFlagsBits.Administrator;
+  const missing = interaction.memberPermissions?.missing(required) ?? permissionNames(required);
+  if (missing.length === 0) return null;
+  const names = missing.map(permissionLabel).join(', ');
+  return new UserError(
+    'command.missing_permissions',
+    `You need the ${names} permission${missing.length === 1 ? '' : 's'} to use \`/${data.name}\`.`,
+  );
+};
+
+/** Every precondition, in the order the router runs them before each command. */
+const PRECONDITIONS: readonly Precondition[] = [inDeclaredContext, holdsDeclaredPermissions];
+
+/** The first refusal of {@link PRECONDITIONS} for this command, or `null` when all pass. */
+export function firstRefusal(interaction: ChatInputCommandInteraction, command: Command): UserError | null {
+  for (const precondition of PRECONDITIONS) {
+    const refusal = precondition(interaction, command);
+    if (refusal) return refusal;
+  }
+  return null;
+}
+
+/**
+ * The server a guild-only command runs in. {@link inDeclaredContext} already refused anything
+ * else; this gives the handler the id with its type narrowed.
+ */
+export function guildIdOf(interaction: ChatInputCommandInteraction): string {
+  if (!interaction.inGuild()) throw new UserError('command.guild_only', GUILD_ONLY);
+  return interaction.guildId;
+}
+
+function permissionNames(bits: bigint): PermissionsString[] {
+  return (Object.entries(PermissionFlagsBits) as [PermissionsString, bigint][])
+    .filter(([, flag]) => (bits & flag) === flag)
+    .map(([name]) => name);
+}
+
+/** The name Discord's settings show, e.g. `ManageGuild` → "Manage Server". */
+function permissionLabel(name: PermissionsString): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/\bGuild\b/g, 'Server');
+}
