@@ -119,7 +119,14 @@ const reads = new Map<string, (settings: Settings) => Promise<Reply>>([
 ]);
 
 async function receiveWebhook(request: IncomingMessage, webhook: WebhookReceiver, settings: Settings): Promise<Reply> {
-  const body = await readBody(request, settings.maxBodyBytes);
+  let body: Buffer;
+  try {
+    body = await readBody(request, settings.maxBodyBytes);
+  } catch (error) {
+    // Refused like any other forged callback: counted, and logged at the receiver's bounded rate.
+    if (error instanceof BodyTooLargeError) webhook.refuseOversized();
+    throw error;
+  }
   return webhook.receive({ headers: request.headers, body });
 }
 

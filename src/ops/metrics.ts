@@ -4,6 +4,7 @@ import type { DeliveryRoute, FailureReason, Job } from '../jobs/job.js';
 import type { JobObserver } from '../jobs/job-observer.js';
 import type { ProviderError } from '../provider/errors.js';
 import type { QuotaLimit } from '../quota/ledger.js';
+import { WEBHOOK_REJECTIONS, type WebhookObserver, type WebhookRejection } from '../wavespeed/webhook.js';
 
 export interface BotMetricsOptions {
   /**
@@ -20,10 +21,11 @@ export interface BotMetricsOptions {
 }
 
 /**
- * The bot's Prometheus metrics, fed as the job runner's {@link JobObserver}. They live on a
- * registry of their own, so nothing else in the process can add to or clash with them.
+ * The bot's Prometheus metrics, fed as the job runner's {@link JobObserver} and the webhook
+ * receiver's {@link WebhookObserver}. They live on a registry of their own, so nothing else
+ * in the process can add to or clash with them.
  */
-export class BotMetrics implements JobObserver {
+export class BotMetrics implements JobObserver, WebhookObserver {
   readonly registry = new Registry();
 
   readonly #jobs = new Counter({
@@ -47,6 +49,12 @@ export class BotMetrics implements JobObserver {
   readonly #resultCalls = new Counter({
     name: 'videobot_result_calls_total',
     help: 'Result calls made to the provider.',
+    registers: [this.registry],
+  });
+  readonly #webhookRejections = new Counter({
+    name: 'videobot_webhook_rejections_total',
+    help: 'Webhook callbacks turned away, by reason: forged, stale, replayed, unreadable, too large, or not verifiable yet.',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   readonly #submitLatency = new Histogram({
@@ -75,6 +83,8 @@ export class BotMetrics implements JobObserver {
   constructor(options: BotMetricsOptions = {}) {
     if (options.spentCents) spendGauge(this.registry, options.spentCents, options.logger);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    // Every reason from zero, so an alert on its increase fires on the first forged call too.
+    for (const reason of WEBHOOK_REJECTIONS) this.#webhookRejections.inc({ reason }, 0);
   }
 
   /** `Content-Type` of {@link metrics}'s text. */
@@ -111,6 +121,10 @@ export class BotMetrics implements JobObserver {
 
   failed(_job: Job, reason: FailureReason): void {
     this.#jobs.inc({ outcome: 'failed', reason });
+  }
+
+  webhookRejected(reason: WebhookRejection): void {
+    this.#webhookRejections.inc({ reason });
   }
 
   load(queued: number, inFlight: number): void {

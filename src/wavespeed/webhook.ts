@@ -8,6 +8,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { Prediction } from '../provider/video-provider.js';
 import { predictionFromData } from './envelope.js';
+import {
+  type RejectionDetails,
+  RejectionLog,
+  rejectionAnswer,
+  type WebhookAnswer,
+  type WebhookObserver,
+  type WebhookRejection,
+} from './webhook-rejections.js';
+
+export {
+  WEBHOOK_REJECTIONS,
+  type WebhookAnswer,
+  type WebhookObserver,
+  type WebhookRejection,
+} from './webhook-rejections.js';
 
 /** How far a callback's timestamp may be from the receiver's clock, either way. */
 export const WEBHOOK_TOLERANCE_MS = 300_000;
@@ -145,12 +160,6 @@ export interface WebhookCallback {
   body: Buffer;
 }
 
-/** What to answer WaveSpeed. */
-export interface WebhookAnswer {
-  status: number;
-  body: string;
-}
-
 export interface WebhookReceiverOptions {
   /** The path callbacks arrive on: the path of the public webhook URL. */
   path: string;
@@ -163,19 +172,26 @@ export interface WebhookReceiverOptions {
   onPrediction: (prediction: Prediction) => Promise<void>;
   /** Default: a {@link MemoryReplayGuard}. */
   replayGuard?: ReplayGuard;
+  /** Told of every callback turned away, e.g. {@link BotMetrics} counting them by reason. */
+  observer?: WebhookObserver;
   logger: Logger;
+  /**
+   * After the first of each reason, rejected callbacks are logged as one summary line per
+   * this interval, so a flood of forged calls cannot flood the log. Default 60 s.
+   */
+  rejectionReportMs?: number;
   now?: () => number;
 }
 
-const answers = {
-  accepted: { status: 200, body: 'ok' },
-  unsigned: { status: 401, body: 'missing webhook signature headers' },
-  rejected: { status: 401, body: 'invalid webhook signature' },
-  replayed: { status: 401, body: 'webhook already received' },
-  malformed: { status: 400, body: 'not a prediction' },
-  unverifiable: { status: 503, body: 'cannot verify webhooks yet' },
-  failed: { status: 500, body: 'prediction not taken' },
-} as const satisfies Record<string, WebhookAnswer>;
+const ACCEPTED: WebhookAnswer = { status: 200, body: 'ok' };
+const FAILED: WebhookAnswer = { status: 500, body: 'prediction not taken' };
+
+/** The receiver's name for each way {@link verifyWebhookSignature} refuses. */
+const SIGNATURE_REJECTIONS = {
+  malformed: 'malformed',
+  stale: 'stale',
+  mismatch: 'bad_signature',
+} as const satisfies Record<SignatureRejection, WebhookRejection>;
 
 type SignatureHeaders = Pick<SignedCallback, 'id' | 'timestamp' | 'signature'>;
 
@@ -183,12 +199,14 @@ type SignatureHeaders = Pick<SignedCallback, 'id' | 'timestamp' | 'signature'>;
  * Receives WaveSpeed's result callbacks: checks the signature, freshness and novelty of
  * each, reads the bare prediction in its body and hands it to `onPrediction`. Answers 2xx
  * only once the prediction was taken; 401 for a callback that is unsigned, forged, stale
- * or replayed; 400 for a body that is not a prediction.
+ * or replayed; 400 for a body that is not a prediction. Every callback turned away is
+ * reported to the observer, and logged at a bounded rate (see `rejectionReportMs`).
  */
 export class WebhookReceiver {
   readonly path: string;
   readonly #options: WebhookReceiverOptions;
   readonly #replayGuard: ReplayGuard;
+  readonly #rejections: RejectionLog;
   readonly #now: () => number;
   #secret: Promise<string> | undefined;
 
@@ -196,52 +214,56 @@ export class WebhookReceiver {
     this.path = options.path;
     this.#options = options;
     this.#replayGuard = options.replayGuard ?? new MemoryReplayGuard();
+    this.#rejections = new RejectionLog(options.logger, options.rejectionReportMs ?? 60_000);
     this.#now = options.now ?? Date.now;
   }
 
   /** Handles one callback. Rejects only when the replay guard fails; the listener answers 500 then. */
   async receive(callback: WebhookCallback): Promise<WebhookAnswer> {
-    const { logger } = this.#options;
     const headers = signatureHeaders(callback.headers);
-    if (!headers) return answers.unsigned;
-    const log = logger.child({ webhookId: headers.id });
+    if (!headers) return this.#reject('unsigned');
+    const webhookId = headers.id;
 
     let verdict: SignatureVerdict;
     try {
       const secret = await this.#readSecret();
       verdict = verifyWebhookSignature({ ...headers, secret, rawBody: callback.body, now: this.#now() });
     } catch (error) {
-      log.error({ err: error }, 'cannot verify webhook: no usable secret');
-      return answers.unverifiable;
+      return this.#reject('unverifiable', { webhookId, err: error });
     }
-    if (!verdict.ok) {
-      log.warn({ reason: verdict.reason }, 'webhook refused');
-      return answers.rejected;
-    }
+    if (!verdict.ok) return this.#reject(SIGNATURE_REJECTIONS[verdict.reason], { webhookId });
 
     const prediction = readPrediction(callback.body);
-    if (!prediction) {
-      log.warn('webhook body is not a prediction');
-      return answers.malformed;
-    }
-    return this.#handOver(headers.id, prediction, verdict.freshUntil, log);
+    if (!prediction) return this.#reject('not_a_prediction', { webhookId });
+    return this.#handOver(webhookId, prediction, verdict.freshUntil);
   }
 
-  async #handOver(id: string, prediction: Prediction, freshUntil: number, log: Logger): Promise<WebhookAnswer> {
+  /** Counts and logs a callback the listener refused for its size, before it reached {@link receive}. */
+  refuseOversized(): void {
+    this.#reject('too_large');
+  }
+
+  async #handOver(id: string, prediction: Prediction, freshUntil: number): Promise<WebhookAnswer> {
     // Kept until the signature goes stale, after which the freshness check refuses a replay by itself.
     if (!(await this.#replayGuard.claim(id, Math.max(1, freshUntil - this.#now())))) {
-      log.warn({ predictionId: prediction.id }, 'webhook replayed');
-      return answers.replayed;
+      return this.#reject('replay', { webhookId: id, predictionId: prediction.id });
     }
+    const log = this.#options.logger.child({ webhookId: id, predictionId: prediction.id });
     try {
       await this.#options.onPrediction(prediction);
-      log.debug({ predictionId: prediction.id, status: prediction.status }, 'webhook taken');
-      return answers.accepted;
+      log.debug({ status: prediction.status }, 'webhook taken');
+      return ACCEPTED;
     } catch (error) {
-      log.error({ err: error, predictionId: prediction.id }, 'webhook prediction not taken');
+      log.error({ err: error }, 'webhook prediction not taken');
       await this.#replayGuard.release(id);
-      return answers.failed;
+      return FAILED;
     }
+  }
+
+  #reject(reason: WebhookRejection, details: RejectionDetails = {}): WebhookAnswer {
+    this.#options.observer?.webhookRejected?.(reason);
+    this.#rejections.add(reason, details);
+    return rejectionAnswer(reason);
   }
 
   #readSecret(): Promise<string> {

@@ -27,12 +27,13 @@ async function start(options: Partial<OpsServerOptions> = {}): Promise<OpsServer
   return server;
 }
 
-function receiver(): WebhookReceiver {
+function receiver(observer?: BotMetrics): WebhookReceiver {
   return new WebhookReceiver({
     path: WEBHOOK_PATH,
     secret: async () => 'whsec_test-secret',
     onPrediction: async () => {},
     logger,
+    ...(observer && { observer }),
   });
 }
 
@@ -104,18 +105,22 @@ describe('startOpsServer', () => {
     expect((await fetch(`${url}${WEBHOOK_PATH}`)).status).toBe(405);
   });
 
-  it('refuses a body declared larger than the cap without reading it', async () => {
-    const { url } = await start({ webhook: receiver(), maxBodyBytes: 1024 });
+  it('refuses a body declared larger than the cap without reading it, and counts it', async () => {
+    const metrics = new BotMetrics({ processMetrics: false });
+    const { url } = await start({ metrics, webhook: receiver(metrics), maxBodyBytes: 1024 });
 
     const response = await fetch(`${url}${WEBHOOK_PATH}`, { method: 'POST', body: 'x'.repeat(2048) });
     expect(response.status).toBe(413);
+    expect(await metrics.metrics()).toContain('videobot_webhook_rejections_total{reason="too_large"} 1');
   });
 
-  it('refuses a chunked body once it passes the cap', async () => {
-    const { url } = await start({ webhook: receiver(), maxBodyBytes: 1024 });
+  it('refuses a chunked body once it passes the cap, and counts it', async () => {
+    const metrics = new BotMetrics({ processMetrics: false });
+    const { url } = await start({ metrics, webhook: receiver(metrics), maxBodyBytes: 1024 });
 
     const response = await postChunked(`${url}${WEBHOOK_PATH}`, [Buffer.alloc(600), Buffer.alloc(600)]);
     expect(response.statusCode).toBe(413);
+    expect(await metrics.metrics()).toContain('videobot_webhook_rejections_total{reason="too_large"} 1');
   });
 
   it('stops listening on close', async () => {

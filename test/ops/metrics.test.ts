@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/jobs/job.js';
 import { BotMetrics } from '../../src/ops/metrics.js';
 import { ModerationError, ProviderRateLimitError } from '../../src/provider/errors.js';
+import { WEBHOOK_REJECTIONS } from '../../src/wavespeed/webhook.js';
 
 const job: Job = {
   id: '1300000000000000001',
@@ -83,6 +84,19 @@ describe('BotMetrics', () => {
     expect(lines).toContain('videobot_provider_errors_total{kind="ProviderRateLimitError"} 2');
     expect(lines).toContain('videobot_provider_errors_total{kind="ModerationError"} 1');
     expect(lines).toContain('videobot_result_calls_total 3');
+  });
+
+  it('counts rejected webhook callbacks by reason, every reason from zero', async () => {
+    const metrics = new BotMetrics({ processMetrics: false });
+    for (let call = 0; call < 3; call += 1) metrics.webhookRejected('bad_signature');
+    metrics.webhookRejected('replay');
+
+    const lines = await samples(metrics);
+    expect(lines).toContain('videobot_webhook_rejections_total{reason="bad_signature"} 3');
+    expect(lines).toContain('videobot_webhook_rejections_total{reason="replay"} 1');
+    for (const reason of WEBHOOK_REJECTIONS.filter((reason) => reason !== 'bad_signature' && reason !== 'replay')) {
+      expect(lines).toContain(`videobot_webhook_rejections_total{reason="${reason}"} 0`);
+    }
   });
 
   it('shows the latest queue length and jobs in flight', async () => {

@@ -251,6 +251,135 @@ describe('WebhookReceiver', () => {
   });
 });
 
+describe('WebhookReceiver with forged callbacks', () => {
+  const REPORT_MS = 60_000;
+  let lines: Array<Record<string, unknown>>;
+  let metrics: BotMetrics;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    lines = [];
+    metrics = new BotMetrics({ processMetrics: false });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function receiver(): WebhookReceiver {
+    const capture = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    return new WebhookReceiver({
+      path: WEBHOOK_PATH,
+      secret: async () => SECRET,
+      onPrediction: async () => {},
+      observer: metrics,
+      logger: capture,
+      now: () => NOW,
+    });
+  }
+
+  const forged = (n: number) => callback(completed, { id: `forged-${n}`, secret: 'whsec_guessed' });
+
+  async function rejections(reason: string): Promise<string | undefined> {
+    const prefix = `videobot_webhook_rejections_total{reason="${reason}"} `;
+    return (await metrics.metrics()).split('\n').find((line) => line.startsWith(prefix));
+  }
+
+  it('counts 2,000 forged callbacks and logs them in two lines: the first at once, a summary a minute later', async () => {
+    const webhook = receiver();
+    for (let n = 0; n < 2_000; n += 1) expect((await webhook.receive(forged(n))).status).toBe(401);
+
+    expect(await rejections('bad_signature')).toBe('videobot_webhook_rejections_total{reason="bad_signature"} 2000');
+    expect(lines).toMatchObject([{ level: 40, reason: 'bad_signature', webhookId: 'forged-0' }]);
+
+    await vi.advanceTimersByTimeAsync(REPORT_MS);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatchObject({ level: 40, refused: { bad_signature: 1_999 }, total: 1_999 });
+
+    // A quiet minute: nothing more to say, and the next forged call is news again.
+    await vi.advanceTimersByTimeAsync(10 * REPORT_MS);
+    expect(lines).toHaveLength(2);
+    await webhook.receive(forged(2_000));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatchObject({ reason: 'bad_signature', webhookId: 'forged-2000' });
+  });
+
+  it('logs a steady flood as one summary line a minute', async () => {
+    const webhook = receiver();
+    // 2,000 forged calls over 5 minutes, one every 150 ms.
+    for (let n = 0; n < 2_000; n += 1) {
+      await webhook.receive(forged(n));
+      await vi.advanceTimersByTimeAsync(150);
+    }
+    await vi.advanceTimersByTimeAsync(2 * REPORT_MS);
+
+    expect(await rejections('bad_signature')).toBe('videobot_webhook_rejections_total{reason="bad_signature"} 2000');
+    const [first, ...summaries] = lines;
+    expect(first).toMatchObject({ reason: 'bad_signature' });
+    expect(summaries).toHaveLength(5);
+    expect(summaries.reduce((sum, line) => sum + Number(line.total), 0)).toBe(1_999);
+  });
+
+  it('logs the first of each reason at once and counts each under its own reason', async () => {
+    const webhook = receiver();
+    const genuine = callback(completed, { id: 'genuine-1' });
+    await webhook.receive(genuine);
+    await webhook.receive(genuine);
+    await webhook.receive(callback(completed, {}, { 'webhook-signature': undefined }));
+    await webhook.receive(callback(completed, { timestamp: String(NOW / 1000 - 301) }));
+    await webhook.receive(callback(completed, {}, { 'webhook-signature': 'v3=deadbeef' }));
+    await webhook.receive(callback({ id: 42 }, { id: 'genuine-2' }));
+    await webhook.receive(forged(1));
+    await webhook.receive(forged(2));
+
+    expect(lines.map((line) => line.reason)).toEqual([
+      'replay',
+      'unsigned',
+      'stale',
+      'malformed',
+      'not_a_prediction',
+      'bad_signature',
+    ]);
+    for (const reason of ['replay', 'unsigned', 'stale', 'malformed', 'not_a_prediction']) {
+      expect(await rejections(reason)).toMatch(/ 1$/);
+    }
+    expect(await rejections('bad_signature')).toMatch(/ 2$/);
+  });
+
+  it('logs an unreadable secret as an error, at the same bounded rate', async () => {
+    const webhook = new WebhookReceiver({
+      path: WEBHOOK_PATH,
+      secret: async () => {
+        throw new ProviderUnavailableError('503');
+      },
+      onPrediction: async () => {},
+      observer: metrics,
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }),
+      now: () => NOW,
+    });
+    for (let n = 0; n < 50; n += 1) expect((await webhook.receive(forged(n))).status).toBe(503);
+    await vi.advanceTimersByTimeAsync(REPORT_MS);
+
+    expect(await rejections('unverifiable')).toMatch(/ 50$/);
+    expect(lines).toMatchObject([
+      { level: 50, reason: 'unverifiable', err: { type: 'ProviderUnavailableError' } },
+      { level: 40, refused: { unverifiable: 49 } },
+    ]);
+  });
+
+  it('logs no signature or secret, and cuts a long webhook-id short', async () => {
+    const webhook = receiver();
+    const long = callback(completed, { id: 'x'.repeat(10_000), secret: 'whsec_guessed' });
+    await webhook.receive(long);
+    await webhook.receive(forged(1));
+    await vi.advanceTimersByTimeAsync(REPORT_MS);
+
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(String(long.headers['webhook-signature']).slice(3));
+    expect(logged).not.toContain(SECRET.slice('whsec_'.length));
+    expect(String(lines[0]?.webhookId)).toHaveLength(64);
+  });
+});
+
 const request: VideoRequest = {
   prompt: 'a paper boat on a rainy street',
   size: '832*480',
