@@ -161,6 +161,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
           path: config.ops.webhookPath,
           secret: () => provider.webhookSecret(),
           onPrediction: (prediction) => runner.onPrediction(prediction),
+          observer: metrics,
           logger: logger.child({ component: 'webhook' }),
         }),
       }),
