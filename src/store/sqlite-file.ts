@@ -8,13 +8,12 @@ export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>
 
 /**
  * Longest a statement waits for another connection's write lock before it rejects with a
- * {@link StoreBusyError}. Members are acknowledged before the store is asked, so this is not
- * bound to Discord's 3 s: it is how long a member waits before "try again in a minute" and a job
- * step before its retry. It outlasts what holds the lock briefly (one statement in the `sqlite3`
- * shell, another connection's checkpoint) and stops statements piling up behind a transaction
- * left open.
+ * {@link StoreBusyError}. It outlasts what holds the lock briefly (a statement in the `sqlite3`
+ * shell, another connection's checkpoint: milliseconds) and stops statements piling up behind a
+ * transaction left open. It is also well inside the 1.5 s a command waits for its admission before
+ * deferring, so a member refused for a locked store can still get a single private answer.
  */
-export const BUSY_WAIT_MS = 2_000;
+export const BUSY_WAIT_MS = 1_000;
 /** Pauses between attempts at a locked batch: short for a lock held by one statement, then steady. */
 const RETRY_DELAYS_MS = [1, 2, 5, 10, 20, 50, 100];
 /** Opening runs before the bot serves anyone, so its statements may wait on the event loop. */
