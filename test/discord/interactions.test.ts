@@ -1,0 +1,142 @@
+import { Writable } from 'node:stream';
+import {
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  InteractionResponseType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Command, CommandContext } from '../../src/command.js';
+import { interactionHandler } from '../../src/discord/interactions.js';
+import { interactionFactory } from './interaction-fixtures.js';
+
+let factory: ReturnType<typeof interactionFactory>;
+let logs: string[];
+let ran: string[];
+let handle: ReturnType<typeof interactionHandler>;
+
+/** A command that records that it ran and answers "ran". */
+function command(builder: SlashCommandBuilder, body?: (interaction: ChatInputCommandInteraction) => void): Command {
+  return {
+    data: builder.setDescription('test').toJSON(),
+    async execute(interaction) {
+      body?.(interaction);
+      ran.push(interaction.commandName);
+      await interaction.reply({ content: 'ran' });
+    },
+  };
+}
+
+beforeEach(() => {
+  factory = interactionFactory();
+  logs = [];
+  ran = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const commands = [
+    command(new SlashCommandBuilder().setName('in-server').setContexts(InteractionContextType.Guild)),
+    command(
+      new SlashCommandBuilder()
+        .setName('anywhere-but-group-dms')
+        .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM),
+    ),
+    command(
+      new SlashCommandBuilder()
+        .setName('admin')
+        .setContexts(InteractionContextType.Guild)
+        .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
+    ),
+    command(new SlashCommandBuilder().setName('count').setContexts(InteractionContextType.Guild), (interaction) =>
+      interaction.options.getInteger('n'),
+    ),
+  ];
+  // The router only hands the context on; these commands use none of it but the logger.
+  const context = { logger: pino({ level: 'info' }, sink) } as unknown as CommandContext;
+  handle = interactionHandler(commands, context);
+});
+afterEach(async () => factory.destroy());
+
+/** The one interaction callback the router sent. */
+function callback() {
+  expect(factory.sent).toHaveLength(1);
+  const [request] = factory.sent;
+  expect(request?.url).toMatch(/\/interactions\/\d+\/[^/]+\/callback/);
+  return request?.body as { type: number; data: { content?: string; flags?: number; choices?: unknown[] } };
+}
+
+function expectPrivateAnswer(text: RegExp): void {
+  const { type, data } = callback();
+  expect(type).toBe(InteractionResponseType.ChannelMessageWithSource);
+  expect(data.content).toMatch(text);
+  expect(data.flags).toBe(MessageFlags.Ephemeral);
+}
+
+describe('interactionHandler', () => {
+  it('runs a command in a context it declares', async () => {
+    await handle(factory.command({ name: 'in-server' }));
+    await handle(factory.command({ name: 'anywhere-but-group-dms', dm: true }));
+    expect(ran).toEqual(['in-server', 'anywhere-but-group-dms']);
+  });
+
+  it('refuses a guild-only command forged from a DM before it runs', async () => {
+    await handle(factory.command({ name: 'in-server', dm: true }));
+    expect(ran).toEqual([]);
+    expectPrivateAnswer(/^This command works only in a server\.$/);
+    expect(logs.join('')).toMatch(/"refusal":"command.guild_only"/);
+  });
+
+  it('refuses a payload that claims a server context without a server, or names no context', async () => {
+    await handle(
+      factory.command({ name: 'in-server', dm: true }, (raw) => ({ ...raw, context: InteractionContextType.Guild })),
+    );
+    await handle(factory.command({ name: 'in-server' }, ({ context: _context, ...raw }) => raw));
+    expect(ran).toEqual([]);
+    expect(factory.sent.map((request) => (request.body as { data: { content: string } }).data.content)).toEqual([
+      'This command works only in a server.',
+      'This command works only in a server.',
+    ]);
+  });
+
+  it('refuses a member without the permissions the command declares, even if Discord let them run it', async () => {
+    await handle(factory.command({ name: 'admin', memberPermissions: PermissionFlagsBits.SendMessages }));
+    expect(ran).toEqual([]);
+    expectPrivateAnswer(/^You need the Manage Server permission to use `\/admin`\.$/);
+  });
+
+  it('lets an administrator run a command that declares permissions', async () => {
+    await handle(factory.command({ name: 'admin', memberPermissions: PermissionFlagsBits.Administrator }));
+    expect(ran).toEqual(['admin']);
+  });
+
+  it('answers an option of the wrong type as a refusal, not as our failure', async () => {
+    await handle(factory.command({ name: 'count', options: { n: 'many' } }));
+    expect(ran).toEqual([]);
+    expectPrivateAnswer(/options are not valid/);
+    expect(logs.join('')).toMatch(/"refusal":"command.invalid_options"/);
+    expect(logs.join('')).not.toMatch(/command failed/);
+  });
+
+  it('answers an unknown command privately', async () => {
+    await handle(factory.command({ name: 'free-nitro' }));
+    expectPrivateAnswer(/no such command/);
+  });
+
+  it('answers a button nothing handles privately', async () => {
+    await handle(factory.button('retry:1'));
+    expectPrivateAnswer(/no longer does anything/);
+  });
+
+  it('closes an autocomplete picker with no suggestions', async () => {
+    await handle(factory.autocomplete({ name: 'in-server' }));
+    const { type, data } = callback();
+    expect(type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    expect(data.choices).toEqual([]);
+  });
+});
