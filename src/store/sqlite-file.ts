@@ -251,7 +251,7 @@ export class SqliteFile {
       if (changed) {
         this.#lose(
           new StoreLostError(
-            `STORE_URL: ${changed.path} was deleted or replaced while the bot was using ${this.#path}; what it writes would be lost, so the store is given up`,
+            `STORE_URL: ${changed.path} was deleted or replaced while the bot was using ${changed.path === this.#path ? 'it' : this.#path}; what it writes would be lost, so the store is given up`,
             { cause: changed.cause },
           ),
         );
