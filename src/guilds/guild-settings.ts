@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import type { Config } from '../config.js';
+import { type Config, DAILY_LIMIT_BOUNDS } from '../config.js';
 import type { Allowance } from '../quota/ledger.js';
 
 /**
@@ -37,7 +37,7 @@ export class GuildSettingsStore {
 
   async get(guildId: string | null): Promise<GuildSettings> {
     if (!guildId) return DEFAULT_GUILD_SETTINGS;
-    return { ...DEFAULT_GUILD_SETTINGS, ...(await this.keyv.get(guildId)) };
+    return heldToBounds({ ...DEFAULT_GUILD_SETTINGS, ...(await this.keyv.get(guildId)) });
   }
 
   /** Applies `change` to the guild's settings and returns the result. */
@@ -46,6 +46,25 @@ export class GuildSettingsStore {
     await this.keyv.set(guildId, next);
     return next;
   }
+}
+
+const within = (value: number, { min, max }: { min: number; max: number }) =>
+  Number.isInteger(value) && value >= min && value <= max;
+
+/**
+ * `settings` without the limits outside the environment's bounds, which fall back to the bot's
+ * defaults: `/video-admin` checks them before saving, but a forged command once did not.
+ */
+function heldToBounds({ userDaily, guildDaily, roleAllowances, ...rest }: GuildSettings): GuildSettings {
+  return {
+    ...rest,
+    ...(userDaily !== undefined && within(userDaily, DAILY_LIMIT_BOUNDS.userDaily) && { userDaily }),
+    ...(guildDaily !== undefined &&
+      (guildDaily === null || within(guildDaily, DAILY_LIMIT_BOUNDS.guildDaily)) && { guildDaily }),
+    roleAllowances: Object.fromEntries(
+      Object.entries(roleAllowances).filter(([, daily]) => within(daily, DAILY_LIMIT_BOUNDS.userDaily)),
+    ),
+  };
 }
 
 /** The limits that apply to one member, from the bot's config, their guild's settings and their roles. */
