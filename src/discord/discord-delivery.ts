@@ -1,5 +1,5 @@
 import { openAsBlob } from 'node:fs';
-import { DiscordAPIError, type RateLimitData, REST, type RESTOptions } from 'discord.js';
+import { DiscordAPIError, type RateLimitData, RateLimitError, REST, type RESTOptions } from 'discord.js';
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import { Agent } from 'undici';
 import type { Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
@@ -102,15 +102,27 @@ export class DiscordDelivery implements Delivery {
   }
 
   async post(job: Job, post: ResultPost): Promise<DeliveryRoute> {
+    // A route Discord holds for long is closed for now: the next one may reach the member sooner.
+    let held: RateLimitError | undefined;
     for (const route of this.routes(job.origin)) {
       try {
         await this.postVia(route, job, post);
         return route;
       } catch (error) {
+        if (error instanceof RateLimitError) {
+          held = error;
+          this.logger.info(
+            { jobId: job.id, route, retryAfter: error.retryAfter },
+            'delivery route rate-limited; trying the next',
+          );
+          continue;
+        }
         if (!(error instanceof DiscordAPIError) || !CLOSED[route].has(Number(error.code))) throw error;
         this.logger.info({ jobId: job.id, route, err: error }, 'delivery route closed; trying the next');
       }
     }
+    // Every open route was only held: the job tries again later rather than give up.
+    if (held) throw held;
     this.logger.warn(
       { jobId: job.id, predictionId: job.predictionId, outcome: job.outcome },
       'no route reached the member',
