@@ -2,6 +2,7 @@ import { channelMention } from 'discord.js';
 import { allowanceFor, type GuildSettings } from '../guilds/guild-settings.js';
 import type { VideoRequest } from '../provider/video-provider.js';
 import { nextUtcMidnight } from '../quota/ledger.js';
+import { StoreBusyError } from '../store/store-errors.js';
 import { UserError } from '../user-error.js';
 import type { Job, JobOrigin } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
@@ -74,8 +75,12 @@ export class Admission {
   private async reserve(origin: JobOrigin, settings: GuildSettings, memberRoles: readonly string[]): Promise<void> {
     const { deps, options } = this.context;
     const now = this.context.now();
-    // A reserve that timed out may still land; releasing it keeps the member from being held at their limit.
-    const releaseOnFailure = () => deps.ledger.refund(origin.interactionId).catch(() => {});
+    // A reserve that timed out may still land; releasing it keeps the member from being held at their
+    // limit. One refused for a busy store kept nothing, and a release would only wait on the same lock.
+    const releaseOnFailure = async (error: unknown) => {
+      if (error instanceof StoreBusyError) return;
+      await deps.ledger.refund(origin.interactionId).catch(() => {});
+    };
     const outcome = await this.guardStore(
       () =>
         deps.ledger.reserve({
@@ -97,12 +102,12 @@ export class Admission {
   }
 
   /** Runs a store operation; when the store fails, runs `release` and refuses with a clear message. */
-  private async guardStore<T>(operation: () => Promise<T>, release?: () => Promise<void>): Promise<T> {
+  private async guardStore<T>(operation: () => Promise<T>, release?: (error: unknown) => Promise<void>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
       this.context.deps.logger.error({ err: error }, 'store unavailable');
-      await release?.();
+      await release?.(error);
       throw storeUnavailable();
     }
   }
