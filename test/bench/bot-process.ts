@@ -5,7 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BotLog } from './bot-log.js';
@@ -107,11 +107,27 @@ export class BotProcess {
   }
 
   /** Resident set size (`VmRSS`) in KiB. */
-  async rssKb(): Promise<number> {
-    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
-    if (!match?.[1]) throw new Error(`No VmRSS in /proc/${this.pid}/status`);
-    return Number(match[1]);
+  rssKb(): Promise<number> {
+    return this.#statusKb('VmRSS');
+  }
+
+  /** The highest resident set size (`VmHWM`) in KiB since the process started or {@link resetPeakRss}. */
+  peakRssKb(): Promise<number> {
+    return this.#statusKb('VmHWM');
+  }
+
+  /**
+   * Starts `VmHWM` again from the current RSS (`5` into `/proc/<pid>/clear_refs`, Linux 4.0
+   * on), so {@link peakRssKb} gives the peak of what follows rather than of start-up. False
+   * when the kernel refuses it; the peak then includes start-up.
+   */
+  async resetPeakRss(): Promise<boolean> {
+    try {
+      await writeFile(`/proc/${this.pid}/clear_refs`, '5');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -138,6 +154,13 @@ export class BotProcess {
     if (!this.#inspectorOpened) this.#child.kill('SIGUSR1');
     this.#inspectorOpened = true;
     return collectGarbage(await this.#inspectorUrl);
+  }
+
+  async #statusKb(field: 'VmRSS' | 'VmHWM'): Promise<number> {
+    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+    if (!match?.[1]) throw new Error(`No ${field} in /proc/${this.pid}/status`);
+    return Number(match[1]);
   }
 
   /** SIGTERM (the bot's graceful stop), then SIGKILL if it has not exited after `graceMs`. */

@@ -2,7 +2,13 @@
  * The members' side of a scenario: many `/video` at once, and one watch over the Discord
  * stand-in's requests that sees when each was acknowledged and when its video arrived.
  */
-import type { DiscordStandIn, InteractionHandle, RecordedMessage, RecordedRequest } from '../stand-ins/discord.js';
+import type {
+  DiscordStandIn,
+  InteractionHandle,
+  RecordedMessage,
+  RecordedRequest,
+  SendCommandOptions,
+} from '../stand-ins/discord.js';
 
 const CALLBACK_ROUTE = '/interactions/:interactionId/:token/callback';
 const ORIGINAL_ROUTE = '/webhooks/:applicationId/:token/messages/@original';
@@ -17,15 +23,20 @@ export function promptOf(label: string, index: number): string {
   return `${label} #${index}`;
 }
 
+/** Where a bench `/video` is sent from, e.g. an interaction's `attachmentSizeLimit`. */
+export type VideoContext = Omit<SendCommandOptions, 'name' | 'userId' | 'options'>;
+
 /** Sends `count` `/video` back to back, each from its own member (numbered from `firstMember`). */
 export function sendVideos(
   discord: DiscordStandIn,
   label: string,
   count: number,
   firstMember = 1,
+  context: VideoContext = {},
 ): InteractionHandle[] {
   return Array.from({ length: count }, (_, index) =>
     discord.sendCommand({
+      ...context,
       name: 'video',
       userId: memberId(firstMember + index),
       options: { prompt: promptOf(label, index) },

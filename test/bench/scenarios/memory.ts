@@ -6,9 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InteractionHandle } from '../../stand-ins/discord.js';
 import type { BotProcess } from '../bot-process.js';
+import { mb, QUIET_SAMPLES, readSettledRss, SAMPLE_INTERVAL_MS, SETTLE_MS } from '../memory-readings.js';
 import { type Scenario, withLog } from '../scenario.js';
 import { onStage, type Stage } from '../stage.js';
-import { median } from '../stats.js';
 import { sendVideos, VideoWatch } from '../traffic.js';
 
 const JOBS = 500;
@@ -18,19 +18,10 @@ const JOBS = 500;
  */
 const ARRIVALS_PER_SECOND = 50;
 /**
- * Quiet time before each reading. Some seconds after activity stops, V8's memory reducer
- * runs a full GC and gives back the pages start-up garbage held; read before it, idle RSS
- * depended on whether it had run yet (83–96 MB across runs of the same build).
- */
-const SETTLE_MS = 10_000;
-/**
  * Readings 1 s apart, of which the median counts. With jobs polling, the heap saws between
  * collections about ten seconds apart: twenty readings span two of them.
  */
 const STEADY_SAMPLES = 20;
-/** Idle, and just after the burst, the heap is not sawing; a few readings do. */
-const QUIET_SAMPLES = 5;
-const SAMPLE_INTERVAL_MS = 1_000;
 /** Generations outlast the scenario, so every job stays in flight. */
 const STAGE = { deadlineMs: 5 * 60_000, generation: { durationMs: 60 * 60_000 } };
 
@@ -39,16 +30,16 @@ export const memory: Scenario = {
   title: `memory: bot RSS idle and with ${JOBS} jobs in flight`,
   async run() {
     const steady = await onStage({ ...STAGE, label: 'memory', inspect: true }, async (stage) => {
-      const idle = await readRss(stage.bot, QUIET_SAMPLES);
+      const idle = await readSettledRss(stage.bot, QUIET_SAMPLES);
       const idleCollected = await readCollected(stage.bot);
       await arrive(stage, () => arriving(stage, JOBS));
-      const busy = await readRss(stage.bot, STEADY_SAMPLES);
+      const busy = await readSettledRss(stage.bot, STEADY_SAMPLES);
       return { idle, idleCollected, busy, busyCollected: await readCollected(stage.bot) };
     });
     const burst = await onStage({ ...STAGE, label: 'memory-burst' }, async (stage) => {
-      const idle = await readRss(stage.bot, QUIET_SAMPLES);
+      const idle = await readSettledRss(stage.bot, QUIET_SAMPLES);
       await arrive(stage, () => sendVideos(stage.discord, 'memory', JOBS));
-      return { idle, busy: await readRss(stage.bot, QUIET_SAMPLES) };
+      return { idle, busy: await readSettledRss(stage.bot, QUIET_SAMPLES) };
     });
 
     const { idle, idleCollected, busy, busyCollected } = steady.value;
@@ -109,17 +100,6 @@ async function arriving({ discord }: Stage, count: number): Promise<InteractionH
   return handles;
 }
 
-/** RSS in KiB once settled: the median of `samples` readings, and the readings themselves. */
-async function readRss(bot: BotProcess, samples: number): Promise<{ kb: number; readings: number[] }> {
-  await sleep(SETTLE_MS);
-  const readings: number[] = [];
-  for (let sample = 0; sample < samples; sample += 1) {
-    if (sample > 0) await sleep(SAMPLE_INTERVAL_MS);
-    readings.push(await bot.rssKb());
-  }
-  return { kb: median(readings), readings };
-}
-
 /** RSS and JS heap in KiB after a full garbage collection. */
 async function readCollected(bot: BotProcess): Promise<{ rssKb: number; heapKb: number }> {
   const heapBytes = await bot.collectGarbage();
@@ -137,8 +117,4 @@ async function until(done: () => boolean, timeoutMs: number, progress: () => str
 
 function range(readingsKb: readonly number[]): string {
   return `${mb(Math.min(...readingsKb))} to ${mb(Math.max(...readingsKb))}`;
-}
-
-function mb(kb: number): string {
-  return `${(kb / 1024).toFixed(1)} MB`;
 }

@@ -1,0 +1,155 @@
+/**
+ * Delivery memory: the bot's peak RSS while it downloads and posts many videos, or a few
+ * large ones, against its RSS idle before; and whether it gives the memory back after.
+ */
+import type { InteractionHandle } from '../../stand-ins/discord.js';
+import { describePeak, mb, type Peak, PeakRss, QUIET_SAMPLES, readSettledRss } from '../memory-readings.js';
+import { firstDispatch, type Scenario, seconds, withLog } from '../scenario.js';
+import { onStage, type Stage, type StageResult } from '../stage.js';
+import { max } from '../stats.js';
+import { sendVideos, type VideoContext, VideoWatch } from '../traffic.js';
+
+const MIB = 1024 * 1024;
+
+/** One batch of videos delivered by a fresh bot, and what its peak may cost above idle. */
+interface Batch {
+  readonly name: string;
+  readonly label: string;
+  readonly jobs: number;
+  readonly outputBytes: number;
+  /** Where the `/video` come from: the interaction's upload limit. */
+  readonly context: VideoContext;
+  readonly peakTargetMb: number;
+}
+
+const BATCHES: readonly Batch[] = [
+  // The default 10 MiB limit: what most servers have.
+  { name: '300 × 1 MiB', label: 'delivery-many', jobs: 300, outputBytes: MIB, context: {}, peakTargetMb: 60 },
+  {
+    name: '20 × 50 MiB, 100 MiB limit',
+    label: 'delivery-large',
+    jobs: 20,
+    outputBytes: 50 * MIB,
+    context: { attachmentSizeLimit: 100 * MIB },
+    peakTargetMb: 150,
+  },
+];
+/** RSS after delivery, once quiet, may stay this far above idle. */
+const SETTLED_TARGET_MB = 20;
+/**
+ * Set explicitly, at their defaults, so the figures say what they were taken with: four
+ * transfers at once, and downloads capped at 100 MiB (the 100 MiB limit's own cap).
+ */
+const BOT_ENV = { DELIVERY_CONCURRENCY: '4', OUTPUT_MAX_MB: '100' } as const;
+/** Every generation takes this long, so the batch reaches its downloads together. */
+const GENERATION_MS = 1_000;
+const DELIVERY_TIMEOUT_MS = 3 * 60_000;
+
+interface BatchResult {
+  readonly idleKb: number;
+  readonly peak: Peak;
+  readonly afterKb: number;
+  /** First dispatch → last video at Discord. */
+  readonly deliveredInMs: number;
+}
+
+export const deliveryMemory: Scenario = {
+  id: 'delivery-memory',
+  title: `delivery memory: peak RSS while delivering ${BATCHES.map((batch) => batch.name).join(', then ')}`,
+  async run() {
+    const results: StageResult<BatchResult>[] = [];
+    for (const batch of BATCHES) {
+      results.push(
+        await onStage(
+          {
+            label: batch.label,
+            deadlineMs: DELIVERY_TIMEOUT_MS + 2 * 60_000,
+            env: BOT_ENV,
+            generation: { durationMs: GENERATION_MS, outputBytes: batch.outputBytes },
+          },
+          (stage) => deliverBatch(stage, batch),
+        ),
+      );
+    }
+    const measured = BATCHES.map((batch, index) => ({ batch, result: results[index]?.value }));
+    return withLog(results, {
+      figures: measured.flatMap(({ batch, result }) => {
+        if (!result) return [];
+        const { idleKb, peak, afterKb } = result;
+        return [
+          { label: `${batch.name}: RSS idle`, value: idleKb / 1024, unit: 'MB', digits: 1 },
+          {
+            label: `${batch.name}: peak RSS above idle`,
+            value: (peak.kb - idleKb) / 1024,
+            unit: 'MB',
+            digits: 1,
+            target: batch.peakTargetMb,
+          },
+          {
+            label: `${batch.name}: RSS after, above idle`,
+            value: (afterKb - idleKb) / 1024,
+            unit: 'MB',
+            digits: 1,
+            target: SETTLED_TARGET_MB,
+          },
+        ];
+      }),
+      notes: [
+        `each batch on a fresh bot with ${Object.entries(BOT_ENV)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(
+            ' ',
+          )}: every /video sent at once from its own member, generations of ${GENERATION_MS / 1000} s; idle and after are settled readings as in memory (median of ${QUIET_SAMPLES}, after 10 s of quiet), the peak runs from the first /video to the last video at Discord`,
+        ...measured.flatMap(({ batch, result }) =>
+          result
+            ? [
+                `${batch.name}: idle ${mb(result.idleKb)}, peak ${mb(result.peak.kb)}, after ${mb(result.afterKb)}; all ${batch.jobs} delivered as attachments ${seconds(result.deliveredInMs)} after the first /video; ${describePeak(result.peak)}`,
+              ]
+            : [],
+        ),
+      ],
+      samples: Object.fromEntries(
+        measured.flatMap(({ batch, result }) =>
+          result ? [[`${batch.name}: RSS MB every 100 ms`, result.peak.readings.map((kb) => round(kb / 1024))]] : [],
+        ),
+      ),
+    });
+  },
+};
+
+async function deliverBatch(stage: Stage, batch: Batch): Promise<BatchResult> {
+  const { bot, discord } = stage;
+  const idle = await readSettledRss(bot, QUIET_SAMPLES);
+  const peakRss = await PeakRss.start(bot);
+  const handles = sendVideos(discord, batch.label, batch.jobs, 1, batch.context);
+  const watch = new VideoWatch(discord, handles);
+  const { refused } = await watch.acks(60_000);
+  if (refused > 0) throw new Error(`${refused} of ${batch.jobs} /video were not acknowledged in time`);
+  const arrivals = await watch.deliveries(DELIVERY_TIMEOUT_MS);
+  const peak = await peakRss.stop();
+  checkWhole(stage, handles, batch.outputBytes);
+  const after = await readSettledRss(bot, QUIET_SAMPLES);
+  return {
+    idleKb: idle.kb,
+    peak,
+    afterKb: after.kb,
+    deliveredInMs: max([...arrivals.values()]) - firstDispatch(handles),
+  };
+}
+
+/** Every reply carries the whole video: a link or a short file would not have cost the memory measured. */
+function checkWhole({ discord }: Stage, handles: readonly InteractionHandle[], bytes: number): void {
+  const ids = new Set(handles.map((handle) => handle.id));
+  const short = discord.messages.filter(
+    (message) =>
+      message.interactionId !== undefined &&
+      ids.has(message.interactionId) &&
+      message.origin === 'interaction' &&
+      message.attachments[0]?.size !== bytes,
+  );
+  if (short.length > 0) throw new Error(`${short.length} replies do not carry the whole ${mb(bytes / 1024)} video`);
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(1));
+}
