@@ -6,7 +6,8 @@ export default defineConfig({
     // End-to-end suites start real servers and a real discord.js client on loopback.
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // Some suites share the Redis on 127.0.0.1:6379; each uses its own key prefix.
+    // Suites run in parallel processes; each that needs Redis starts a redis-server of its own
+    // (test/support/redis.ts), so none shares one with another or touches the developer's.
     pool: 'forks',
   },
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault, SubmitScript } from '../stand-ins/wavespeed.js';
-import { freePort, startCuttableLink, startRedisServer, stopRedisServer } from '../support/redis.js';
+import { freePort, redisSkipReason, startCuttableLink, startRedisServer, stopRedisServer } from '../support/redis.js';
 import { isFinal, type Rig, startRig } from './rig.js';
 
 let rig: Rig | undefined;
@@ -233,7 +233,9 @@ describe('logs', () => {
   });
 });
 
-describe('store faults', () => {
+const skipReason = redisSkipReason();
+
+describe.skipIf(skipReason !== undefined)(`store faults${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   it('pauses job steps while Redis is unreachable and resumes them when it returns, losing nothing', async () => {
     const port = await freePort();
     const redis = await startRedisServer(port);

@@ -5,19 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@keyv/redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DiscordStandIn, type RecordedMessage, shardOf, startDiscordStandIn } from '../stand-ins/discord.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
-import { REDIS_URL, redisSkipReason } from '../support/redis.js';
+import { freePort, ownRedis, redisSkipReason } from '../support/redis.js';
 import { standInEnv } from '../support/stand-in-env.js';
 
 /** `npm run start:sharded` as an operator runs it: the launcher and its shard processes. */
 
 const LAUNCHER = fileURLToPath(new URL('../../src/sharded.ts', import.meta.url));
-/** A database of its own, flushed before use. */
-const STORE_URL = `${REDIS_URL}/10`;
-const skipReason = await redisSkipReason();
+const skipReason = redisSkipReason();
 
 interface Launcher {
   readonly child: ChildProcess;
@@ -66,21 +63,19 @@ describe('npm run start:sharded', () => {
   });
 
   it('refuses to guess the shard count, naming SHARD_COUNT', async () => {
-    const launcher = launch({ ...required, STORE_URL: STORE_URL });
+    // Only parsed: the launcher refuses before connecting, and nothing listens there.
+    const launcher = launch({ ...required, STORE_URL: `redis://127.0.0.1:${await freePort()}` });
 
     expect(await launcher.exited).toBe(1);
     expect(launcher.lines).toEqual([expect.stringMatching(/^SHARD_COUNT: start:sharded needs a shard count/)]);
   });
 
   describe.skipIf(skipReason !== undefined)(`on Redis${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+    const redis = ownRedis();
     let discord: DiscordStandIn;
     let wavespeed: WaveSpeedStandIn;
 
     it('runs two shards, serves /video on the second and stops both on SIGTERM', { timeout: 60_000 }, async () => {
-      const redis = createClient({ url: STORE_URL });
-      await redis.connect();
-      await redis.flushDb();
-      await redis.close();
       [discord, wavespeed] = await Promise.all([
         startDiscordStandIn({ guilds: 2, recommendedShards: 2 }),
         startWaveSpeedStandIn(),
@@ -89,7 +84,7 @@ describe('npm run start:sharded', () => {
       const launcher = launch({
         ...standInEnv(discord, wavespeed),
         WAVESPEED_POLL_INTERVAL_MS: '50',
-        STORE_URL,
+        STORE_URL: redis.url,
         SHARD_COUNT: '2',
       });
 

@@ -6,7 +6,7 @@ import { openStore } from '../../src/store/store.js';
 import { type DiscordStandIn, type RecordedMessage, startDiscordStandIn } from '../stand-ins/discord.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 import { type BotProcess, startBotProcess } from '../support/bot-process.js';
-import { REDIS_URL, redisSkipReason } from '../support/redis.js';
+import { ownRedis, redisSkipReason } from '../support/redis.js';
 import { standInEnv } from '../support/stand-in-env.js';
 
 /**
@@ -15,9 +15,8 @@ import { standInEnv } from '../support/stand-in-env.js';
  * delivered once and counted once.
  */
 
-const skipReason = await redisSkipReason();
-/** A database of its own, flushed before each test. */
-const STORE_URL = `${REDIS_URL}/9`;
+const skipReason = redisSkipReason();
+const redis = ownRedis();
 
 let discord: DiscordStandIn;
 let wavespeed: WaveSpeedStandIn;
@@ -25,10 +24,8 @@ const bots: BotProcess[] = [];
 
 beforeEach(async () => {
   if (skipReason) return;
-  const redis = createClient({ url: STORE_URL });
-  await redis.connect();
-  await redis.flushDb();
-  await redis.close();
+  // The suite's own server, emptied so that no bot resumes an earlier test's jobs.
+  await redis.flush();
   [discord, wavespeed] = await Promise.all([startDiscordStandIn(), startWaveSpeedStandIn()]);
 });
 
@@ -47,7 +44,7 @@ async function startBot(env: Record<string, string> = {}): Promise<BotProcess> {
     ...standInEnv(discord, wavespeed),
     WAVESPEED_POLL_INTERVAL_MS: '50',
     WAVESPEED_REQUEST_TIMEOUT_MS: '10000',
-    STORE_URL,
+    STORE_URL: redis.url,
     // A killed process's step is taken over within about two seconds.
     JOB_STEP_LOCK_MS: '1000',
     QUOTA_USER_CONCURRENT: '10',
@@ -66,7 +63,7 @@ async function stop(bot: BotProcess, signal: NodeJS.Signals): Promise<number | n
 
 /** What the member's quota ledger says once every bot has stopped. */
 async function usage() {
-  const store = await openStore({ kind: 'redis', url: STORE_URL });
+  const store = await openStore({ kind: 'redis', url: redis.url });
   try {
     return await createLedger(store).usage(discord.userId, discord.guildId, Date.now());
   } finally {
@@ -76,11 +73,14 @@ async function usage() {
 
 /** Resolves once the job waits for its next check as a delayed BullMQ job, between steps. */
 async function waitUntilDelayed(jobId: string): Promise<void> {
-  const queue = new Queue('job-steps', { connection: createNodeRedisClient(createClient({ url: STORE_URL })) });
+  const client = createClient({ url: redis.url });
+  const queue = new Queue('job-steps', { connection: createNodeRedisClient(client) });
   try {
     await vi.waitFor(async () => expect(await queue.getJobState(`job-${jobId}`)).toBe('delayed'), { interval: 10 });
   } finally {
     await queue.close();
+    // BullMQ leaves a connection it was handed open; left so, it would fail once the server stops.
+    if (client.isOpen) await client.close();
   }
 }
 

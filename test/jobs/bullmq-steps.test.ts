@@ -4,13 +4,15 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BullStepQueue, type BullStepQueueOptions } from '../../src/jobs/bullmq-steps.js';
 import type { JobStep } from '../../src/jobs/scheduler.js';
-import { deleteKeys, REDIS_URL, redisSkipReason } from '../support/redis.js';
+import { ownRedis, redisSkipReason } from '../support/redis.js';
 
-const skipReason = await redisSkipReason();
+const skipReason = redisSkipReason();
 /** Job ids are snowflakes; this one reads as an integer, which BullMQ refuses as a custom id. */
 const SNOWFLAKE = '1300000000000000000';
 
 describe.skipIf(skipReason !== undefined)(`BullStepQueue${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  const server = ownRedis();
+  /** One per test, so a test never sees the jobs an earlier one left on the suite's server. */
   let prefix: string;
   let redis: RedisClientType;
   const queues: BullStepQueue[] = [];
@@ -19,21 +21,20 @@ describe.skipIf(skipReason !== undefined)(`BullStepQueue${skipReason ? ` (skippe
 
   beforeEach(async () => {
     prefix = `steps-test-${randomUUID()}`;
-    redis = createClient({ url: REDIS_URL }) as RedisClientType;
+    redis = createClient({ url: server.url }) as RedisClientType;
     await redis.connect();
   });
 
   afterEach(async () => {
     for (const release of hanging.splice(0)) release();
     await Promise.all(queues.splice(0).map((queue) => queue.stop(0)));
-    await deleteKeys(redis, `${prefix}:`);
     await redis.close();
   });
 
   /** A queue as one bot process holds it; several on one prefix are several processes. */
   function openQueue(options: Partial<BullStepQueueOptions> = {}): BullStepQueue {
     const queue = new BullStepQueue({
-      redisUrl: REDIS_URL,
+      redisUrl: server.url,
       concurrency: 3,
       prefix,
       lockMs: 1_000,

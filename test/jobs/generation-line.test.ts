@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GenerationLine, MemoryGenerationLine } from '../../src/jobs/generation-line.js';
 import { RedisGenerationLine } from '../../src/jobs/redis-generation-line.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { deleteKeys, REDIS_URL, redisSkipReason, uniquePrefix } from '../support/redis.js';
+import { ownRedis, redisSkipReason, uniquePrefix } from '../support/redis.js';
 
 /** What every line does, whichever backend keeps it. */
 
@@ -15,23 +15,21 @@ interface Backend {
   close(): Promise<void>;
 }
 
-const skipReason = await redisSkipReason();
+const skipReason = redisSkipReason();
+const redis = ownRedis();
 
 const backends: Array<[string, () => Promise<Backend>, string | undefined]> = [
   ['in memory', async () => ({ line: new MemoryGenerationLine(SLOTS), close: async () => {} }), undefined],
   [
     'on Redis',
     async () => {
-      const store: Store = await openStore({ kind: 'redis', url: REDIS_URL });
+      const store: Store = await openStore({ kind: 'redis', url: redis.url });
       if (store.backend.kind !== 'redis') throw new Error('expected a Redis store');
-      const { client } = store.backend;
+      // A line of its own per test, on the suite's server.
       const keyPrefix = uniquePrefix();
       return {
-        line: new RedisGenerationLine(client, { slots: SLOTS, slotTtlMs: HOUR, keyPrefix }),
-        async close() {
-          await deleteKeys(client, keyPrefix);
-          await store.close();
-        },
+        line: new RedisGenerationLine(store.backend.client, { slots: SLOTS, slotTtlMs: HOUR, keyPrefix }),
+        close: () => store.close(),
       };
     },
     skipReason,
@@ -42,7 +40,7 @@ describe.each(backends)('generation line %s', (_name, open, skip) => {
   let backend: Backend;
   let line: GenerationLine;
   beforeEach(async (context) => {
-    if (skip) context.skip(`Redis is not reachable: ${skip}`);
+    if (skip) context.skip(skip);
     backend = await open();
     line = backend.line;
   });
@@ -97,7 +95,7 @@ describe.skipIf(skipReason !== undefined)(
   () => {
     it('is shared: two processes never hand out the same slot', async () => {
       const keyPrefix = uniquePrefix();
-      const stores = await Promise.all([1, 2].map(() => openStore({ kind: 'redis', url: REDIS_URL })));
+      const stores = await Promise.all([1, 2].map(() => openStore({ kind: 'redis', url: redis.url })));
       const lines = stores.map(({ backend }) => {
         if (backend.kind !== 'redis') throw new Error('expected a Redis store');
         return new RedisGenerationLine(backend.client, { slots: SLOTS, slotTtlMs: HOUR, keyPrefix });
@@ -107,15 +105,13 @@ describe.skipIf(skipReason !== undefined)(
         const places = await Promise.all(ids.map((id, index) => lines[index % 2]?.claim(id, T0 + index, T0)));
         expect(places.filter((place) => place?.admitted)).toHaveLength(SLOTS);
       } finally {
-        const [first] = stores;
-        if (first?.backend.kind === 'redis') await deleteKeys(first.backend.client, keyPrefix);
         await Promise.all(stores.map((store) => store.close()));
       }
     });
 
     it('frees the slot of a job nobody gave it back for, once it lapses', async () => {
       const keyPrefix = uniquePrefix();
-      const store = await openStore({ kind: 'redis', url: REDIS_URL });
+      const store = await openStore({ kind: 'redis', url: redis.url });
       if (store.backend.kind !== 'redis') throw new Error('expected a Redis store');
       const line = new RedisGenerationLine(store.backend.client, { slots: 1, slotTtlMs: HOUR, keyPrefix });
       try {
@@ -123,7 +119,6 @@ describe.skipIf(skipReason !== undefined)(
         expect(await line.claim('next', T0 + 1, T0 + HOUR - 1)).toMatchObject({ admitted: false });
         expect(await line.claim('next', T0 + 1, T0 + HOUR)).toMatchObject({ admitted: true });
       } finally {
-        await deleteKeys(store.backend.client, keyPrefix);
         await store.close();
       }
     });

@@ -4,32 +4,31 @@ import { createLedger } from '../../src/quota/create-ledger.js';
 import { utcDay } from '../../src/quota/ledger.js';
 import { RedisLedger } from '../../src/quota/redis-ledger.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { deleteKeys, REDIS_URL, redisSkipReason, uniquePrefix } from '../support/redis.js';
+import { ownRedis, redisSkipReason, uniquePrefix } from '../support/redis.js';
 import { describeLedger } from './ledger-behaviour.js';
 
-const skipReason = await redisSkipReason();
+const skipReason = redisSkipReason();
+const redis = ownRedis();
 
 async function openRedisStore(): Promise<{ store: Store; client: RedisClientType }> {
-  const store = await openStore({ kind: 'redis', url: REDIS_URL });
+  const store = await openStore({ kind: 'redis', url: redis.url });
   if (store.backend.kind !== 'redis') throw new Error('expected a Redis store');
   return { store, client: store.backend.client };
 }
 
 describe.skipIf(skipReason !== undefined)(`Redis quota ledger${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   describeLedger('RedisLedger', async () => {
+    // A ledger of its own per test, on the suite's server.
     const keyPrefix = uniquePrefix();
-    let { store, client } = await openRedisStore();
+    let { store } = await openRedisStore();
     return {
       ledger: createLedger(store, { keyPrefix }),
       async restart() {
         await store.close();
-        ({ store, client } = await openRedisStore());
+        ({ store } = await openRedisStore());
         return createLedger(store, { keyPrefix });
       },
-      async close() {
-        await deleteKeys(client, keyPrefix);
-        await store.close();
-      },
+      close: () => store.close(),
     };
   });
 
@@ -42,10 +41,7 @@ describe.skipIf(skipReason !== undefined)(`Redis quota ledger${skipReason ? ` (s
   it('lets every key it writes expire within a few days', async () => {
     const keyPrefix = uniquePrefix();
     const { store, client } = await openRedisStore();
-    onTestFinished(async () => {
-      await deleteKeys(client, keyPrefix);
-      await store.close();
-    });
+    onTestFinished(() => store.close());
     const ledger = createLedger(store, { keyPrefix });
     const now = Date.now();
     const allowance = { userDaily: 5, userConcurrent: 5, guildDaily: 5, budgetDailyCents: 500 };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLedger } from '../../src/quota/create-ledger.js';
 import { openStore, type StoreLocation } from '../../src/store/store.js';
-import { deleteKeys, REDIS_URL, redisSkipReason, uniquePrefix } from '../support/redis.js';
+import { ownRedis, redisSkipReason } from '../support/redis.js';
 
 const RACER = fileURLToPath(new URL('./fixtures/reserve-racer.ts', import.meta.url));
 /** Each member gets 10 reservations from each process: 20 at once against a daily limit of 3. */
@@ -17,7 +17,8 @@ const MEMBERS = 10;
 const PER_MEMBER_PER_PROCESS = 10;
 const NOW = Date.UTC(2026, 10, 26, 12);
 const EXPECTED = Object.fromEntries(Array.from({ length: MEMBERS }, (_, member) => [`member-${member}`, 3]));
-const skipReason = await redisSkipReason();
+const skipReason = redisSkipReason();
+const redis = ownRedis();
 
 interface Racer {
   process: ChildProcessByStdio<Writable, Readable, null>;
@@ -91,16 +92,10 @@ describe('two bot processes sharing one store', () => {
   it.skipIf(skipReason !== undefined)(
     `let exactly 3 of each member's 20 simultaneous reservations through on one Redis${skipReason ? ` (skipped: ${skipReason})` : ''}`,
     async () => {
-      const location: StoreLocation = { kind: 'redis', url: REDIS_URL };
-      const keyPrefix = uniquePrefix();
-      onTestFinished(async () => {
-        const store = await openStore(location);
-        if (store.backend.kind === 'redis') await deleteKeys(store.backend.client, keyPrefix);
-        await store.close();
-      });
+      const location: StoreLocation = { kind: 'redis', url: redis.url };
 
-      expect(await race(location, keyPrefix)).toEqual(EXPECTED);
-      expect(await usedToday(location, keyPrefix)).toEqual(EXPECTED);
+      expect(await race(location, 'race:')).toEqual(EXPECTED);
+      expect(await usedToday(location, 'race:')).toEqual(EXPECTED);
     },
   );
 });
