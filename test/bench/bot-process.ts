@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BotLog } from './bot-log.js';
-import { collectGarbage, INSPECTOR_OUTPUT } from './inspector.js';
+import { collectGarbage, INSPECTOR_OUTPUT, type ProcessMemory, readMemoryUsage } from './inspector.js';
 
 /** What `npm run build` produces and `npm start` would run after it. */
 export const BOT_ENTRY = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
@@ -111,6 +111,19 @@ export class BotProcess {
     return this.#statusKb('VmRSS');
   }
 
+  /**
+   * VmRSS split by what backs it, in KiB: anonymous memory (heaps, buffers), mapped files
+   * (the binary, libraries) and shared memory.
+   */
+  async rssPartsKb(): Promise<{ anon: number; file: number; shmem: number }> {
+    const [anon, file, shmem] = await Promise.all([
+      this.#statusKb('RssAnon'),
+      this.#statusKb('RssFile'),
+      this.#statusKb('RssShmem'),
+    ]);
+    return { anon, file, shmem };
+  }
+
   /** The highest resident set size (`VmHWM`) in KiB since the process started or {@link resetPeakRss}. */
   peakRssKb(): Promise<number> {
     return this.#statusKb('VmHWM');
@@ -156,11 +169,17 @@ export class BotProcess {
     return collectGarbage(await this.#inspectorUrl);
   }
 
-  async #statusKb(field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  async #statusKb(field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile' | 'RssShmem'): Promise<number> {
     const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
     if (!match?.[1]) throw new Error(`No ${field} in /proc/${this.pid}/status`);
     return Number(match[1]);
+  }
+
+  /** The bot's own `process.memoryUsage()`, through its inspector; call after {@link collectGarbage}. */
+  async memoryUsage(): Promise<ProcessMemory> {
+    if (!this.#inspectorUrl || !this.#inspectorOpened) throw new Error("The bot's inspector is not open");
+    return readMemoryUsage(await this.#inspectorUrl);
   }
 
   /** SIGTERM (the bot's graceful stop), then SIGKILL if it has not exited after `graceMs`. */

@@ -30,6 +30,36 @@ export async function collectGarbage(url: string): Promise<number> {
   }
 }
 
+/** `process.memoryUsage()` of another process, in bytes; `external` includes `arrayBuffers` (Buffers among them). */
+export interface ProcessMemory {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+/** Reads `process.memoryUsage()` in the process whose inspector listens at `url`. */
+export async function readMemoryUsage(url: string): Promise<ProcessMemory> {
+  const socket = new WebSocket(url);
+  socket.on('error', () => {});
+  try {
+    await withTimeout(once(socket, 'open'), 'the inspector connection');
+    const session = new InspectorSession(socket);
+    const answer = await withTimeout(
+      session.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true }),
+      'the memory usage',
+    );
+    const value =
+      typeof answer === 'object' && answer !== null && 'result' in answer && typeof answer.result === 'object'
+        ? (answer.result as { value?: unknown }).value
+        : undefined;
+    if (typeof value !== 'string') throw new Error('The inspector answered without the memory usage');
+    return JSON.parse(value) as ProcessMemory;
+  } finally {
+    socket.close();
+  }
+}
+
 /** Calls over one inspector (Chrome DevTools Protocol) connection, matched to answers by id. */
 class InspectorSession {
   readonly #socket: WebSocket;
@@ -40,7 +70,7 @@ class InspectorSession {
   }
 
   /** Sends `method` and resolves with its `result`; rejects with the protocol's error. */
-  call(method: string): Promise<unknown> {
+  call(method: string, params?: Readonly<Record<string, unknown>>): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const onMessage = (data: Buffer): void => {
@@ -55,7 +85,7 @@ class InspectorSession {
         else resolve(answer.result);
       };
       this.#socket.on('message', onMessage);
-      this.#socket.send(JSON.stringify({ id, method }));
+      this.#socket.send(JSON.stringify({ id, method, ...(params && { params }) }));
     });
   }
 }

@@ -45,10 +45,21 @@ const BOT_ENV = { DELIVERY_CONCURRENCY: '4', OUTPUT_MAX_MB: '100' } as const;
 const GENERATION_MS = 1_000;
 const DELIVERY_TIMEOUT_MS = 3 * 60_000;
 
+/** RSS and JS heap after a full GC, and what backs the RSS, in KiB. */
+interface Collected {
+  readonly rssKb: number;
+  readonly heapKb: number;
+  /** Memory V8 knows is held outside its heap: Buffers and other ArrayBuffers among it. */
+  readonly externalKb: number;
+  readonly parts: { anon: number; file: number; shmem: number };
+}
+
 interface BatchResult {
   readonly idleKb: number;
   readonly peak: Peak;
   readonly afterKb: number;
+  readonly idleCollected: Collected;
+  readonly afterCollected: Collected;
   /** First dispatch → last video at Discord. */
   readonly deliveredInMs: number;
 }
@@ -65,6 +76,7 @@ export const deliveryMemory: Scenario = {
             label: batch.label,
             deadlineMs: DELIVERY_TIMEOUT_MS + 2 * 60_000,
             env: BOT_ENV,
+            inspect: true,
             generation: { durationMs: GENERATION_MS, outputBytes: batch.outputBytes },
           },
           (stage) => deliverBatch(stage, batch),
@@ -92,6 +104,18 @@ export const deliveryMemory: Scenario = {
             digits: 1,
             target: SETTLED_TARGET_MB,
           },
+          {
+            label: `${batch.name}: RSS after a full GC, above idle's`,
+            value: (result.afterCollected.rssKb - result.idleCollected.rssKb) / 1024,
+            unit: 'MB',
+            digits: 1,
+          },
+          {
+            label: `${batch.name}: JS heap after a full GC, above idle's`,
+            value: (result.afterCollected.heapKb - result.idleCollected.heapKb) / 1024,
+            unit: 'MB',
+            digits: 1,
+          },
         ];
       }),
       notes: [
@@ -104,6 +128,7 @@ export const deliveryMemory: Scenario = {
           result
             ? [
                 `${batch.name}: idle ${mb(result.idleKb)}, peak ${mb(result.peak.kb)}, after ${mb(result.afterKb)}; all ${batch.jobs} delivered as attachments ${seconds(result.deliveredInMs)} after the first /video; ${describePeak(result.peak)}`,
+                `${batch.name}, after a full GC (through the bot's inspector, opened after the idle readings): RSS ${mb(result.idleCollected.rssKb)} idle (${describeParts(result.idleCollected.parts)}), ${mb(result.afterCollected.rssKb)} after (${describeParts(result.afterCollected.parts)}); JS heap used ${mb(result.idleCollected.heapKb)} idle, ${mb(result.afterCollected.heapKb)} after; external (Buffers and the like) ${mb(result.idleCollected.externalKb)} idle, ${mb(result.afterCollected.externalKb)} after`,
               ]
             : [],
         ),
@@ -120,6 +145,7 @@ export const deliveryMemory: Scenario = {
 async function deliverBatch(stage: Stage, batch: Batch): Promise<BatchResult> {
   const { bot, discord } = stage;
   const idle = await readSettledRss(bot, QUIET_SAMPLES);
+  const idleCollected = await collect(stage);
   const peakRss = await PeakRss.start(bot);
   const handles = sendVideos(discord, batch.label, batch.jobs, 1, batch.context);
   const watch = new VideoWatch(discord, handles);
@@ -133,8 +159,27 @@ async function deliverBatch(stage: Stage, batch: Batch): Promise<BatchResult> {
     idleKb: idle.kb,
     peak,
     afterKb: after.kb,
+    idleCollected,
+    afterCollected: await collect(stage),
     deliveredInMs: max([...arrivals.values()]) - firstDispatch(handles),
   };
+}
+
+/** A full GC through the bot's inspector, then RSS and its parts: what the bot still holds, garbage aside. */
+async function collect({ bot }: Stage): Promise<Collected> {
+  const heapBytes = await bot.collectGarbage();
+  const { external } = await bot.memoryUsage();
+  return {
+    rssKb: await bot.rssKb(),
+    heapKb: heapBytes / 1024,
+    externalKb: external / 1024,
+    parts: await bot.rssPartsKb(),
+  };
+}
+
+/** `anon 40.1 MB, file 30.2 MB, shmem 0.0 MB` */
+function describeParts({ anon, file, shmem }: Collected['parts']): string {
+  return `anon ${mb(anon)}, file ${mb(file)}, shmem ${mb(shmem)}`;
 }
 
 /** Every reply carries the whole video: a link or a short file would not have cost the memory measured. */
