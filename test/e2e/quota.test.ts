@@ -22,6 +22,9 @@ afterEach(async () => {
 
 const MANAGER = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
 const delivered = (m: { attachments: readonly unknown[] }) => m.attachments.length > 0;
+/** A refusal is the whole answer: one private reply to the interaction, never deferred. */
+const isRefusal = (m: { origin: string; flags: number }) =>
+  m.origin === 'interaction' && (m.flags & MessageFlags.Ephemeral) !== 0;
 
 /** Fires `count` /video at once from one member and waits until every one was answered. */
 async function burst(rig: Rig, count: number) {
@@ -29,13 +32,11 @@ async function burst(rig: Rig, count: number) {
     rig.discord.sendCommand({ name: 'video', options: { prompt: `burst ${i}` } }),
   );
   const outcomes = await Promise.all(
-    handles.map((handle) =>
-      handle.waitForMessage((m) => delivered(m) || m.origin === 'followup', { timeoutMs: 15_000 }),
-    ),
+    handles.map((handle) => handle.waitForMessage((m) => delivered(m) || isRefusal(m), { timeoutMs: 15_000 })),
   );
   return {
     delivered: outcomes.filter(delivered).length,
-    refusals: outcomes.filter((m) => m.origin === 'followup').map((m) => m.content),
+    refusals: outcomes.filter(isRefusal).map((m) => m.content),
   };
 }
 
@@ -67,7 +68,7 @@ describe('quota limits through the bot', () => {
     const first = rig.discord.sendCommand({ name: 'video', options: { prompt: 'slow' } });
     await rig.wavespeed.waitForSubmits(1);
     const second = rig.discord.sendCommand({ name: 'video', options: { prompt: 'impatient' } });
-    const refusal = await second.waitForMessage((m) => m.origin === 'followup');
+    const refusal = await second.waitForMessage(isRefusal);
     expect(refusal.content).toMatch(/already have 1 video in the making/);
     await first.waitForMessage(delivered);
     expect(rig.wavespeed.submits).toHaveLength(1);
@@ -77,7 +78,7 @@ describe('quota limits through the bot', () => {
     rig = await startRig({ env: { QUOTA_GUILD_DAILY: '1' } });
     await rig.discord.sendCommand({ name: 'video', options: { prompt: 'one' } }).waitForMessage(delivered);
     const other = rig.discord.sendCommand({ name: 'video', options: { prompt: 'two' }, userId: '300000000000000001' });
-    const refusal = await other.waitForMessage((m) => m.origin === 'followup');
+    const refusal = await other.waitForMessage(isRefusal);
     expect(refusal.content).toMatch(/This server has used its 1 videos for today/);
   });
 
@@ -85,7 +86,7 @@ describe('quota limits through the bot', () => {
     rig = await startRig({ env: { BUDGET_DAILY_USD: '0.05' } });
     await rig.discord.sendCommand({ name: 'video', options: { prompt: 'paid' } }).waitForMessage(delivered);
     const over = rig.discord.sendCommand({ name: 'video', options: { prompt: 'over' }, userId: '300000000000000002' });
-    expect((await over.waitForMessage((m) => m.origin === 'followup')).content).toMatch(/spending limit for today/);
+    expect((await over.waitForMessage(isRefusal)).content).toMatch(/spending limit for today/);
   });
 
   it('/quota privately shows what is left, what is running and when it resets', async () => {
@@ -112,7 +113,7 @@ describe('quota limits through the bot', () => {
         await link.cut();
 
         const refused = rig.discord.sendCommand({ name: 'video', options: { prompt: 'while down' } });
-        const refusal = await refused.waitForMessage((m) => m.origin === 'followup');
+        const refusal = await refused.waitForMessage(isRefusal);
         expect(refusal.content).toMatch(/can't check quotas right now, so nothing was started or spent/);
         expect(rig.wavespeed.submits).toHaveLength(0);
 
@@ -122,7 +123,7 @@ describe('quota limits through the bot', () => {
           .poll(
             async () => {
               const attempt = rig?.discord.sendCommand({ name: 'video', options: { prompt: 'after' } });
-              const message = await attempt?.waitForMessage((m) => delivered(m) || m.origin === 'followup');
+              const message = await attempt?.waitForMessage((m) => delivered(m) || isRefusal(m));
               return message && delivered(message);
             },
             { timeout: 10_000, interval: 200 },
@@ -162,9 +163,7 @@ describe('/video-admin', () => {
 
     await rig.discord.sendCommand({ name: 'video', options: { prompt: 'one' } }).waitForMessage(delivered);
     const refused = rig.discord.sendCommand({ name: 'video', options: { prompt: 'two' } });
-    expect((await refused.waitForMessage((m) => m.origin === 'followup')).content).toMatch(
-      /used your 1 video for today/,
-    );
+    expect((await refused.waitForMessage(isRefusal)).content).toMatch(/used your 1 video for today/);
   });
 
   it('limits /video to allowed channels', async () => {
@@ -182,7 +181,7 @@ describe('/video-admin', () => {
     expect((await set.waitForMessage((m) => m.content !== '')).content).toContain(`<#${allowedChannel}>`);
 
     const elsewhere = rig.discord.sendCommand({ name: 'video', options: { prompt: 'here?' } });
-    expect((await elsewhere.waitForMessage((m) => m.origin === 'followup')).content).toBe(
+    expect((await elsewhere.waitForMessage(isRefusal)).content).toBe(
       `Videos can't be made in this channel. Try <#${allowedChannel}>.`,
     );
     const there = rig.discord.sendCommand({ name: 'video', options: { prompt: 'there' }, channelId: allowedChannel });
@@ -208,7 +207,7 @@ describe('/video-admin', () => {
     expect((await grant.waitForMessage((m) => m.content !== '')).content).toContain('can make 1 more video today');
     await rig.discord.sendCommand({ name: 'video', options: { prompt: 'granted' } }).waitForMessage(delivered);
     const spent = rig.discord.sendCommand({ name: 'video', options: { prompt: 'spent' } });
-    await spent.waitForMessage((m) => m.origin === 'followup');
+    await spent.waitForMessage(isRefusal);
 
     const reset = rig.discord.sendCommand({
       name: 'video-admin',
@@ -251,7 +250,7 @@ describe('/video-admin', () => {
     const patron = rig.discord.sendCommand({ name: 'video', options: { prompt: 'patron' }, memberRoles: [role] });
     await patron.waitForMessage(delivered);
     const member = rig.discord.sendCommand({ name: 'video', options: { prompt: 'member' } });
-    expect((await member.waitForMessage((m) => m.origin === 'followup')).content).toMatch(/used your 0 videos/);
+    expect((await member.waitForMessage(isRefusal)).content).toMatch(/used your 0 videos/);
     const final = await patron.waitForMessage(isFinal);
     expect(final.attachments).toHaveLength(1);
   });
