@@ -107,18 +107,21 @@ export class Settlement {
     }
     stage.doing = 'post';
     const name = `${job.predictionId ?? job.id}.mp4`;
+    let route: DeliveryRoute;
     try {
-      return await this.postAndSettle(job, {
+      route = await deps.delivery.post(job, {
         content,
         linkContent,
         file: { name, path, bytes, spoiler: outcome.nsfw },
       });
+      await this.settle(job, job.outcome, route);
     } finally {
-      // Posted or not, the file goes: a retry downloads it again rather than keep it on disk.
+      // Posted or not, the file goes before the job ends: a retry downloads it again.
       await deps.files
         .discard(job.id)
         .catch((error: unknown) => this.context.log(job).warn({ err: error }, 'could not remove the video file'));
     }
+    return this.finish(job, route);
   }
 
   /** Posts a video (or its link) and settles the quota by where it went, before the job ends. */
