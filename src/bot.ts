@@ -5,6 +5,7 @@ import { type Command, type CommandContext, commandPredicate } from './command.j
 import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';
 import { interactionHandler } from './discord/interactions.js';
+import { discordText } from './discord/messages.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
 import { type GenerationLine, MemoryGenerationLine } from './jobs/generation-line.js';
 import type { StepLanes } from './jobs/job-context.js';
@@ -131,6 +132,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       provider,
       planner,
       delivery: new DiscordDelivery(client.rest, config.discord.token, logger),
+      text: discordText,
       files,
       settings,
       steps: await stepLanes(config, logger),

@@ -1,4 +1,3 @@
-import { channelMention } from 'discord.js';
 import { allowanceFor, type GuildSettings } from '../guilds/guild-settings.js';
 import type { VideoRequest } from '../provider/video-provider.js';
 import { nextUtcMidnight } from '../quota/ledger.js';
@@ -6,7 +5,7 @@ import { StoreBusyError } from '../store/store-errors.js';
 import { UserError } from '../user-error.js';
 import type { Job, JobOrigin } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
-import { quotaRefusalText } from './messages.js';
+import type { JobNotice } from './notices.js';
 
 /**
  * How often a job in line looks at its place again. A freed slot wakes the jobs it lets in at
@@ -25,7 +24,7 @@ export class Admission {
   async accept(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
     const { deps, options } = this.context;
     const settings = await this.guardStore(() => deps.settings.get(origin.guildId));
-    assertChannelAllowed(settings, origin.channelId);
+    this.assertChannelAllowed(settings, origin.channelId);
     await this.reserve(origin, settings, memberRoles);
 
     const now = this.context.now();
@@ -48,7 +47,7 @@ export class Admission {
         .refund(job.id)
         .catch((refundError: unknown) => this.context.log(job).error({ err: refundError }, 'refund failed'));
       this.context.log(job).error({ err: error }, 'could not record the job');
-      throw storeUnavailable();
+      throw this.storeUnavailable();
     }
     return job;
   }
@@ -97,7 +96,8 @@ export class Admission {
     );
     if (!outcome.ok) {
       deps.observer?.refused?.(outcome.limit);
-      throw new UserError(`quota.${outcome.limit}`, quotaRefusalText(outcome.limit, outcome.max, nextUtcMidnight(now)));
+      const { limit, max } = outcome;
+      throw this.refusal(`quota.${limit}`, { kind: 'quota_refused', limit, max, resetsAt: nextUtcMidnight(now) });
     }
   }
 
@@ -108,23 +108,22 @@ export class Admission {
     } catch (error) {
       this.context.deps.logger.error({ err: error }, 'store unavailable');
       await release?.(error);
-      throw storeUnavailable();
+      throw this.storeUnavailable();
     }
   }
-}
 
-function assertChannelAllowed(settings: GuildSettings, channelId: string): void {
-  const allowed = settings.allowedChannels;
-  if (allowed.length === 0 || allowed.includes(channelId)) return;
-  throw new UserError(
-    'video.channel_not_allowed',
-    `Videos can't be made in this channel. Try ${allowed.map(channelMention).join(', ')}.`,
-  );
-}
+  private assertChannelAllowed(settings: GuildSettings, channelId: string): void {
+    const allowed = settings.allowedChannels;
+    if (allowed.length === 0 || allowed.includes(channelId)) return;
+    throw this.refusal('video.channel_not_allowed', { kind: 'channel_refused', allowedChannels: allowed });
+  }
 
-function storeUnavailable(): UserError {
-  return new UserError(
-    'store.unavailable',
-    "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.",
-  );
+  private storeUnavailable(): UserError {
+    return this.refusal('store.unavailable', { kind: 'store_unavailable' });
+  }
+
+  /** A refusal the member reads as `notice`, worded by the chat adapter. */
+  private refusal(identifier: string, notice: JobNotice): UserError {
+    return new UserError(identifier, this.context.deps.text.render(notice));
+  }
 }

@@ -8,6 +8,7 @@ import type { GenerationLine } from './generation-line.js';
 import type { Job, JobOutcome } from './job.js';
 import type { JobObserver } from './job-observer.js';
 import type { JobStore } from './job-store.js';
+import type { JobText } from './notices.js';
 import type { PollPlanner } from './poll-planner.js';
 import type { ProgressDisplay } from './progress-display.js';
 import type { StepQueue } from './scheduler.js';
@@ -43,6 +44,8 @@ export interface JobRunnerDeps {
   ledger: QuotaLedger;
   provider: VideoProvider;
   delivery: Delivery;
+  /** Words what a job tells its member (progress, result, failure, refusal). */
+  text: JobText;
   /** Where outputs are downloaded to before their upload. */
   files: VideoFiles;
   settings: GuildSettingsStore;

@@ -11,7 +11,7 @@ import {
   type Lane,
   laneOf,
 } from './job-context.js';
-import { type Progress, progressText } from './messages.js';
+import type { Progress } from './notices.js';
 import { ProgressDisplay } from './progress-display.js';
 import { Settlement } from './settlement.js';
 
@@ -53,7 +53,7 @@ export class JobRunner {
     options: JobRunnerOptions,
   ) {
     this.now = deps.now ?? Date.now;
-    this.progress = new ProgressDisplay(deps.delivery, {
+    this.progress = new ProgressDisplay(deps.delivery, deps.text, {
       handoffNoticeMs: options.handoffNoticeMs,
       persist: (job) => this.persist(job),
     });
@@ -88,7 +88,7 @@ export class JobRunner {
     this.reportLoad();
     const opening: Progress = { stage: 'submitting' };
     return {
-      opening: progressText(job, opening, false),
+      opening: this.deps.text.render({ kind: 'progress', job, progress: opening, handedOff: false }),
       start: async (shown) => {
         if (shown) this.progress.showing(job, opening);
         // Recorded and paid for: from here on a fault is the job's to retry, not the member's to see.

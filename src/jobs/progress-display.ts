@@ -1,6 +1,6 @@
 import type { Delivery } from './delivery.js';
 import type { Job } from './job.js';
-import { type Progress, progressText } from './messages.js';
+import type { JobText, Progress } from './notices.js';
 
 /**
  * The member's reply while their video is made. It is edited when the job's progress
@@ -15,6 +15,7 @@ export class ProgressDisplay {
 
   constructor(
     private readonly delivery: Delivery,
+    private readonly text: JobText,
     private readonly options: {
       handoffNoticeMs: number;
       /** Saves the job once its hand-off notice is decided, so a restart does not give it twice. */
@@ -35,7 +36,7 @@ export class ProgressDisplay {
     }
     this.shown.set(job.id, progress);
     const edit = this.delivery
-      .progress(job.origin, progressText(job, progress, job.handedOff === true))
+      .progress(job.origin, this.text.render({ kind: 'progress', job, progress, handedOff: job.handedOff === true }))
       .then((landed) => {
         if (!landed && this.shown.get(job.id) === progress) this.shown.delete(job.id);
       })

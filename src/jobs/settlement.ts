@@ -3,7 +3,6 @@ import { OutputRejectedError, ProviderError } from '../provider/errors.js';
 import type { ResultPost } from './delivery.js';
 import type { DeliveryRoute, Job, JobOutcome, JobStage } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
-import { failureText, linkOnlyText, resultText } from './messages.js';
 
 type VideoOutcome = Extract<JobOutcome, { kind: 'video' }>;
 type FailureOutcome = Extract<JobOutcome, { kind: 'failure' }>;
@@ -43,8 +42,7 @@ export class Settlement {
     }
     if (this.spent(stage)) return this.moveOn(job, outcome);
     if (outcome.kind === 'failure') return this.postFailure(job, outcome);
-    if (outcome.asLink)
-      return this.postAndSettle(job, { content: linkOnlyText(job, outcome.generationMs, outcome.url) });
+    if (outcome.asLink) return this.postAndSettle(job, { content: this.videoLink(job, outcome, 'upload_refused') });
     return this.postVideo(job, outcome, stage);
   }
 
@@ -83,15 +81,15 @@ export class Settlement {
     // Settled first: a member told of a failure must find their allowance already back.
     await this.settle(job, outcome, 'reply');
     const route = await this.context.deps.delivery.post(job, {
-      content: failureText(job, outcome.reason, outcome.url),
+      content: this.context.deps.text.render({ ...outcome, job }),
     });
     return this.finish(job, route);
   }
 
   private async postVideo(job: Job, outcome: VideoOutcome, stage: JobStage): Promise<void> {
     const { deps, options } = this.context;
-    const content = resultText(job, outcome.generationMs);
-    const linkContent = `${content}\n${outcome.url}`;
+    const content = deps.text.render({ kind: 'video', job, generationMs: outcome.generationMs });
+    const linkContent = this.videoLink(job, outcome, 'too_large');
     const path = deps.files.pathFor(job.id);
     const maxBytes = Math.min(job.origin.attachmentSizeLimit, options.outputMaxBytes);
     let bytes: number;
@@ -122,6 +120,12 @@ export class Settlement {
         .catch((error: unknown) => this.context.log(job).warn({ err: error }, 'could not remove the video file'));
     }
     return this.finish(job, route);
+  }
+
+  /** The finished video as its link, and why it is not the file. */
+  private videoLink(job: Job, outcome: VideoOutcome, why: 'too_large' | 'upload_refused'): string {
+    const { generationMs, url } = outcome;
+    return this.context.deps.text.render({ kind: 'video_link', job, generationMs, url, why });
   }
 
   /** Posts a video (or its link) and settles the quota by where it went, before the job ends. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Keyv from 'keyv';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { discordText } from '../../src/discord/messages.js';
 import { GuildSettingsStore } from '../../src/guilds/guild-settings.js';
 import type { Delivery, ResultPost } from '../../src/jobs/delivery.js';
 import { MemoryGenerationLine } from '../../src/jobs/generation-line.js';
@@ -111,6 +112,7 @@ beforeEach(async () => {
       ledger,
       provider,
       delivery,
+      text: discordText,
       files: new NoVideoFiles(join(tmpdir(), 'wan-bot-runner-test')),
       settings: new GuildSettingsStore(new Keyv()),
       steps: { provider: new StepScheduler({ maxInFlight: 4 }), delivery: new StepScheduler({ maxInFlight: 1 }) },

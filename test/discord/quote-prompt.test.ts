@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quotePrompt } from '../../src/jobs/messages.js';
+import { quotePrompt } from '../../src/discord/messages.js';
 
 // Characters Discord's Markdown reads somewhere in a line.
 const MARKUP = new Set(['\\', '*', '_', '~', '|', '`', '[', ']', '<', '>', '#', '@']);

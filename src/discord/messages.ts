@@ -1,8 +1,9 @@
-import { TimestampStyles, time } from 'discord.js';
+import { channelMention, TimestampStyles, time } from 'discord.js';
+import type { FailureReason, Job } from '../jobs/job.js';
+import type { JobNotice, JobText, Progress } from '../jobs/notices.js';
 import type { QuotaLimit } from '../quota/ledger.js';
-import type { FailureReason, Job } from './job.js';
 
-/** What a member sees while their video is made, and when it is done. */
+/** What a member sees while their video is made, when it is done, and when it is refused. */
 
 const SIZE_LABELS = { '832*480': 'Landscape 832×480', '480*832': 'Portrait 480×832' } as const;
 
@@ -52,13 +53,6 @@ export function quotePrompt(prompt: string, max = 400): string {
   return `> ${quoted}${escapeMarkup(short.slice(from), from === 0)}`;
 }
 
-/** Where a job is, as the member's progress message shows it. */
-export type Progress =
-  | { stage: 'waiting'; ahead: number }
-  | { stage: 'submitting' }
-  | { stage: 'queued' }
-  | { stage: 'generating' };
-
 function progressLabel(job: Job, progress: Progress): string {
   // Discord shows the time relative to now ("started 35 seconds ago") and keeps it current in
   // the member's client, so the clock runs without an edit every few seconds.
@@ -78,7 +72,7 @@ function progressLabel(job: Job, progress: Progress): string {
   }
 }
 
-export function progressText(job: Job, progress: Progress, handedOff: boolean): string {
+function progressText(job: Job, progress: Progress, handedOff: boolean): string {
   const handoff = handedOff
     ? '\nThis is taking a while: the video will be posted in this channel when it is ready.'
     : '';
@@ -86,7 +80,7 @@ export function progressText(job: Job, progress: Progress, handedOff: boolean): 
 }
 
 /** The details line under a finished video. */
-export function resultText(job: Job, generationMs: number): string {
+function resultText(job: Job, generationMs: number): string {
   const { request } = job;
   const seed = request.seed === -1 ? 'random' : String(request.seed);
   const details = [
@@ -118,7 +112,7 @@ const FAILURE_TEXTS: Record<FailureReason, string> = {
  * Why the job ended without a video. A video that was made but could not be fetched comes
  * with its link and id, since the member may still open it while the provider keeps it.
  */
-export function failureText(job: Job, reason: FailureReason, url?: string): string {
+function failureText(job: Job, reason: FailureReason, url?: string): string {
   const link = url
     ? `\nIts link, kept by the video service for 7 days: ${url} · id \`${job.predictionId ?? 'unknown'}\``
     : '';
@@ -126,12 +120,12 @@ export function failureText(job: Job, reason: FailureReason, url?: string): stri
 }
 
 /** The finished video as a link, when Discord would not take the file even after retries. */
-export function linkOnlyText(job: Job, generationMs: number, url: string): string {
+function linkOnlyText(job: Job, generationMs: number, url: string): string {
   return `${resultText(job, generationMs)}\nDiscord would not take the upload, so here is the video's link (kept for 7 days): ${url}`;
 }
 
 /** Why a reservation was refused, with when the daily count resets. */
-export function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: number): string {
+function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: number): string {
   const resets = time(Math.floor(resetsAt / 1000), TimestampStyles.RelativeTime);
   switch (limit) {
     case 'user_daily':
@@ -144,3 +138,27 @@ export function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: numbe
       return `The bot has reached its spending limit for today. It resets ${resets}.`;
   }
 }
+
+/** Words the job engine's notices as Discord Markdown: quoted prompts, live timestamps, channel mentions. */
+export const discordText: JobText = {
+  render(notice: JobNotice): string {
+    switch (notice.kind) {
+      case 'progress':
+        return progressText(notice.job, notice.progress, notice.handedOff);
+      case 'video':
+        return resultText(notice.job, notice.generationMs);
+      case 'video_link':
+        return notice.why === 'too_large'
+          ? `${resultText(notice.job, notice.generationMs)}\n${notice.url}`
+          : linkOnlyText(notice.job, notice.generationMs, notice.url);
+      case 'failure':
+        return failureText(notice.job, notice.reason, notice.url);
+      case 'quota_refused':
+        return quotaRefusalText(notice.limit, notice.max, notice.resetsAt);
+      case 'channel_refused':
+        return `Videos can't be made in this channel. Try ${notice.allowedChannels.map(channelMention).join(', ')}.`;
+      case 'store_unavailable':
+        return "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.";
+    }
+  },
+};

@@ -1,0 +1,37 @@
+import type { QuotaLimit } from '../quota/ledger.js';
+import type { FailureReason, Job } from './job.js';
+
+/** Where a job is, as the member's progress message shows it. */
+export type Progress =
+  | { stage: 'waiting'; ahead: number }
+  | { stage: 'submitting' }
+  | { stage: 'queued' }
+  | { stage: 'generating' };
+
+/**
+ * What the job engine tells a member, as facts; the chat adapter words them ({@link JobText}).
+ * The engine holds no wording, so it does not depend on how a chat platform shows a message.
+ */
+export type JobNotice =
+  /** The reply while the video is made; `handedOff`: the result will come in the channel instead. */
+  | { kind: 'progress'; job: Job; progress: Progress; handedOff: boolean }
+  /** The details line under a finished video that is posted as a file. */
+  | { kind: 'video'; job: Job; generationMs: number }
+  /**
+   * A finished video posted as its link: it is larger than an upload may be (`too_large`),
+   * or Discord would not take the upload even after retries (`upload_refused`).
+   */
+  | { kind: 'video_link'; job: Job; generationMs: number; url: string; why: 'too_large' | 'upload_refused' }
+  /** Why the job ended without a video; `url` when one was made but could not be fetched. */
+  | { kind: 'failure'; job: Job; reason: FailureReason; url?: string }
+  /** A reservation refused by `limit` (at `max`), with when the daily counts reset. */
+  | { kind: 'quota_refused'; limit: QuotaLimit; max: number; resetsAt: number }
+  /** A job asked for in a channel the guild does not allow; `allowedChannels` are ids. */
+  | { kind: 'channel_refused'; allowedChannels: readonly string[] }
+  /** Nothing was started because the store could not be reached. */
+  | { kind: 'store_unavailable' };
+
+/** Port that words a {@link JobNotice} as the message a member reads. */
+export interface JobText {
+  render(notice: JobNotice): string;
+}

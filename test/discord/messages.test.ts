@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { discordText } from '../../src/discord/messages.js';
+import type { Job } from '../../src/jobs/job.js';
+
+const job = {
+  id: 'i1',
+  request: { prompt: 'a paper boat', size: '480*832', seed: 7 },
+  createdAt: Date.UTC(2026, 10, 26, 12),
+  submittedAt: Date.UTC(2026, 10, 26, 12, 0, 5),
+  predictionId: 'p1',
+} as Job;
+const url = 'https://cdn.example/p1.mp4';
+
+describe('discordText', () => {
+  it('shows the time since the prompt was sent as a live Discord timestamp', () => {
+    expect(discordText.render({ kind: 'progress', job, progress: { stage: 'generating' }, handedOff: true })).toBe(
+      '> a paper boat\n🎬 Generating · started <t:1795694405:R>\nThis is taking a while: the video will be posted in this channel when it is ready.',
+    );
+  });
+
+  it('words a finished video, and its link when it is too large or the upload was refused', () => {
+    const details = '> a paper boat\n🎬 Portrait 480×832 · seed 7 · made in 41 s · id `p1`';
+    expect(discordText.render({ kind: 'video', job, generationMs: 41_400 })).toBe(details);
+    expect(discordText.render({ kind: 'video_link', job, generationMs: 41_400, url, why: 'too_large' })).toBe(
+      `${details}\n${url}`,
+    );
+    expect(discordText.render({ kind: 'video_link', job, generationMs: 41_400, url, why: 'upload_refused' })).toBe(
+      `${details}\nDiscord would not take the upload, so here is the video's link (kept for 7 days): ${url}`,
+    );
+  });
+
+  it('gives a video that could not be fetched with its link and id', () => {
+    expect(discordText.render({ kind: 'failure', job, reason: 'output_unavailable', url })).toBe(
+      '> a paper boat\n📭 The video was made but could not be fetched from the video service. Please try again. ' +
+        `It did not count toward your daily videos.\nIts link, kept by the video service for 7 days: ${url} · id \`p1\``,
+    );
+  });
+
+  it('words refusals with the reset as a live timestamp and the allowed channels as mentions', () => {
+    const resetsAt = Date.UTC(2026, 10, 27);
+    expect(discordText.render({ kind: 'quota_refused', limit: 'user_daily', max: 1, resetsAt })).toBe(
+      'You have used your 1 video for today. Your allowance resets <t:1795737600:R>.',
+    );
+    expect(discordText.render({ kind: 'channel_refused', allowedChannels: ['111', '222'] })).toBe(
+      "Videos can't be made in this channel. Try <#111>, <#222>.",
+    );
+  });
+});
