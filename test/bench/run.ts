@@ -26,10 +26,11 @@ import { deliveryMemory } from './scenarios/delivery-memory.js';
 import { lag } from './scenarios/lag.js';
 import { memory } from './scenarios/memory.js';
 import { refusals } from './scenarios/refusals.js';
+import { reservations } from './scenarios/reservations.js';
 import { webhook } from './scenarios/webhook.js';
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: readonly Scenario[] = [ack, lag, webhook, memory, deliveryMemory, refusals, cpu];
+const SCENARIOS: readonly Scenario[] = [ack, lag, webhook, memory, deliveryMemory, refusals, cpu, reservations];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, 'bench-results', 'latest.json');
 
