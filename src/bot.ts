@@ -20,6 +20,7 @@ import { startOpsServer } from './ops/http-server.js';
 import { createLedger } from './quota/create-ledger.js';
 import type { QuotaLedger } from './quota/ledger.js';
 import { openStore, type Store } from './store/store.js';
+import { OFFERED_MODEL } from './video/catalog.js';
 import { WaveSpeedClient } from './wavespeed/client.js';
 import { WebhookReceiver } from './wavespeed/webhook.js';
 
@@ -97,6 +98,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     }),
   });
   const provider = new WaveSpeedClient({
+    model: OFFERED_MODEL,
     apiKey: config.wavespeed.apiKey,
     baseUrl: config.wavespeed.baseUrl,
     outputHosts: config.wavespeed.outputHosts,

@@ -1,4 +1,5 @@
 import type Keyv from 'keyv';
+import { storedRequest } from '../video/stored-request.js';
 import type { Job } from './job.js';
 
 /** Port for durable job records. */
@@ -38,7 +39,8 @@ export class KeyvJobStore implements JobStore {
   }
 
   async get(id: string): Promise<Job | undefined> {
-    return this.keyv.get(id);
+    const job = await this.keyv.get(id);
+    return job && upgraded(job);
   }
 
   async unfinished(): Promise<Job[]> {
@@ -46,8 +48,13 @@ export class KeyvJobStore implements JobStore {
     const jobs: Job[] = [];
     // Keyv binds the iterator to its own namespace; the argument is unused.
     for await (const [, job] of this.keyv.iterator(undefined)) {
-      if (job && (job as Job).state !== 'done') jobs.push(job as Job);
+      if (job && (job as Job).state !== 'done') jobs.push(upgraded(job as Job));
     }
     return jobs;
   }
+}
+
+/** A record in this version's shape: older versions stored the request under other names. */
+function upgraded(job: Job): Job {
+  return { ...job, request: storedRequest(job.request) };
 }

@@ -1,18 +1,8 @@
+import type { OFFERED_MODEL, RequestFor } from '../video/catalog.js';
 import type { ProviderError } from './errors.js';
 
-/** The two frame sizes Wan 2.2 T2V Plus 480p renders, in WaveSpeed's `W*H` notation. */
-export const VIDEO_SIZES = ['832*480', '480*832'] as const;
-export type VideoSize = (typeof VIDEO_SIZES)[number];
-
-/** What a member asked for, already validated. */
-export interface VideoRequest {
-  prompt: string;
-  negativePrompt?: string;
-  size: VideoSize;
-  /** -1 lets the provider pick a random seed. */
-  seed: number;
-  promptExpansion: boolean;
-}
+/** What a member asked for, already checked: the options of the model `/video` offers. */
+export type VideoRequest = RequestFor<typeof OFFERED_MODEL>;
 
 /**
  * A prediction as the bot understands it. Statuses the provider may add later are

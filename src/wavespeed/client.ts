@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Agent, type Dispatcher, request } from 'undici';
 import { ProviderError, ProviderRateLimitError, SubmitOutcomeUnknownError } from '../provider/errors.js';
 import type { Prediction, VideoProvider, VideoRequest } from '../provider/video-provider.js';
+import { type ModelOption, optionsOf, type VideoModel } from '../video/catalog.js';
 import {
   type Envelope,
   envelopeError,
@@ -20,13 +21,9 @@ import { downloadOutput, type OutputOrigins, type StallRule } from './output-dow
 import { backoffMs, parseRetryAfter } from './retry-timing.js';
 import { ConnectionNotOpenedError, transportError } from './transport-errors.js';
 
-const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
-const SUBMIT_PATH = `/api/v3/${MODEL}`;
 const WEBHOOK_SECRET_PATH = '/api/v3/webhook/secret';
 /** Sent as `X-Client-Name`, which WaveSpeed uses for attribution. */
 const CLIENT_NAME = 'wan-video-bot';
-/** The only length this model renders. */
-const DURATION_SECONDS = 5;
 /** Retries for a submit that certainly created no task: a refused connection or a 429. */
 const SUBMIT_RETRIES = 2;
 /** A longer `Retry-After` is handed to the caller, as `retryAfterMs`, instead of waited out. */
@@ -41,6 +38,8 @@ const CONNECTIONS_PER_ORIGIN = 64;
 
 /** How to reach WaveSpeed. Nothing is contacted until the first call. */
 export interface WaveSpeedClientOptions {
+  /** The catalog's entry for the model every submit asks for. */
+  model: VideoModel;
   apiKey: string;
   /** `https://api.wavespeed.ai`, or a local stand-in over plain http. */
   baseUrl: string;
@@ -79,11 +78,14 @@ export interface WaveSpeedClientOptions {
 
 type Endpoint = { method: 'GET' | 'POST'; path: string; query?: URLSearchParams };
 
-/** The WaveSpeed adapter for Wan 2.2 T2V Plus 480p. */
+/** The WaveSpeed adapter for one of the catalog's models. */
 export class WaveSpeedClient implements VideoProvider {
-  readonly model = MODEL;
-  readonly priceCents = 5;
+  readonly model: string;
+  readonly priceCents: number;
 
+  readonly #submitPath: string;
+  readonly #options: readonly ModelOption[];
+  readonly #fixed: VideoModel['fixed'];
   readonly #apiKey: string;
   readonly #baseUrl: string;
   readonly #origins: OutputOrigins;
@@ -97,6 +99,11 @@ export class WaveSpeedClient implements VideoProvider {
   readonly #logger: Logger | undefined;
 
   constructor(options: WaveSpeedClientOptions) {
+    this.model = options.model.path;
+    this.priceCents = options.model.priceCents;
+    this.#submitPath = `/api/v3/${options.model.path}`;
+    this.#options = optionsOf(options.model);
+    this.#fixed = options.model.fixed;
     this.#apiKey = options.apiKey;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#origins = { api: new URL(options.baseUrl), hosts: options.outputHosts.map((host) => host.toLowerCase()) };
@@ -119,10 +126,10 @@ export class WaveSpeedClient implements VideoProvider {
   submit(request: VideoRequest): Promise<{ id: string }> {
     const endpoint: Endpoint = {
       method: 'POST',
-      path: SUBMIT_PATH,
+      path: this.#submitPath,
       ...(this.#submitQuery && { query: this.#submitQuery }),
     };
-    const body = JSON.stringify(submitBody(request));
+    const body = JSON.stringify(this.#submitBody(request));
     return this.#withRetries(
       endpoint,
       SUBMIT_RETRIES,
@@ -164,6 +171,16 @@ export class WaveSpeedClient implements VideoProvider {
       timeoutMs: this.#downloadTimeoutMs,
       stall: this.#downloadStall,
     });
+  }
+
+  /** Exactly the member's options, under the model's names for them, and the values it fixes. */
+  #submitBody(request: VideoRequest): Record<string, unknown> {
+    const body: Record<string, unknown> = {};
+    for (const { name, option } of this.#options) {
+      const value = request[name];
+      if (value !== undefined) body[option.field] = value;
+    }
+    return { ...body, ...this.#fixed };
   }
 
   async #submitOnce(endpoint: Endpoint, body: string): Promise<{ id: string }> {
@@ -265,18 +282,6 @@ export class WaveSpeedClient implements VideoProvider {
       }
     }
   }
-}
-
-/** The submit body: exactly the member's options, and the one duration the model offers. */
-function submitBody(request: VideoRequest): Record<string, unknown> {
-  return {
-    prompt: request.prompt,
-    ...(request.negativePrompt !== undefined && { negative_prompt: request.negativePrompt }),
-    size: request.size,
-    duration: DURATION_SECONDS,
-    enable_prompt_expansion: request.promptExpansion,
-    seed: request.seed,
-  };
 }
 
 async function errorForResponse(response: HttpAnswer, describe: string): Promise<ProviderError> {

@@ -143,7 +143,7 @@ function completed(id: string): Prediction {
   return { id, status: 'completed', outputs: [`https://cdn.example/${id}.mp4`], nsfw: [false] };
 }
 
-const request = { prompt: 'a slow sunrise', size: '832*480', seed: -1, promptExpansion: false } as const;
+const request = { prompt: 'a slow sunrise', size: '832*480', seed: -1, prompt_expansion: false } as const;
 
 /** Accepts a `/video` and takes it on, as the command does once it has answered. */
 async function takeOn(jobOrigin: JobOrigin): Promise<void> {

@@ -17,7 +17,7 @@ const job: Job = {
     attachmentSizeLimit: 10 * 1024 * 1024,
     channelNsfw: false,
   },
-  request: { prompt: 'a kite over a windy beach', size: '832*480', seed: -1, promptExpansion: false },
+  request: { prompt: 'a kite over a windy beach', size: '832*480', seed: -1, prompt_expansion: false },
   state: 'done',
   createdAt: 0,
   revision: 4,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutputRejectedError, ProviderTimeoutError, ProviderUnavailableError } from '../../src/provider/errors.js';
+import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient, type WaveSpeedClientOptions } from '../../src/wavespeed/client.js';
 import { isAllowedOutputUrl, type OutputOrigins } from '../../src/wavespeed/output-download.js';
 import { fakeMp4, type SubmitScript, startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
@@ -27,13 +28,19 @@ afterEach(async () => {
 });
 
 function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient {
-  return new WaveSpeedClient({ baseUrl: standIn.baseUrl, apiKey: standIn.apiKey, outputHosts: [], ...options });
+  return new WaveSpeedClient({
+    model: OFFERED_MODEL,
+    baseUrl: standIn.baseUrl,
+    apiKey: standIn.apiKey,
+    outputHosts: [],
+    ...options,
+  });
 }
 
 /** Runs a generation to completion and returns its output URL. */
 async function finishedVideo(client: WaveSpeedClient, script: SubmitScript = {}): Promise<string> {
   standIn.nextSubmit({ durationMs: 0, ...script });
-  const { id } = await client.submit({ prompt: 'koi in a pond', size: '832*480', seed: 7, promptExpansion: false });
+  const { id } = await client.submit({ prompt: 'koi in a pond', size: '832*480', seed: 7, prompt_expansion: false });
   const prediction = await client.result(id);
   if (prediction.status !== 'completed' || !prediction.outputs[0]) throw new Error('the stand-in did not finish');
   return prediction.outputs[0];

@@ -11,6 +11,7 @@ import {
   ProviderTimeoutError,
   ProviderUnavailableError,
 } from '../../src/provider/errors.js';
+import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient, type WaveSpeedClientOptions } from '../../src/wavespeed/client.js';
 import { type Fault, type SubmitScript, startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 
@@ -27,6 +28,7 @@ afterEach(() => standIn.close());
 
 function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient {
   return new WaveSpeedClient({
+    model: OFFERED_MODEL,
     baseUrl: standIn.baseUrl,
     apiKey: standIn.apiKey,
     outputHosts: [],
@@ -44,7 +46,7 @@ async function generation(client: WaveSpeedClient, script: SubmitScript = {}): P
     prompt: 'a lighthouse in a storm',
     size: '832*480',
     seed: -1,
-    promptExpansion: false,
+    prompt_expansion: false,
   });
   return id;
 }

@@ -10,6 +10,7 @@ import {
   SubmitOutcomeUnknownError,
 } from '../../src/provider/errors.js';
 import type { VideoRequest } from '../../src/provider/video-provider.js';
+import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient, type WaveSpeedClientOptions } from '../../src/wavespeed/client.js';
 import { type Fault, startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 
@@ -17,7 +18,7 @@ const request: VideoRequest = {
   prompt: 'a red fox trotting through fresh snow at dawn',
   size: '480*832',
   seed: 42,
-  promptExpansion: true,
+  prompt_expansion: true,
 };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -33,6 +34,7 @@ afterEach(() => standIn.close());
 
 function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient {
   return new WaveSpeedClient({
+    model: OFFERED_MODEL,
     baseUrl: standIn.baseUrl,
     apiKey: standIn.apiKey,
     outputHosts: [],
@@ -52,7 +54,7 @@ async function deadPort(): Promise<number> {
 
 describe('WaveSpeedClient.submit', () => {
   it("sends exactly the member's options, with the key and the client name", async () => {
-    const { id } = await connect().submit({ ...request, negativePrompt: 'blurry, text' });
+    const { id } = await connect().submit({ ...request, negative_prompt: 'blurry, text' });
 
     const [submit] = standIn.submits;
     expect(submit?.body).toEqual({

@@ -7,6 +7,7 @@ import { type OpsServer, startOpsServer } from '../../src/ops/http-server.js';
 import { BotMetrics } from '../../src/ops/metrics.js';
 import { GenerationFailedError, ModerationError, ProviderUnavailableError } from '../../src/provider/errors.js';
 import type { Prediction, VideoRequest } from '../../src/provider/video-provider.js';
+import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient } from '../../src/wavespeed/client.js';
 import {
   MemoryReplayGuard,
@@ -384,7 +385,7 @@ const request: VideoRequest = {
   prompt: 'a paper boat on a rainy street',
   size: '832*480',
   seed: -1,
-  promptExpansion: false,
+  prompt_expansion: false,
 };
 
 describe('WaveSpeedClient and webhooks', () => {
@@ -396,6 +397,7 @@ describe('WaveSpeedClient and webhooks', () => {
 
   function connect(options: { webhookUrl?: string; dispatcher?: Dispatcher } = {}): WaveSpeedClient {
     return new WaveSpeedClient({
+      model: OFFERED_MODEL,
       baseUrl: standIn.baseUrl,
       apiKey: standIn.apiKey,
       outputHosts: [],
@@ -450,7 +452,12 @@ describe('result callbacks from the stand-in', () => {
   beforeEach(async () => {
     received = [];
     standIn = await startWaveSpeedStandIn({ defaults: { durationMs: 0 } });
-    const secretReader = new WaveSpeedClient({ baseUrl: standIn.baseUrl, apiKey: standIn.apiKey, outputHosts: [] });
+    const secretReader = new WaveSpeedClient({
+      model: OFFERED_MODEL,
+      baseUrl: standIn.baseUrl,
+      apiKey: standIn.apiKey,
+      outputHosts: [],
+    });
     const webhook = new WebhookReceiver({
       path: WEBHOOK_PATH,
       secret: () => secretReader.webhookSecret(),
@@ -468,6 +475,7 @@ describe('result callbacks from the stand-in', () => {
       logger,
     });
     client = new WaveSpeedClient({
+      model: OFFERED_MODEL,
       baseUrl: standIn.baseUrl,
       apiKey: standIn.apiKey,
       outputHosts: [],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseVideoOptions } from '../../src/jobs/video-options.js';
-import { UserError } from '../../src/user-error.js';
+import { parseVideoOptions } from '../../../commands/video/options.js';
+import { UserError } from '../../../src/user-error.js';
 
 function refusal(raw: Parameters<typeof parseVideoOptions>[0]): UserError {
   try {
@@ -18,7 +18,7 @@ describe('parseVideoOptions', () => {
       prompt: 'a red fox in snow',
       size: '832*480',
       seed: -1,
-      promptExpansion: false,
+      prompt_expansion: false,
     });
   });
 
@@ -31,7 +31,13 @@ describe('parseVideoOptions', () => {
         seed: 2147483647,
         prompt_expansion: true,
       }),
-    ).toEqual({ prompt: 'waves', negativePrompt: 'people', size: '480*832', seed: 2147483647, promptExpansion: true });
+    ).toEqual({
+      prompt: 'waves',
+      negative_prompt: 'people',
+      size: '480*832',
+      seed: 2147483647,
+      prompt_expansion: true,
+    });
   });
 
   it('refuses a blank prompt that slipped past Discord', () => {
@@ -71,7 +77,7 @@ describe('parseVideoOptions', () => {
       negative_prompt: 'rain\u0000',
     });
     expect(request.prompt).toBe('a fox in the snow');
-    expect(request.negativePrompt).toBe('rain');
+    expect(request.negative_prompt).toBe('rain');
   });
 
   it('keeps joiners and selectors that are part of what a visible prompt says', () => {
@@ -83,7 +89,7 @@ describe('parseVideoOptions', () => {
 
   it('drops a negative prompt with nothing visible instead of sending it', () => {
     expect(parseVideoOptions({ prompt: 'waves', negative_prompt: '\u200b\u3164\u0000' })).not.toHaveProperty(
-      'negativePrompt',
+      'negative_prompt',
     );
   });
 

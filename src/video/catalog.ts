@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import { hasVisibleText, withoutControls } from './visible-text.js';
+
+/**
+ * What a video can be asked for, written once: Wan 2.2's models on WaveSpeed and the `/video`
+ * options. The command's builder and validation, the request type, WaveSpeed's submit body and
+ * the size labels are all read from here, so a new option or model is one entry. The names
+ * WaveSpeed gives things (a model's `path`, an option's `field`) stand here too, for its
+ * adapter to read; the rest of the bot goes by the option names.
+ */
+
+/** Frame sizes in WaveSpeed's `W*H` notation, with the label members see. */
+export const VIDEO_SIZES = {
+  '832*480': 'Landscape 832×480',
+  '480*832': 'Portrait 480×832',
+  '1920*1080': 'Landscape 1920×1080',
+  '1080*1920': 'Portrait 1080×1920',
+} as const;
+export type VideoSize = keyof typeof VIDEO_SIZES;
+
+/** What members see for a frame size, e.g. "Landscape 832×480". */
+export function sizeLabel(size: VideoSize): string {
+  return VIDEO_SIZES[size];
+}
+
+/** An input field of a model, as WaveSpeed's model pages name it. */
+export type WaveSpeedField =
+  | 'prompt'
+  | 'negative_prompt'
+  | 'image'
+  | 'size'
+  | 'duration'
+  | 'seed'
+  | 'enable_prompt_expansion';
+
+/** One model a video can be made with. */
+export interface VideoModel {
+  /** WaveSpeed's id for the model, which is also its submit path under `/api/v3/`. */
+  path: string;
+  /** The frame sizes it renders, its default first; none when the input image sets the frame. */
+  sizes: readonly VideoSize[];
+  /** The input fields it accepts. */
+  takes: readonly WaveSpeedField[];
+  /** Those it cannot do without. */
+  requires: readonly WaveSpeedField[];
+  /** Fields always sent with the one value the model allows. */
+  fixed: Readonly<Partial<Record<WaveSpeedField, string | number | boolean>>>;
+  /** What one video costs the server owner, in US cents. */
+  priceCents: number;
+}
+
+const TEXT_TO_VIDEO = ['prompt', 'negative_prompt', 'size', 'duration', 'seed', 'enable_prompt_expansion'] as const;
+const IMAGE_TO_VIDEO = ['image', 'prompt', 'negative_prompt', 'seed', 'enable_prompt_expansion'] as const;
+
+/** Alibaba's Wan 2.2 Plus models on WaveSpeed. */
+export const VIDEO_MODELS = {
+  't2v-plus-480p': {
+    path: 'alibaba/wan-2.2/t2v-plus-480p',
+    sizes: ['832*480', '480*832'],
+    takes: TEXT_TO_VIDEO,
+    requires: ['prompt'],
+    fixed: { duration: 5 },
+    priceCents: 5,
+  },
+  't2v-plus-1080p': {
+    path: 'alibaba/wan-2.2/t2v-plus-1080p',
+    sizes: ['1920*1080', '1080*1920'],
+    takes: TEXT_TO_VIDEO,
+    requires: ['prompt'],
+    fixed: { duration: 5 },
+    priceCents: 80,
+  },
+  'i2v-plus-480p': {
+    path: 'alibaba/wan-2.2/i2v-plus-480p',
+    sizes: [],
+    takes: IMAGE_TO_VIDEO,
+    requires: ['image'],
+    fixed: {},
+    priceCents: 20,
+  },
+  'i2v-plus-1080p': {
+    path: 'alibaba/wan-2.2/i2v-plus-1080p',
+    sizes: [],
+    takes: IMAGE_TO_VIDEO,
+    requires: ['image', 'prompt'],
+    fixed: {},
+    priceCents: 80,
+  },
+} as const satisfies Record<string, VideoModel>;
+export type VideoModelId = keyof typeof VIDEO_MODELS;
+
+/**
+ * The model `/video` makes videos with: the options it takes are the command's, those it
+ * requires are required, its sizes are the `size` choices.
+ */
+export const OFFERED_MODEL = VIDEO_MODELS['t2v-plus-480p'];
+
+/** An offered value of an option, with what Discord shows for it. */
+export interface OptionChoice<Value extends string = string> {
+  value: Value;
+  label: string;
+}
+
+/** One `/video` option: how Discord offers it, how the bot checks it, which input it fills. */
+export interface VideoOption<Value = unknown, Field extends WaveSpeedField = WaveSpeedField> {
+  /** Its Discord type. */
+  type: 'string' | 'integer' | 'boolean';
+  description: string;
+  /** Bounds Discord holds members to; `schema` holds a forged or replayed interaction to them too. */
+  maxLength?: number;
+  minValue?: number;
+  maxValue?: number;
+  choices?: readonly OptionChoice[];
+  /** The refusal when a model requires the option and it was left out or shows nothing. */
+  missing?: string;
+  /**
+   * Checks the value Discord delivered and gives the request's: the default when it was left
+   * out, `undefined` when there is none.
+   */
+  schema: z.ZodType<Value>;
+  /** The model input it fills. */
+  field: Field;
+}
+
+/**
+ * Text a member writes: control characters out (breaks and tabs become spaces), trimmed, and
+ * counted after that. Text that shows nothing counts as left out.
+ */
+function text<const Field extends WaveSpeedField>(spec: {
+  description: string;
+  maxLength: number;
+  tooLong: (max: number) => string;
+  missing?: string;
+  field: Field;
+}): VideoOption<string | undefined, Field> {
+  const { tooLong, ...option } = spec;
+  const string = spec.missing === undefined ? z.string() : z.string({ error: spec.missing });
+  return {
+    type: 'string',
+    ...option,
+    schema: string
+      .overwrite(withoutControls)
+      .trim()
+      .transform((value) => (hasVisibleText(value) ? value : undefined))
+      .pipe(z.string().max(spec.maxLength, tooLong(spec.maxLength)).optional())
+      .optional(),
+  };
+}
+
+/** One of a few offered values, the default when left out. */
+function choice<const Value extends string, const Field extends WaveSpeedField>(spec: {
+  description: string;
+  choices: readonly OptionChoice<Value>[];
+  default: Value;
+  invalid: string;
+  field: Field;
+}): VideoOption<Value, Field> {
+  const { invalid, default: fallback, ...option } = spec;
+  const values = spec.choices.map((offered) => offered.value);
+  return { type: 'string', ...option, schema: z.enum(values, { error: invalid }).default(fallback) };
+}
+
+/** A whole number between two bounds, the default when left out. */
+function integer<const Field extends WaveSpeedField>(spec: {
+  description: string;
+  minValue: number;
+  maxValue: number;
+  default: number;
+  notWhole: string;
+  outOfRange: (min: number, max: number) => string;
+  field: Field;
+}): VideoOption<number, Field> {
+  const { notWhole, outOfRange, default: fallback, ...option } = spec;
+  const range = outOfRange(spec.minValue, spec.maxValue);
+  return {
+    type: 'integer',
+    ...option,
+    schema: z.number().int(notWhole).min(spec.minValue, range).max(spec.maxValue, range).default(fallback),
+  };
+}
+
+/** On or off, the default when left out. */
+function flag<const Field extends WaveSpeedField>(spec: {
+  description: string;
+  default: boolean;
+  field: Field;
+}): VideoOption<boolean, Field> {
+  const { default: fallback, ...option } = spec;
+  return { type: 'boolean', ...option, schema: z.boolean().default(fallback) };
+}
+
+/** The `/video` options, in the order Discord lists them. */
+export const VIDEO_OPTIONS = {
+  prompt: text({
+    description: 'What happens in the video: subject, action, camera, light',
+    // The model's native API's limit; WaveSpeed states none.
+    maxLength: 800,
+    tooLong: (max) => `The prompt can be at most ${max} characters.`,
+    missing: 'Describe the video you want in `prompt`.',
+    field: 'prompt',
+  }),
+  negative_prompt: text({
+    description: 'What the video should avoid',
+    maxLength: 500,
+    tooLong: (max) => `The negative prompt can be at most ${max} characters.`,
+    field: 'negative_prompt',
+  }),
+  size: choice({
+    description: 'Frame shape (default landscape)',
+    choices: OFFERED_MODEL.sizes.map((value) => ({ value, label: sizeLabel(value) })),
+    default: OFFERED_MODEL.sizes[0],
+    invalid: 'Pick one of the offered sizes.',
+    field: 'size',
+  }),
+  seed: integer({
+    description: 'Same seed and prompt give a similar video; -1 picks one at random',
+    minValue: -1,
+    maxValue: 2_147_483_647,
+    default: -1,
+    notWhole: 'The seed must be a whole number.',
+    outOfRange: (min, max) => `The seed must be between ${min} (random) and ${max}.`,
+    field: 'seed',
+  }),
+  prompt_expansion: flag({
+    description: 'Let the model enrich a short prompt (default off)',
+    default: false,
+    field: 'enable_prompt_expansion',
+  }),
+};
+type Options = typeof VIDEO_OPTIONS;
+export type OptionName = keyof Options;
+
+/** An option as one model takes it. */
+export interface ModelOption {
+  name: OptionName;
+  option: VideoOption;
+  required: boolean;
+}
+
+/** The options `model` takes, in the catalog's order, each with whether the model requires it. */
+export function optionsOf(model: VideoModel): ModelOption[] {
+  return (Object.entries(VIDEO_OPTIONS) as [OptionName, VideoOption][])
+    .filter(([, option]) => model.takes.includes(option.field))
+    .map(([name, option]) => ({ name, option, required: model.requires.includes(option.field) }));
+}
+
+type ValueOf<Name extends OptionName> = z.output<Options[Name]['schema']>;
+type TakenBy<M extends VideoModel> = {
+  [Name in OptionName]: Options[Name]['field'] extends M['takes'][number] ? Name : never;
+}[OptionName];
+type RequiredBy<M extends VideoModel> = {
+  [Name in TakenBy<M>]: Options[Name]['field'] extends M['requires'][number] ? Name : never;
+}[TakenBy<M>];
+type OthersOf<M extends VideoModel> = Exclude<TakenBy<M>, RequiredBy<M>>;
+
+/**
+ * A checked request for model `M`, keyed by option name: an option the model requires, or one
+ * with a default, is always there; any other only when the member gave it.
+ */
+export type RequestFor<M extends VideoModel> = { [Name in RequiredBy<M>]: Exclude<ValueOf<Name>, undefined> } & {
+  [Name in OthersOf<M> as undefined extends ValueOf<Name> ? never : Name]: ValueOf<Name>;
+} & {
+  [Name in OthersOf<M> as undefined extends ValueOf<Name> ? Name : never]?: Exclude<ValueOf<Name>, undefined>;
+};
