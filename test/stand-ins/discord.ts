@@ -9,33 +9,55 @@ import { performance } from 'node:perf_hooks';
 import {
   type APIApplicationCommand,
   type APIChatInputApplicationCommandInteraction,
+  type APIMessageComponentButtonInteraction,
+  type APIModalSubmitInteraction,
   type GatewayChannelUpdateDispatchData,
   GatewayDispatchEvents,
+  type Locale,
+  MessageFlags,
 } from 'discord-api-types/v10';
 import { createRequestListener } from './discord/api-server.js';
 import { addApplicationRoutes } from './discord/application-routes.js';
 import { addChannelRoutes } from './discord/channel-routes.js';
 import { CommandRegistry } from './discord/commands.js';
+import { pressableButton } from './discord/components.js';
 import { type FaultHandle, FaultRegistry, type FaultSpec } from './discord/faults.js';
 import { Gateway, type GatewaySessionInfo } from './discord/gateway.js';
 import { makeBotToken } from './discord/ids.js';
-import { addInteractionRoutes } from './discord/interaction-routes.js';
+import { addInteractionRoutes, apiMessage } from './discord/interaction-routes.js';
 import {
+  type InteractionActor,
   type InteractionRecord,
   InteractionRegistry,
   type RecordedCallback,
   type SendCommandOptions,
+  type StandInInteraction,
 } from './discord/interactions.js';
 import { MessageStore, type RecordedMessage } from './discord/messages.js';
+import { modalSubmission, type RecordedModal } from './discord/modals.js';
 import { ChangeFeed, type RecordedRequest, type WaitOptions } from './discord/recorder.js';
 import { Router } from './discord/router.js';
 import type { Services } from './discord/services.js';
+import {
+  type AttachmentDownload,
+  type AttachmentServing,
+  type UserAttachment,
+  type UserAttachmentSpec,
+  UserAttachments,
+} from './discord/user-attachments.js';
 import { type StandInGuild, World } from './discord/world.js';
 
 export type { FaultHandle, FaultSpec } from './discord/faults.js';
 export type { GatewaySessionInfo } from './discord/gateway.js';
 export { shardOf } from './discord/ids.js';
-export type { OptionValues, RecordedCallback, SendCommandOptions } from './discord/interactions.js';
+export type {
+  InteractionActor,
+  InteractionPlace,
+  OptionValues,
+  RecordedCallback,
+  SendCommandOptions,
+  StandInInteraction,
+} from './discord/interactions.js';
 export type { Pings } from './discord/message-body.js';
 export type {
   MessageOrigin,
@@ -44,8 +66,21 @@ export type {
   RecordedAttachment,
   RecordedMessage,
 } from './discord/messages.js';
+export type { ModalTextInput, RecordedModal } from './discord/modals.js';
 export type { RecordedFile, RecordedRequest, RequestAuth, WaitOptions } from './discord/recorder.js';
+export type {
+  AttachmentDownload,
+  AttachmentServing,
+  UserAttachment,
+  UserAttachmentSpec,
+} from './discord/user-attachments.js';
 export type { StandInGuild } from './discord/world.js';
+export {
+  ALL_PERMISSIONS,
+  DEFAULT_BOT_PERMISSIONS,
+  DEFAULT_MEMBER_PERMISSIONS,
+  USER_INSTALL_APP_PERMISSIONS,
+} from './discord/world.js';
 
 /** Knobs for {@link startDiscordStandIn}; the defaults are Discord's own numbers. */
 export interface DiscordStandInOptions {
@@ -65,20 +100,46 @@ export interface DiscordStandInOptions {
   readonly clock?: () => number;
 }
 
-/** One dispatched slash command and what the bot did with it. */
-export interface InteractionHandle {
+/** Which button a member presses, and as whom; see {@link DiscordStandIn.pressButton}. */
+export interface PressButtonOptions extends InteractionActor {
+  /** The message the button is on, or its id. */
+  readonly message: RecordedMessage | string;
+  readonly customId: string;
+  /** Who presses (default: whoever ran the command the message answers, else the default member). */
+  readonly userId?: string;
+}
+
+/** How a modal is submitted; the values go by text input custom id (unnamed inputs keep their pre-filled value). */
+export type SubmitModalOptions = InteractionActor;
+
+/**
+ * One dispatched interaction (a slash command by default, or a button press or modal submit)
+ * and what the bot did with it.
+ */
+export interface InteractionHandle<P extends StandInInteraction = APIChatInputApplicationCommandInteraction> {
   readonly id: string;
   readonly token: string;
   /** The INTERACTION_CREATE payload as sent. */
-  readonly payload: APIChatInputApplicationCommandInteraction;
+  readonly payload: P;
   /** Clock reading when it went out on the socket. */
   readonly dispatchedAt: number;
   /** Indexes of the gateway sessions it was sent to. */
   readonly deliveredTo: readonly number[];
   /** Resolves when the initial response (callback) arrives. */
   callback(options?: WaitOptions): Promise<RecordedCallback>;
-  /** The `@original` message as it now stands, if there is one. */
+  /** The `@original` message as it now stands: the reply, or after callback 6 or 7 the pressed message. */
   original(): RecordedMessage | undefined;
+  /** The modal the bot opened (callback 9), once it has. */
+  modal(): RecordedModal | undefined;
+  /**
+   * The member fills in and submits that modal: MODAL_SUBMIT with `values` by text input
+   * custom id. Throws where Discord's client would not let them (a required input empty, a
+   * value too long), before the bot opened one, or once it was submitted.
+   */
+  submitModal(
+    values?: Readonly<Record<string, string>>,
+    options?: SubmitModalOptions,
+  ): InteractionHandle<APIModalSubmitInteraction>;
   followups(): RecordedMessage[];
   /** The original response and the followups, in creation order. */
   messages(): RecordedMessage[];
@@ -100,6 +161,8 @@ interface StandInParts {
   readonly interactions: InteractionRegistry;
   readonly commands: CommandRegistry;
   readonly messages: MessageStore;
+  readonly userAttachments: UserAttachments;
+  readonly services: Services;
   readonly requests: RecordedRequest[];
   readonly token: string;
   /** `http://127.0.0.1:PORT` */
@@ -136,6 +199,9 @@ export class DiscordStandIn {
   readonly #faults: FaultRegistry;
   readonly #interactions: InteractionRegistry;
   readonly #commands: CommandRegistry;
+  readonly #messages: MessageStore;
+  readonly #userAttachments: UserAttachments;
+  readonly #services: Services;
   readonly #clock: () => number;
   #closing: Promise<void> | undefined;
 
@@ -148,6 +214,9 @@ export class DiscordStandIn {
     this.#faults = parts.faults;
     this.#interactions = parts.interactions;
     this.#commands = parts.commands;
+    this.#messages = parts.messages;
+    this.#userAttachments = parts.userAttachments;
+    this.#services = parts.services;
     this.#clock = parts.clock;
     this.requests = parts.requests;
     this.messages = parts.messages.all;
@@ -170,6 +239,20 @@ export class DiscordStandIn {
     return this.#world.guilds;
   }
 
+  /**
+   * A guild the bot is not in, where members reach the app through a user install: commands
+   * there (`guildId: standIn.foreignGuild.id`) carry only the user install, and its channels
+   * answer 403 / 50001 Missing Access, so the bot can answer only through the interaction.
+   */
+  get foreignGuild(): StandInGuild {
+    return this.#world.foreignGuild;
+  }
+
+  /** Every download of a member's attachment (see {@link userAttachment}), in arrival order. */
+  get attachmentDownloads(): readonly AttachmentDownload[] {
+    return this.#userAttachments.downloads;
+  }
+
   /** Gateway sessions in identify order, open or not. */
   get sessions(): readonly GatewaySessionInfo[] {
     return this.#gateway.sessions;
@@ -190,24 +273,62 @@ export class DiscordStandIn {
    * the guild (see {@link SendCommandOptions.connection}) and starts its clocks.
    */
   sendCommand(options: SendCommandOptions): InteractionHandle {
-    if (typeof options.connection === 'number' && !this.sessions[options.connection]) {
-      throw new Error(`No gateway session #${options.connection}; there are ${this.sessions.length}`);
+    this.#checkConnection(options.connection);
+    return this.#dispatch(this.#interactions.create(options), options.connection);
+  }
+
+  /**
+   * A member presses a button on a message the bot sent: MESSAGE_COMPONENT (type 3) with the
+   * message, `data.custom_id`, `component_type: 2` and the member, on the clocks of a slash
+   * command. Throws when the message has no such enabled button, was deleted, or is ephemeral
+   * and someone other than its recipient presses.
+   */
+  pressButton(options: PressButtonOptions): InteractionHandle<APIMessageComponentButtonInteraction> {
+    this.#checkConnection(options.connection);
+    const id = typeof options.message === 'string' ? options.message : options.message.id;
+    const message = this.#messages.get(id);
+    if (!message || message.deletedAt !== undefined) throw new Error(`No live message ${id} to press a button on`);
+    const button = pressableButton(message.components, options.customId, id);
+    const source = message.interactionId === undefined ? undefined : this.#interactions.byId(message.interactionId);
+    const ephemeral = (message.flags & MessageFlags.Ephemeral) !== 0;
+    if (ephemeral && options.userId !== undefined && options.userId !== source?.userId) {
+      throw new Error(`Message ${id} is ephemeral: only ${source?.userId ?? 'its recipient'} sees its buttons`);
     }
-    const guildId = options.dm ? undefined : (options.guildId ?? this.guildId);
-    const owners = this.#gateway.owners(guildId);
-    const targets = options.connection === 'all' ? owners : [options.connection ?? owners[0]];
-    const deliveredTo = targets.filter((index): index is number => index !== undefined);
-    if (deliveredTo.length === 0) {
-      throw new Error(
-        `No open gateway session receives guild ${guildId ?? '(DM)'}; await standIn.waitForConnections(1) first`,
-      );
+    const record = this.#interactions.createPress(apiMessage(this.#services, message), button, source, options);
+    return this.#dispatch(record, options.connection);
+  }
+
+  /**
+   * A file a member attaches to a command: pass it in `sendCommand({ attachments: { image } })`.
+   * Its bytes are served at its `url` (a signed link on this server, like Discord's CDN),
+   * with the faults {@link AttachmentServing} names.
+   */
+  userAttachment(spec: UserAttachmentSpec): UserAttachment {
+    return this.#userAttachments.add(spec);
+  }
+
+  /** Changes how later downloads of a member's attachment are answered (a 404 once expired, say). */
+  setAttachmentServing(attachmentId: string, serving: AttachmentServing): void {
+    this.#userAttachments.setServing(attachmentId, serving);
+  }
+
+  /** A member's permissions in a guild (default the first), for later interactions' `member.permissions`. */
+  setMemberPermissions(userId: string, permissions: bigint, guildId: string = this.guildId): void {
+    this.#world.setPermissions(guildId, userId, permissions);
+  }
+
+  /**
+   * Sets a guild's preferred locale, as an admin would: later interactions carry it as
+   * `guild_locale`, and GUILD_UPDATE tells the sessions that see the guild.
+   */
+  setGuildLocale(guildId: string, locale: Locale): void {
+    this.#world.setGuildLocale(guildId, locale);
+    const guild = this.#world.guild(guildId);
+    if (!guild) return;
+    const payload = this.#world.guildCreatePayload(guild);
+    for (const index of this.#gateway.owners(guildId)) {
+      this.#gateway.dispatch(index, GatewayDispatchEvents.GuildUpdate, payload);
     }
-    const record = this.#interactions.create(options);
-    this.#interactions.markDispatched(record, this.#clock());
-    for (const index of deliveredTo) {
-      this.#gateway.dispatch(index, GatewayDispatchEvents.InteractionCreate, record.payload);
-    }
-    return this.#handle(record, deliveredTo);
   }
 
   /** Resolves once `count` gateway sessions are open. */
@@ -299,13 +420,59 @@ export class DiscordStandIn {
 
   async #shutDown(): Promise<void> {
     this.#feed.close();
+    this.#userAttachments.close();
     await this.#gateway.close();
     // Keep-alive sockets from discord.js's HTTP agent would otherwise hold the server open.
     this.#server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
   }
 
-  #handle(record: InteractionRecord, deliveredTo: readonly number[]): InteractionHandle {
+  #checkConnection(connection: number | 'all' | undefined): void {
+    if (typeof connection === 'number' && !this.sessions[connection]) {
+      throw new Error(`No gateway session #${connection}; there are ${this.sessions.length}`);
+    }
+  }
+
+  /** Sends INTERACTION_CREATE to the sessions that receive its guild (DMs: shard 0) and starts its clocks. */
+  #dispatch<P extends StandInInteraction>(
+    record: InteractionRecord<P>,
+    connection: number | 'all' | undefined,
+  ): InteractionHandle<P> {
+    const owners = this.#gateway.owners(record.guildId);
+    const targets = connection === 'all' ? owners : [connection ?? owners[0]];
+    const deliveredTo = targets.filter((index): index is number => index !== undefined);
+    if (deliveredTo.length === 0) {
+      throw new Error(
+        `No open gateway session receives guild ${record.guildId ?? '(DM)'}; await standIn.waitForConnections(1) first`,
+      );
+    }
+    this.#interactions.markDispatched(record, this.#clock());
+    for (const index of deliveredTo) {
+      this.#gateway.dispatch(index, GatewayDispatchEvents.InteractionCreate, record.payload);
+    }
+    return this.#handle(record, deliveredTo);
+  }
+
+  #submitModal(
+    opener: InteractionRecord,
+    values: Readonly<Record<string, string>>,
+    options: SubmitModalOptions,
+  ): InteractionHandle<APIModalSubmitInteraction> {
+    if (!opener.modal) throw new Error(`The bot opened no modal for ${opener.label}`);
+    if (opener.modalSubmitted) throw new Error(`The modal for ${opener.label} was already submitted`);
+    this.#checkConnection(options.connection);
+    const data = modalSubmission(opener.modal, values);
+    const source = opener.sourceMessageId === undefined ? undefined : this.#messages.get(opener.sourceMessageId);
+    const message = source && source.deletedAt === undefined ? apiMessage(this.#services, source) : undefined;
+    const record = this.#interactions.createModalSubmit(opener, data, message, options);
+    opener.modalSubmitted = true;
+    return this.#dispatch(record, options.connection);
+  }
+
+  #handle<P extends StandInInteraction>(
+    record: InteractionRecord<P>,
+    deliveredTo: readonly number[],
+  ): InteractionHandle<P> {
     const ownMessages = (): RecordedMessage[] => this.messages.filter((message) => message.interactionId === record.id);
     return {
       id: record.id,
@@ -315,7 +482,7 @@ export class DiscordStandIn {
       deliveredTo,
       callback: (options) =>
         this.waitFor(() => record.callback, {
-          description: `the callback for /${record.payload.data.name}`,
+          description: `the callback for ${record.label}`,
           ...options,
         }),
       original: () =>
@@ -324,9 +491,11 @@ export class DiscordStandIn {
       messages: ownMessages,
       waitForMessage: (predicate, options) =>
         this.waitFor(() => ownMessages().find(predicate), {
-          description: `a matching message for /${record.payload.data.name}`,
+          description: `a matching message for ${record.label}`,
           ...options,
         }),
+      modal: () => record.modal,
+      submitModal: (values = {}, options = {}) => this.#submitModal(record, values, options),
       expireToken: () => {
         record.tokenExpiresAt = Number.NEGATIVE_INFINITY;
       },
@@ -363,6 +532,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     { ackDeadlineMs: options.ackDeadlineMs ?? 3000, tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000 },
     (name, guildId) => commands.idFor(name, guildId),
   );
+  const userAttachments = new UserAttachments(world.snowflakes, feed, () => origin, world.applicationId);
   const faults = new FaultRegistry();
   const router = new Router();
   const services: Services = {
@@ -379,7 +549,9 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
   addChannelRoutes(router, services);
   addApplicationRoutes(router, services);
 
-  const server = createServer(createRequestListener({ router, faults, messages, feed, requests, token, clock }));
+  const server = createServer(
+    createRequestListener({ router, faults, messages, userAttachments, feed, requests, token, clock }),
+  );
   const gateway = new Gateway(server, {
     token,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
@@ -401,6 +573,8 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     interactions,
     commands,
     messages,
+    userAttachments,
+    services,
     requests,
     token,
     origin,

@@ -13,6 +13,7 @@ import {
 import type { MessageStore } from './messages.js';
 import type { ChangeFeed, RecordedRequest, RequestAuth } from './recorder.js';
 import { decodePath, type RouteContext, type RouteMatch, type Router } from './router.js';
+import type { UserAttachments } from './user-attachments.js';
 
 /** discord.js builds URLs as `${api}/v10${route}`. */
 const API_PREFIX = '/api/v10';
@@ -22,6 +23,7 @@ export interface ApiServerOptions {
   readonly router: Router;
   readonly faults: FaultRegistry;
   readonly messages: MessageStore;
+  readonly userAttachments: UserAttachments;
   readonly feed: ChangeFeed;
   readonly requests: RecordedRequest[];
   readonly token: string;
@@ -47,6 +49,13 @@ export function createRequestListener(options: ApiServerOptions) {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = new URL(request.url ?? '/', 'http://stand-in.invalid');
     if (method === 'GET' && url.pathname.startsWith('/attachments/')) return serveAttachment(options, url, response);
+    const cdnMethod = method === 'GET' || method === 'HEAD';
+    if (
+      cdnMethod &&
+      (await options.userAttachments.serve(method, url, request.headers.authorization !== undefined, response))
+    ) {
+      return;
+    }
 
     const auth = authOf(request.headers.authorization, options.token);
     const apiPath = url.pathname.startsWith(`${API_PREFIX}/`) ? url.pathname.slice(API_PREFIX.length) : undefined;

@@ -76,6 +76,8 @@ function globalScope(services: Services, context: RouteContext): undefined {
 function guildScope(services: Services, context: RouteContext): string {
   globalScope(services, context);
   const guildId = context.param('guildId');
+  // Discord answers Missing Access for a guild the app is not installed in.
+  if (guildId === services.world.foreignGuild.id) throw apiErrors.missingAccess();
   if (!services.world.guild(guildId)) throw apiErrors.unknownGuild();
   return guildId;
 }

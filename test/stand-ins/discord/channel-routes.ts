@@ -75,9 +75,11 @@ function openDm(services: Services, context: RouteContext): Reply {
   return { status: 200, body: services.world.channelPayload(services.world.openDm(recipient)) };
 }
 
+/** A channel the bot can see: unknown ones answer 10003, those it has no access to (a guild it is not in) 50001. */
 function knownChannel(services: Services, context: RouteContext): StandInChannel {
   const channel = services.world.channel(context.param('channelId'));
   if (!channel) throw apiErrors.unknownChannel();
+  if (services.world.hiddenChannels.has(channel.id)) throw apiErrors.missingAccess();
   return channel;
 }
 

@@ -1,25 +1,46 @@
 import {
   type APIMessage,
+  ApplicationIntegrationType,
   InteractionResponseType,
   InteractionType,
   MessageFlags,
   type RESTPostAPIInteractionCallbackWithResponseResult,
 } from 'discord-api-types/v10';
 import { apiErrors } from './http.js';
-import type { InteractionRecord } from './interactions.js';
+import type { InteractionRecord, StandInInteraction } from './interactions.js';
 import { type MessageBody, readMessageBody } from './message-body.js';
 import { creationFlags, type RecordedMessage } from './messages.js';
+import { readModal } from './modals.js';
 import type { RecordedFile } from './recorder.js';
 import type { Reply, RouteContext, Router } from './router.js';
 import type { Services } from './services.js';
 
-/** Callback types Discord accepts for a slash command. */
-const SLASH_COMMAND_CALLBACKS = new Set<number>([
-  InteractionResponseType.ChannelMessageWithSource,
-  InteractionResponseType.DeferredChannelMessageWithSource,
-  InteractionResponseType.Modal,
-  InteractionResponseType.LaunchActivity,
-]);
+/** Callback types Discord accepts, by interaction type; 6 and 7 on a modal submit only when a button opened it. */
+const ALLOWED_CALLBACKS: Readonly<Record<StandInInteraction['type'], ReadonlySet<number>>> = {
+  [InteractionType.ApplicationCommand]: new Set([
+    InteractionResponseType.ChannelMessageWithSource,
+    InteractionResponseType.DeferredChannelMessageWithSource,
+    InteractionResponseType.Modal,
+    InteractionResponseType.LaunchActivity,
+  ]),
+  [InteractionType.MessageComponent]: new Set([
+    InteractionResponseType.ChannelMessageWithSource,
+    InteractionResponseType.DeferredChannelMessageWithSource,
+    InteractionResponseType.DeferredMessageUpdate,
+    InteractionResponseType.UpdateMessage,
+    InteractionResponseType.Modal,
+    InteractionResponseType.LaunchActivity,
+  ]),
+  [InteractionType.ModalSubmit]: new Set([
+    InteractionResponseType.ChannelMessageWithSource,
+    InteractionResponseType.DeferredChannelMessageWithSource,
+    InteractionResponseType.DeferredMessageUpdate,
+    InteractionResponseType.UpdateMessage,
+  ]),
+};
+
+/** Followups an interaction may send when only a user install authorizes it (the bot is not in the server). */
+const USER_INSTALL_FOLLOWUP_LIMIT = 5;
 
 /**
  * Interaction callbacks and the interaction webhook (`@original`, followups). discord.js calls
@@ -48,19 +69,39 @@ function callback(services: Services, context: RouteContext): Reply {
   const json = context.body.json;
   const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
   const data = typeof json === 'object' && json !== null && 'data' in json ? json.data : undefined;
-  if (typeof type !== 'number' || !SLASH_COMMAND_CALLBACKS.has(type)) {
+  const updatesMessage =
+    type === InteractionResponseType.DeferredMessageUpdate || type === InteractionResponseType.UpdateMessage;
+  if (
+    typeof type !== 'number' ||
+    !ALLOWED_CALLBACKS[record.payload.type].has(type) ||
+    (updatesMessage && record.sourceMessageId === undefined)
+  ) {
     throw apiErrors.invalidFormBody(
       ['type'],
       'INTERACTION_RESPONSE_TYPE_INVALID',
-      'Invalid response type for a slash command',
+      `Invalid response type for a ${record.label}`,
     );
   }
-  const body = readMessageBody(data);
-  // Creating the message first means a rejected upload leaves the interaction unacknowledged.
-  const message = initialMessage(services, record, type, body, context.body.files);
+  // Creating or changing the message first means a rejected body leaves the interaction unacknowledged.
+  let flags = 0;
+  let message: RecordedMessage | undefined;
+  if (type === InteractionResponseType.Modal) {
+    record.modal = readModal(data);
+  } else if (updatesMessage) {
+    message = pressedMessage(services, record);
+    if (type === InteractionResponseType.UpdateMessage) {
+      const body = readMessageBody(data);
+      flags = body.flags ?? 0;
+      message = services.messages.edit(message.id, body, context.body.files, record.attachmentSizeLimit);
+    }
+  } else {
+    const body = readMessageBody(data);
+    flags = body.flags ?? 0;
+    message = initialMessage(services, record, type, body, context.body.files);
+  }
   record.callback = {
     type,
-    flags: body.flags ?? 0,
+    flags,
     data,
     files: context.body.files,
     at: context.at,
@@ -70,6 +111,11 @@ function callback(services: Services, context: RouteContext): Reply {
   services.feed.notify();
   if (context.query.get('with_response') !== 'true') return { status: 204 };
   return { status: 200, body: callbackResponse(services, record, type, message) };
+}
+
+/** The message a button was on (for a modal submit, the button that opened the modal). */
+function pressedMessage(services: Services, record: InteractionRecord): RecordedMessage {
+  return liveMessage(services, record.sourceMessageId);
 }
 
 /** The `@original` message a callback creates: the reply itself, or a "thinking" placeholder. */
@@ -109,16 +155,17 @@ function callbackResponse(
   type: InteractionResponseType,
   message: RecordedMessage | undefined,
 ): RESTPostAPIInteractionCallbackWithResponseResult {
-  if (!message) return { interaction: { id: record.id, type: InteractionType.ApplicationCommand } };
+  const interaction = { id: record.id, type: record.payload.type };
+  // A deferred update creates nothing; the pressed message is only named after it is edited.
+  if (!message || type === InteractionResponseType.DeferredMessageUpdate) return { interaction };
   return {
     interaction: {
-      id: record.id,
-      type: InteractionType.ApplicationCommand,
+      ...interaction,
       response_message_id: message.id,
       response_message_loading: (message.flags & MessageFlags.Loading) !== 0,
       response_message_ephemeral: (message.flags & MessageFlags.Ephemeral) !== 0,
     },
-    resource: { type, message: toApi(services, message, record) },
+    resource: { type, message: apiMessage(services, message) },
   };
 }
 
@@ -126,6 +173,9 @@ function followup(services: Services, context: RouteContext): Reply {
   const record = webhookInteraction(services, context);
   // Followups need the interaction to be acknowledged first.
   if (!record.callback) throw apiErrors.unknownWebhook();
+  if (userInstallOnly(record) && record.followupIds.length >= USER_INSTALL_FOLLOWUP_LIMIT) {
+    throw apiErrors.tooManyFollowups();
+  }
   const body = readMessageBody(context.body.json);
   const message = services.messages.create({
     ...where(record),
@@ -137,7 +187,12 @@ function followup(services: Services, context: RouteContext): Reply {
   });
   record.followupIds.push(message.id);
   // Interaction followups always answer with the message, `?wait=true` or not.
-  return { status: 200, body: toApi(services, message, record) };
+  return { status: 200, body: apiMessage(services, message) };
+}
+
+/** Only the user install authorizes it: the app acts in a place its bot is not in. */
+function userInstallOnly(record: InteractionRecord): boolean {
+  return record.payload.authorizing_integration_owners[ApplicationIntegrationType.GuildInstall] === undefined;
 }
 
 type MessagePicker = (record: InteractionRecord, context: RouteContext) => string | undefined;
@@ -152,7 +207,7 @@ const byId: MessagePicker = (record, context) => {
 function readMessage(services: Services, context: RouteContext, pick: MessagePicker): Reply {
   const record = webhookInteraction(services, context);
   const message = liveMessage(services, pick(record, context));
-  return { status: 200, body: toApi(services, message, record) };
+  return { status: 200, body: apiMessage(services, message) };
 }
 
 function editMessage(services: Services, context: RouteContext, pick: MessagePicker): Reply {
@@ -160,7 +215,7 @@ function editMessage(services: Services, context: RouteContext, pick: MessagePic
   const message = liveMessage(services, pick(record, context));
   const body = readMessageBody(context.body.json);
   const edited = services.messages.edit(message.id, body, context.body.files, record.attachmentSizeLimit);
-  return { status: 200, body: toApi(services, edited, record) };
+  return { status: 200, body: apiMessage(services, edited) };
 }
 
 function deleteMessage(services: Services, context: RouteContext, pick: MessagePicker): Reply {
@@ -187,16 +242,49 @@ function where(record: InteractionRecord): { channelId: string; guildId: string 
   return { channelId: record.channelId, guildId: record.guildId, interactionId: record.id };
 }
 
-function toApi(services: Services, message: RecordedMessage, record: InteractionRecord): APIMessage {
+/**
+ * The message object Discord returns, with `interaction_metadata` when an interaction made it
+ * (which component's press, or which modal's submit, for replies to those).
+ */
+export function apiMessage(services: Services, message: RecordedMessage): APIMessage {
+  const api = services.messages.toApi(message);
+  const record = message.interactionId === undefined ? undefined : services.interactions.byId(message.interactionId);
+  if (!record) return api;
   const { world } = services;
-  return {
-    ...services.messages.toApi(message),
-    interaction_metadata: {
-      id: record.id,
-      type: InteractionType.ApplicationCommand,
-      user: world.userPayload(world.user(record.userId)),
-      authorizing_integration_owners: record.payload.authorizing_integration_owners,
-      ...(message.origin === 'followup' ? { original_response_message_id: record.originalId ?? message.id } : {}),
-    },
+  const base = {
+    id: record.id,
+    user: world.userPayload(world.user(record.userId)),
+    authorizing_integration_owners: record.payload.authorizing_integration_owners,
+    ...(message.origin === 'followup' ? { original_response_message_id: record.originalId ?? message.id } : {}),
   };
+  return { ...api, interaction_metadata: interactionMetadata(services, record, base) };
+}
+
+type Metadata = NonNullable<APIMessage['interaction_metadata']>;
+type MetadataBase = Omit<Metadata, 'type' | 'interacted_message_id' | 'triggering_interaction_metadata'>;
+
+function interactionMetadata(services: Services, record: InteractionRecord, base: MetadataBase): Metadata {
+  const { payload } = record;
+  if (payload.type === InteractionType.ApplicationCommand) return { ...base, type: InteractionType.ApplicationCommand };
+  if (payload.type === InteractionType.MessageComponent) {
+    return { ...base, type: InteractionType.MessageComponent, interacted_message_id: payload.message.id };
+  }
+  // A modal submit names the interaction that opened the modal.
+  const opener = record.modalOpenerId === undefined ? undefined : services.interactions.byId(record.modalOpenerId);
+  const trigger =
+    opener?.payload.type === InteractionType.MessageComponent
+      ? {
+          id: opener.id,
+          type: InteractionType.MessageComponent as const,
+          user: base.user,
+          authorizing_integration_owners: opener.payload.authorizing_integration_owners,
+          interacted_message_id: opener.payload.message.id,
+        }
+      : {
+          id: opener?.id ?? record.id,
+          type: InteractionType.ApplicationCommand as const,
+          user: base.user,
+          authorizing_integration_owners: record.payload.authorizing_integration_owners,
+        };
+  return { ...base, type: InteractionType.ModalSubmit, triggering_interaction_metadata: trigger };
 }

@@ -3,8 +3,9 @@ import {
   type APIAllowedMentions,
   type APIEmbed,
   type APIMessageTopLevelComponent,
-  ComponentType,
+  MessageFlags,
 } from 'discord-api-types/v10';
+import { checkMessageComponents, isRecord } from './components.js';
 import { apiErrors } from './http.js';
 
 /** An `attachments` entry of a message body: an existing attachment's id, or a new file's index. */
@@ -37,11 +38,6 @@ export interface Pings {
 const MAX_CONTENT = 2000;
 const MAX_EMBEDS = 10;
 const MAX_EMBED_TOTAL = 6000;
-const MAX_ROW_COMPONENTS = 5;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function badType(path: readonly (string | number)[], expected: string): never {
   throw apiErrors.invalidFormBody(path, 'BASE_TYPE_BAD_TYPE', `Must be ${expected}.`);
@@ -50,7 +46,8 @@ function badType(path: readonly (string | number)[], expected: string): never {
 /**
  * Reads a message body (a channel message, webhook execution, edit or callback `data`),
  * rejecting what Discord would reject with 50035: wrong types, content over 2000
- * characters, more than 10 embeds or 6000 embed characters, bad button ids and labels.
+ * characters, more than 10 embeds or 6000 embed characters, and components Discord refuses
+ * (see {@link checkMessageComponents}).
  */
 export function readMessageBody(json: unknown): MessageBody {
   const body = json === undefined || json === null ? {} : json;
@@ -65,7 +62,9 @@ export function readMessageBody(json: unknown): MessageBody {
   if (Array.isArray(embeds)) checkEmbeds(embeds);
   if (components !== undefined && components !== null && !Array.isArray(components))
     badType(['components'], 'an array');
-  if (Array.isArray(components)) checkComponents(components);
+  if (Array.isArray(components)) {
+    checkMessageComponents(components, typeof flags === 'number' && (flags & MessageFlags.IsComponentsV2) !== 0);
+  }
   if (allowed_mentions !== undefined && allowed_mentions !== null && !isRecord(allowed_mentions)) {
     badType(['allowed_mentions'], 'an object');
   }
@@ -133,46 +132,6 @@ function checkEmbeds(embeds: unknown[]): void {
       `Embed size exceeds maximum size of ${MAX_EMBED_TOTAL}`,
     );
   }
-}
-
-/** Checks action rows and their buttons and selects; layout components (v2) pass unchecked. */
-function checkComponents(rows: unknown[]): void {
-  const customIds = new Set<string>();
-  rows.forEach((row, rowIndex) => {
-    if (!isRecord(row) || row.type !== ComponentType.ActionRow || !Array.isArray(row.components)) return;
-    if (row.components.length > MAX_ROW_COMPONENTS) {
-      throw apiErrors.invalidFormBody(
-        ['components', rowIndex, 'components'],
-        'BASE_TYPE_MAX_LENGTH',
-        'Must be 5 or fewer in length.',
-      );
-    }
-    row.components.forEach((component: unknown, index) => {
-      if (!isRecord(component)) return;
-      const path = ['components', rowIndex, 'components', index];
-      const { custom_id: customId, label } = component;
-      if (typeof customId === 'string') {
-        if (customId.length < 1 || customId.length > 100) {
-          throw apiErrors.invalidFormBody(
-            [...path, 'custom_id'],
-            'BASE_TYPE_BAD_LENGTH',
-            'Must be between 1 and 100 in length.',
-          );
-        }
-        if (customIds.has(customId)) {
-          throw apiErrors.invalidFormBody(
-            [...path, 'custom_id'],
-            'COMPONENT_CUSTOM_ID_DUPLICATED',
-            'Component custom id cannot be duplicated',
-          );
-        }
-        customIds.add(customId);
-      }
-      if (typeof label === 'string' && label.length > 80) {
-        throw apiErrors.invalidFormBody([...path, 'label'], 'BASE_TYPE_MAX_LENGTH', 'Must be 80 or fewer in length.');
-      }
-    });
-  });
 }
 
 const USER_MENTION = /<@!?(\d{17,20})>/g;

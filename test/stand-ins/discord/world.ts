@@ -38,6 +38,17 @@ export const DEFAULT_BOT_PERMISSIONS =
   PermissionFlagsBits.AddReactions |
   PermissionFlagsBits.UseApplicationCommands;
 
+/** Every permission bit: what Discord computes for a guild's owner. */
+export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+
+/**
+ * What `app_permissions` holds where the bot has no channel of its own: DMs and group DMs
+ * between users (Discord documents ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE), and, as
+ * the stand-in assumes for want of a documented figure, guilds the bot is not in.
+ */
+export const USER_INSTALL_APP_PERMISSIONS =
+  PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.MentionEveryone;
+
 /** What an ordinary member may do in a fresh guild (no administrator, no manage-guild). */
 export const DEFAULT_MEMBER_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
@@ -68,7 +79,7 @@ export interface StandInChannel {
   readonly recipientId: string | undefined;
 }
 
-/** A guild as the stand-in serves it. */
+/** A guild as the stand-in serves it: one the bot is in, or {@link World.foreignGuild}. */
 export interface StandInGuild {
   readonly id: string;
   readonly name: string;
@@ -92,15 +103,26 @@ export class World {
   readonly owner: StandInUser;
   /** The member who runs commands unless a test names another. */
   readonly defaultUser: StandInUser;
+  /** The guilds the bot is in; READY and GUILD_CREATE list these. */
   readonly guilds: StandInGuild[] = [];
+  /**
+   * A guild the bot is not in, where members use the app through a user install: the
+   * gateway never announces it, and its channels answer 403 / 50001.
+   */
+  readonly foreignGuild: StandInGuild;
   /** Channels where the bot lacks permission to post (403 / 50013). */
   readonly deniedChannels = new Set<string>();
+  /** Channels the bot cannot see at all (a guild it is not in, DMs between users): 403 / 50001. */
+  readonly hiddenChannels = new Set<string>();
   /** Users whose DMs are closed to the bot (403 / 50007). */
   readonly closedDmUsers = new Set<string>();
   /** Per-channel or per-guild upload limits for channel messages, in bytes. */
   readonly attachmentLimits = new Map<string, number>();
   readonly #users = new Map<string, StandInUser>();
   readonly #channels = new Map<string, StandInChannel>();
+  /** Member permissions set by a test, by `guildId:userId`. */
+  readonly #permissions = new Map<string, bigint>();
+  readonly #guildLocales = new Map<string, Locale>();
   readonly #joinedAt = new Date().toISOString();
 
   constructor(guildCount: number) {
@@ -112,7 +134,12 @@ export class World {
     this.defaultUser = this.#addUser({ id: this.snowflakes.next(), username: 'member', bot: false });
     // Guild ids one millisecond apart land on consecutive shards: (id >> 22) % shardCount.
     const firstAt = Date.now() - 60_000;
-    for (let index = 0; index < guildCount; index++) this.#addGuild(index, firstAt + index);
+    for (let index = 0; index < guildCount; index++) {
+      const name = index === 0 ? 'Stand-in Guild' : `Stand-in Guild ${index + 1}`;
+      this.guilds.push(this.#addGuild(name, firstAt + index, true));
+    }
+    this.foreignGuild = this.#addGuild('Guild Without The Bot', firstAt + guildCount, false);
+    for (const id of [this.foreignGuild.categoryId, this.foreignGuild.textChannelId]) this.hiddenChannels.add(id);
   }
 
   /** The user with this id, made up on first sight (as if they had just joined Discord). */
@@ -129,8 +156,32 @@ export class World {
     return this.#channels.get(id);
   }
 
+  /** A guild the bot is in. */
   guild(id: string): StandInGuild | undefined {
     return this.guilds.find((guild) => guild.id === id);
+  }
+
+  /**
+   * A member's permissions in a guild as Discord computes them for `member.permissions`:
+   * what a test set, else everything for the owner, else an ordinary member's.
+   */
+  permissionsOf(guild: StandInGuild, userId: string): bigint {
+    const set = this.#permissions.get(`${guild.id}:${userId}`);
+    if (set !== undefined) return set;
+    return userId === guild.ownerId ? ALL_PERMISSIONS : DEFAULT_MEMBER_PERMISSIONS;
+  }
+
+  setPermissions(guildId: string, userId: string, permissions: bigint): void {
+    this.#permissions.set(`${guildId}:${userId}`, permissions);
+  }
+
+  /** The guild's preferred locale (default en-US): `guild_locale`, and `preferred_locale` in GUILD_CREATE. */
+  guildLocale(guildId: string): Locale {
+    return this.#guildLocales.get(guildId) ?? Locale.EnglishUS;
+  }
+
+  setGuildLocale(guildId: string, locale: Locale): void {
+    this.#guildLocales.set(guildId, locale);
   }
 
   /** Bytes per file a channel message may attach: the channel's limit, else its guild's, else 10 MiB. */
@@ -277,7 +328,7 @@ export class World {
       vanity_url_code: null,
       premium_tier: GuildPremiumTier.None,
       premium_subscription_count: 0,
-      preferred_locale: Locale.EnglishUS,
+      preferred_locale: this.guildLocale(guild.id),
       public_updates_channel_id: null,
       nsfw_level: GuildNSFWLevel.Default,
       premium_progress_bar_enabled: false,
@@ -327,17 +378,16 @@ export class World {
     return user;
   }
 
-  #addGuild(index: number, createdAt: number): void {
+  #addGuild(name: string, createdAt: number, withBot: boolean): StandInGuild {
     const guild: StandInGuild = {
       id: this.snowflakes.next(createdAt),
-      name: index === 0 ? 'Stand-in Guild' : `Stand-in Guild ${index + 1}`,
+      name,
       ownerId: this.owner.id,
       botRoleId: this.snowflakes.next(),
       categoryId: this.snowflakes.next(),
       textChannelId: this.snowflakes.next(),
-      memberIds: [this.botUser.id, this.owner.id, this.defaultUser.id],
+      memberIds: [...(withBot ? [this.botUser.id] : []), this.owner.id, this.defaultUser.id],
     };
-    this.guilds.push(guild);
     const inGuild = { guildId: guild.id, nsfw: false, recipientId: undefined };
     this.ensureChannel({
       ...inGuild,
@@ -353,5 +403,6 @@ export class World {
       name: 'general',
       parentId: guild.categoryId,
     });
+    return guild;
   }
 }
