@@ -41,17 +41,21 @@ describe('parseVideoOptions', () => {
   });
 
   it('refuses a blank prompt that slipped past Discord', () => {
-    expect(refusal({ prompt: ' \n ' }).message).toMatch(/Describe the video/);
-    expect(refusal({}).message).toMatch(/Describe the video/);
+    expect(refusal({ prompt: ' \n ' }).message).toBe('Describe the video you want in `prompt`.');
+    expect(refusal({}).message).toBe('Describe the video you want in `prompt`.');
   });
 
   it('refuses forged values with a message naming the limit', () => {
-    expect(refusal({ prompt: 'x'.repeat(801) }).message).toMatch(/at most 800/);
-    expect(refusal({ prompt: 'x', negative_prompt: 'y'.repeat(501) }).message).toMatch(/at most 500/);
-    expect(refusal({ prompt: 'x', seed: 2147483648 }).message).toMatch(/between -1/);
-    expect(refusal({ prompt: 'x', seed: -2 }).message).toMatch(/between -1/);
-    expect(refusal({ prompt: 'x', seed: 1.5 }).message).toMatch(/whole number/);
-    expect(refusal({ prompt: 'x', size: '1920*1080' }).message).toMatch(/offered sizes/);
+    expect(refusal({ prompt: 'x'.repeat(801) }).message).toBe('The prompt can be at most 800 characters.');
+    expect(refusal({ prompt: 'x', negative_prompt: 'y'.repeat(501) }).message).toBe(
+      'The negative prompt can be at most 500 characters.',
+    );
+    expect(refusal({ prompt: 'x', seed: 2147483648 }).message).toBe(
+      'The seed must be between -1 (random) and 2147483647.',
+    );
+    expect(refusal({ prompt: 'x', seed: -2 }).message).toBe('The seed must be between -1 (random) and 2147483647.');
+    expect(refusal({ prompt: 'x', seed: 1.5 }).message).toBe('The seed must be a whole number.');
+    expect(refusal({ prompt: 'x', size: '1920*1080' }).message).toBe('Pick one of the offered sizes.');
   });
 
   it.each([
@@ -91,6 +95,13 @@ describe('parseVideoOptions', () => {
     expect(parseVideoOptions({ prompt: 'waves', negative_prompt: '\u200b\u3164\u0000' })).not.toHaveProperty(
       'negative_prompt',
     );
+  });
+
+  it('drops a negative prompt with nothing visible however long it is, like a prompt with nothing visible', () => {
+    expect(parseVideoOptions({ prompt: 'waves', negative_prompt: '\u200b'.repeat(501) })).not.toHaveProperty(
+      'negative_prompt',
+    );
+    expect(refusal({ prompt: '\u200b'.repeat(801) }).message).toBe('Describe the video you want in `prompt`.');
   });
 
   it('counts the prompt limit after control characters are gone', () => {
