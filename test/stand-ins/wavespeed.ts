@@ -1,6 +1,7 @@
 /**
- * A loopback stand-in for WaveSpeed's API, speaking the submit and result calls of Wan 2.2
- * T2V Plus 480p as the reference describes them, serving the finished videos from its own
+ * A loopback stand-in for WaveSpeed's API, speaking the submit and result calls of the Wan 2.2
+ * Plus models (text and image to video, 480p and 1080p), media upload and the balance as the
+ * reference describes them, serving the finished videos and uploaded files from its own
  * origin, and posting signed result callbacks to a submit's `webhook` URL. Tests script what
  * it does next; nothing here reaches the network.
  */
@@ -16,18 +17,23 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as wait } from 'node:timers/promises';
-import { z } from 'zod';
+import { readUpload, type UploadRecord } from './wavespeed/media.js';
+import { type ModelId, modelAt, refuseBody } from './wavespeed/models.js';
+
+export { IMAGE_UPLOAD_LIMIT, type MediaKind, type UploadRecord } from './wavespeed/media.js';
+export { MODEL_IDS, MODELS, type ModelId } from './wavespeed/models.js';
 
 /** The key the stand-in accepts unless told otherwise. */
 export const STAND_IN_API_KEY = 'stand-in-key';
 /** The webhook secret the stand-in hands out and signs callbacks with unless told otherwise. */
 export const STAND_IN_WEBHOOK_SECRET = 'whsec_stand-in-webhook-secret';
 
-const MODEL = 'alibaba/wan-2.2/t2v-plus-480p';
-const SUBMIT_PATH = `/api/v3/${MODEL}`;
 const RESULT_PATH = /^\/api\/v3\/predictions\/([^/]+)\/result$/;
 const OUTPUT_PATH = /^\/outputs\/([^/]+)\.mp4$/;
 const WEBHOOK_SECRET_PATH = '/api/v3/webhook/secret';
+const UPLOAD_PATH = '/api/v3/media/upload/binary';
+const BALANCE_PATH = '/api/v3/balance';
+const MEDIA_PATH = /^\/media\/([^/]+)\/[^/]+$/;
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** How a generation ends once its duration has passed. */
@@ -109,8 +115,8 @@ export interface SubmitScript {
   webhook?: WebhookScript;
 }
 
-/** A call the stand-in can misbehave on. */
-export type Route = 'submit' | 'result' | 'output' | 'secret';
+/** A call the stand-in can misbehave on; `media` is the download of an uploaded file. */
+export type Route = 'submit' | 'result' | 'output' | 'secret' | 'upload' | 'balance' | 'media';
 
 /**
  * Misbehaviour for the next matching requests. `delayMs` postpones whatever follows; the
@@ -140,6 +146,8 @@ export interface Fault {
 
 /** A submit request as the stand-in received it, recorded on arrival. */
 export interface SubmitRecord {
+  /** The model whose path it was posted to. */
+  model: ModelId;
   /** Parsed JSON, or the raw text when it was not JSON. */
   body: unknown;
   headers: IncomingHttpHeaders;
@@ -149,6 +157,11 @@ export interface SubmitRecord {
   predictionId?: string;
   /** The `webhook` query parameter, when it had one. */
   webhook?: string;
+  /**
+   * An image-to-video submit's `image`, and the upload that issued that URL. The stand-in
+   * fetches only URLs its media upload issued; any other makes the task fail with 1402.
+   */
+  image?: { url: string; upload: UploadRecord | undefined };
 }
 
 /** A result callback the stand-in sent, recorded once it was answered or failed. */
@@ -172,6 +185,8 @@ export interface WaveSpeedStandInOptions {
   defaults?: SubmitScript;
   /** Served by `GET /api/v3/webhook/secret` and used to sign callbacks. Default {@link STAND_IN_WEBHOOK_SECRET}. */
   webhookSecret?: string;
+  /** What `GET /api/v3/balance` reports, in USD. Default 100. */
+  balance?: number;
 }
 
 /** {@link OutputServed} with whether the body has ended, for {@link WaveSpeedStandIn.waitForOutputsEnded}. */
@@ -181,6 +196,7 @@ interface ServedOutput extends OutputServed {
 
 interface Generation {
   id: string;
+  model: ModelId;
   startedAt: number;
   /** The submit body, echoed as `input` in callbacks. */
   input: unknown;
@@ -188,19 +204,13 @@ interface Generation {
 }
 
 type Matched =
-  | { route: 'submit' }
+  | { route: 'submit'; model: ModelId }
   | { route: 'result'; id: string }
   | { route: 'output'; id: string; hop: number }
-  | { route: 'secret' };
-
-const submitBodySchema = z.strictObject({
-  prompt: z.string().min(1),
-  negative_prompt: z.string().optional(),
-  size: z.enum(['832*480', '480*832']).optional(),
-  duration: z.literal(5).optional(),
-  enable_prompt_expansion: z.boolean().optional(),
-  seed: z.number().int().min(-1).max(2_147_483_647).optional(),
-});
+  | { route: 'secret' }
+  | { route: 'upload' }
+  | { route: 'balance' }
+  | { route: 'media'; id: string };
 
 /** Starts a stand-in on 127.0.0.1. Close it after the test. */
 export function startWaveSpeedStandIn(options: WaveSpeedStandInOptions = {}): Promise<WaveSpeedStandIn> {
@@ -224,6 +234,11 @@ export class WaveSpeedStandIn {
   readonly #downloads: string[] = [];
   readonly #served: ServedOutput[] = [];
   readonly #webhookCalls: WebhookCallRecord[] = [];
+  readonly #uploads: UploadRecord[] = [];
+  /** Accepted uploads by the id in their download URL. */
+  readonly #media = new Map<string, UploadRecord>();
+  #balanceCalls = 0;
+  #balance: number;
   #defaults: SubmitScript;
 
   private constructor(server: Server, options: WaveSpeedStandInOptions) {
@@ -234,6 +249,7 @@ export class WaveSpeedStandIn {
     this.apiKey = options.apiKey ?? STAND_IN_API_KEY;
     this.webhookSecret = options.webhookSecret ?? STAND_IN_WEBHOOK_SECRET;
     this.#defaults = options.defaults ?? {};
+    this.#balance = options.balance ?? 100;
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       this.#handle(request, response).catch((error: unknown) => this.#failLoudly(response, error));
     });
@@ -281,6 +297,31 @@ export class WaveSpeedStandIn {
   /** Result callbacks sent, in the order they were answered. */
   get webhookCalls(): readonly WebhookCallRecord[] {
     return this.#webhookCalls;
+  }
+
+  /** Media upload requests, in the order their bodies were read, refused and faulted ones included. */
+  get uploads(): readonly UploadRecord[] {
+    return this.#uploads;
+  }
+
+  /** The upload that issued this download URL, if the stand-in issued it. */
+  uploadAt(downloadUrl: string): UploadRecord | undefined {
+    return [...this.#media.values()].find((upload) => upload.downloadUrl === downloadUrl);
+  }
+
+  /** Resolves once at least `count` upload requests have been read. */
+  waitForUploads(count = 1): Promise<readonly UploadRecord[]> {
+    return this.#until(() => (this.#uploads.length >= count ? this.#uploads : undefined));
+  }
+
+  /** Balance requests received, faulted ones included. */
+  get balanceCalls(): number {
+    return this.#balanceCalls;
+  }
+
+  /** What `GET /api/v3/balance` reports from now on, in USD. */
+  setBalance(usd: number): void {
+    this.#balance = usd;
   }
 
   /** How many result requests asked for `id`. */
@@ -343,21 +384,33 @@ export class WaveSpeedStandIn {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.baseUrl);
-    const text = await readText(request);
     const matched = match(request.method, url);
-    if (!matched) return sendJson(response, 404, { code: 404, message: 'no such endpoint' });
+    if (!matched) {
+      await readText(request);
+      return sendJson(response, 404, { code: 404, message: 'no such endpoint' });
+    }
+    const upload = matched.route === 'upload' ? await readUpload(request) : undefined;
+    const text = upload ? '' : await readText(request);
     const submit = this.#record(matched, request, url, text);
+    if (upload) this.#uploads.push(upload.record);
+    if (matched.route === 'balance') this.#balanceCalls += 1;
+    this.#events.emit('change');
 
     const fault = this.#takeFault(matched.route);
     if (fault?.delayMs) await wait(fault.delayMs, undefined, { signal: this.#closing.signal });
     if (fault && misbehave(fault, request, response)) return;
 
     if (matched.route === 'output') return await this.#serveOutput(response, matched.id, matched.hop);
+    if (matched.route === 'media') return this.#serveMedia(response, matched.id);
     if (request.headers.authorization !== `Bearer ${this.apiKey}`) {
       return sendJson(response, 401, { code: 401, message: 'Unauthorized' });
     }
     if (matched.route === 'result') return this.#answerResult(response, matched.id);
     if (matched.route === 'secret') return sendJson(response, 200, this.#secretEnvelope());
+    if (matched.route === 'balance') {
+      return sendJson(response, 200, { code: 200, message: 'success', data: { balance: this.#balance } });
+    }
+    if (upload) return this.#answerUpload(response, upload);
     if (submit) this.#answerSubmit(response, submit);
   }
 
@@ -366,6 +419,7 @@ export class WaveSpeedStandIn {
     if (matched.route === 'submit') {
       const webhook = url.searchParams.get('webhook');
       submit = {
+        model: matched.model,
         body: parseJson(text),
         headers: request.headers,
         at: Date.now(),
@@ -377,7 +431,6 @@ export class WaveSpeedStandIn {
     } else if (matched.route === 'output') {
       this.#downloads.push(`http://${request.headers.host}${url.pathname}${url.search}`);
     }
-    this.#events.emit('change');
     return submit;
   }
 
@@ -391,26 +444,33 @@ export class WaveSpeedStandIn {
   }
 
   #answerSubmit(response: ServerResponse, submit: SubmitRecord): void {
-    const body = submitBodySchema.safeParse(submit.body);
-    if (!body.success) {
-      sendJson(response, 400, { code: 400, message: z.prettifyError(body.error) });
+    const refusal = refuseBody(submit.model, submit.body);
+    if (refusal) {
+      sendJson(response, 400, { code: refusal.code, message: refusal.message, data: null });
       return;
     }
-    const generation = this.#startGeneration(submit.body);
+    const image = (submit.body as { image?: unknown }).image;
+    if (typeof image === 'string') submit.image = { url: image, upload: this.uploadAt(image) };
+    const generation = this.#startGeneration(submit);
     submit.predictionId = generation.id;
     sendJson(response, 200, { code: 200, message: 'success', data: this.#prediction(generation, 'created') });
     if (submit.webhook !== undefined) this.#callBackLater(generation, submit.webhook);
   }
 
-  #startGeneration(input: unknown): Generation {
+  #startGeneration(submit: SubmitRecord): Generation {
     const script = { ...this.#defaults, ...this.#scripts.shift() };
+    // WaveSpeed fetches the image when the task runs; the stand-in can only fetch its own uploads.
+    const unfetchable = submit.image !== undefined && submit.image.upload === undefined;
     const generation: Generation = {
       id: randomUUID().replaceAll('-', ''),
+      model: submit.model,
       startedAt: Date.now(),
-      input,
+      input: submit.body,
       script: {
         durationMs: script.durationMs ?? 20,
-        outcome: script.outcome ?? { status: 'completed' },
+        outcome: unfetchable
+          ? { status: 'failed', code: 1402, error: `media URL could not be fetched: ${submit.image?.url}` }
+          : (script.outcome ?? { status: 'completed' }),
         outputBytes: script.outputBytes ?? 4096,
         output: script.output ?? {},
         webhook: script.webhook ?? {},
@@ -443,7 +503,7 @@ export class WaveSpeedStandIn {
   #prediction(generation: Generation, status: string): Record<string, unknown> {
     return {
       id: generation.id,
-      model: MODEL,
+      model: generation.model,
       outputs: [],
       urls: { get: `${this.baseUrl}/api/v3/predictions/${generation.id}/result` },
       has_nsfw_contents: [],
@@ -523,6 +583,35 @@ export class WaveSpeedStandIn {
     } catch (error) {
       return { error: String(error) };
     }
+  }
+
+  #answerUpload(response: ServerResponse, { record, verdict }: Awaited<ReturnType<typeof readUpload>>): void {
+    if (!verdict.accepted) {
+      sendJson(response, verdict.status, { code: verdict.status, message: verdict.message });
+      return;
+    }
+    const id = randomUUID().replaceAll('-', '');
+    record.downloadUrl = `${this.baseUrl}/media/${id}/${encodeURIComponent(verdict.file.name)}`;
+    this.#media.set(id, record);
+    const data = {
+      type: verdict.kind,
+      download_url: record.downloadUrl,
+      filename: verdict.file.name,
+      size: verdict.file.size,
+    };
+    sendJson(response, 200, { code: 200, message: 'success', data });
+  }
+
+  /** An uploaded file at its download URL, as WaveSpeed's CDN serves it (no key needed). */
+  #serveMedia(response: ServerResponse, id: string): void {
+    const { bytes, contentType } = this.#media.get(id) ?? {};
+    if (!bytes) {
+      sendJson(response, 404, { code: 404, message: 'no such file' });
+      return;
+    }
+    response
+      .writeHead(200, { 'content-type': contentType ?? 'application/octet-stream', 'content-length': bytes.length })
+      .end(Buffer.from(bytes));
   }
 
   async #serveOutput(response: ServerResponse, id: string, hop: number): Promise<void> {
@@ -606,8 +695,13 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 function match(method: string | undefined, url: URL): Matched | undefined {
-  if (method === 'POST' && url.pathname === SUBMIT_PATH) return { route: 'submit' };
+  const model = method === 'POST' ? modelAt(url.pathname) : undefined;
+  if (model) return { route: 'submit', model };
+  if (method === 'POST' && url.pathname === UPLOAD_PATH) return { route: 'upload' };
+  if (method === 'GET' && url.pathname === BALANCE_PATH) return { route: 'balance' };
   if (method === 'GET' && url.pathname === WEBHOOK_SECRET_PATH) return { route: 'secret' };
+  const media = method === 'GET' ? MEDIA_PATH.exec(url.pathname) : null;
+  if (media?.[1]) return { route: 'media', id: media[1] };
   const result = method === 'GET' ? RESULT_PATH.exec(url.pathname) : null;
   if (result?.[1]) return { route: 'result', id: decodeURIComponent(result[1]) };
   const output = method === 'GET' ? OUTPUT_PATH.exec(url.pathname) : null;

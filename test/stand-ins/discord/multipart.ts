@@ -23,15 +23,20 @@ type State = 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'done';
 
 /**
  * Parses a multipart/form-data body as it streams in, holding one chunk at a time: an upload
- * of tens of MiB costs the stand-in its hash and first bytes, not its size in memory.
+ * of tens of MiB costs the stand-in its hash and first bytes, not its size in memory. Files up
+ * to `keepFileBytes` (default {@link KEPT_FILE_BYTES}) keep their bytes.
  */
-export async function readMultipart(source: Readable, contentType: string): Promise<MultipartBody> {
+export async function readMultipart(
+  source: Readable,
+  contentType: string,
+  keepFileBytes = KEPT_FILE_BYTES,
+): Promise<MultipartBody> {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
   const value = boundary?.[1] ?? boundary?.[2];
   if (!value) throw badRequest();
   // Every delimiter after the first follows a CRLF; a CRLF in front makes the first one alike.
   const delimiter = Buffer.from(`\r\n--${value.trim()}`);
-  const parser = new Parser(delimiter);
+  const parser = new Parser(delimiter, keepFileBytes);
   parser.push(CRLF);
   for await (const chunk of source) parser.push(chunk as Buffer);
   return parser.end();
@@ -51,14 +56,16 @@ interface Part {
 
 class Parser {
   readonly #delimiter: Buffer;
+  readonly #keepFileBytes: number;
   readonly #fields = new Map<string, string>();
   readonly #files: RecordedFile[] = [];
   #state: State = 'preamble';
   #pending: Buffer = Buffer.alloc(0);
   #part: Part | undefined;
 
-  constructor(delimiter: Buffer) {
+  constructor(delimiter: Buffer, keepFileBytes: number) {
     this.#delimiter = delimiter;
+    this.#keepFileBytes = keepFileBytes;
   }
 
   push(chunk: Buffer): void {
@@ -153,7 +160,7 @@ class Parser {
     if (part.head.length < HEAD_BYTES) {
       part.head = Buffer.concat([part.head, bytes.subarray(0, HEAD_BYTES - part.head.length)]);
     }
-    const limit = part.filename === undefined ? MAX_FIELD_BYTES : KEPT_FILE_BYTES;
+    const limit = part.filename === undefined ? MAX_FIELD_BYTES : this.#keepFileBytes;
     if (part.size > limit) {
       if (part.filename === undefined) throw badRequest();
       part.kept = undefined;
