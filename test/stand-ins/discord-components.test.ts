@@ -137,6 +137,7 @@ describe('Discord stand-in: buttons', () => {
     await cancel.interaction.editReply({ content: 'Deleted by a moderator', components: [] });
 
     expect((await cancel.handle.callback()).type).toBe(InteractionResponseType.DeferredMessageUpdate);
+    expect(cancel.handle.messages().map((message) => message.id)).toEqual([posted.id]);
     expect(standIn.messages.find((message) => message.id === posted.id)).toMatchObject({
       content: 'Deleted by a moderator',
       components: [],
@@ -171,6 +172,22 @@ describe('Discord stand-in: buttons', () => {
     );
     late.handle.expireAckDeadline();
     await expect(late.interaction.update({ content: 'too late' })).rejects.toMatchObject({ code: 10062, status: 404 });
+
+    // Callback 5 on a press is a new "thinking" message, not the pressed one.
+    const deferred = await harness.receive<ReturnType<typeof standIn.pressButton>, ButtonInteraction>(client, () =>
+      standIn.pressButton({ message: reply, customId: 'reroll:job-3' }),
+    );
+    await deferred.interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await deferred.interaction.editReply('Queued your reroll');
+    expect(deferred.handle.original()).toMatchObject({
+      content: 'Queued your reroll',
+      interactionId: deferred.handle.id,
+    });
+    expect(reply.content).toBe('Only you can see this');
+    // Ephemeral messages are no channel's: the bot token cannot reach them.
+    await expect(client.rest.delete(Routes.channelMessage(standIn.channelId, reply.id))).rejects.toMatchObject({
+      code: 10008,
+    });
 
     await command.interaction.deleteReply();
     expect(() => standIn.pressButton({ message: reply, customId: 'reroll:job-3' })).toThrow(/No live message/);

@@ -141,7 +141,7 @@ export interface InteractionHandle<P extends StandInInteraction = APIChatInputAp
     options?: SubmitModalOptions,
   ): InteractionHandle<APIModalSubmitInteraction>;
   followups(): RecordedMessage[];
-  /** The original response and the followups, in creation order. */
+  /** The original response (after callback 6 or 7, the pressed message) and the followups, in creation order. */
   messages(): RecordedMessage[];
   /** Resolves with the first of this interaction's messages that satisfies `predicate`. */
   waitForMessage(predicate: (message: RecordedMessage) => boolean, options?: WaitOptions): Promise<RecordedMessage>;
@@ -473,7 +473,14 @@ export class DiscordStandIn {
     record: InteractionRecord<P>,
     deliveredTo: readonly number[],
   ): InteractionHandle<P> {
-    const ownMessages = (): RecordedMessage[] => this.messages.filter((message) => message.interactionId === record.id);
+    const ownMessages = (): RecordedMessage[] => {
+      const own = this.messages.filter((message) => message.interactionId === record.id);
+      // After callback 6 or 7, `@original` is the pressed message, which another interaction made.
+      const pressed = own.some((message) => message.id === record.originalId)
+        ? undefined
+        : this.messages.find((message) => message.id === record.originalId);
+      return pressed ? [pressed, ...own] : own;
+    };
     return {
       id: record.id,
       token: record.token,
@@ -515,6 +522,13 @@ export class DiscordStandIn {
  * await client.login(standIn.token);
  * const interaction = standIn.sendCommand({ name: 'video', options: { prompt: 'a cat' } });
  * expect((await interaction.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+ *
+ * // Members press the buttons the bot sent, fill in its modals and attach files:
+ * const press = standIn.pressButton({ message: interaction.original()!, customId: 'reroll:job-1' });
+ * const remix = press.submitModal({ prompt: 'a dog' }); // once the bot answered the press with a modal
+ * const image = standIn.userAttachment({ filename: 'cat.png', size: 4096 });
+ * standIn.sendCommand({ name: 'video', attachments: { image }, locale: Locale.Japanese });
+ * standIn.sendCommand({ name: 'video', guildId: standIn.foreignGuild.id }); // user install, bot not there
  * await client.destroy();
  * await standIn.close();
  */

@@ -1,4 +1,4 @@
-import { ChannelType } from 'discord-api-types/v10';
+import { ChannelType, MessageFlags } from 'discord-api-types/v10';
 import { apiErrors } from './http.js';
 import { readMessageBody } from './message-body.js';
 import { creationFlags, type RecordedMessage } from './messages.js';
@@ -97,7 +97,9 @@ function postableChannel(services: Services, context: RouteContext): StandInChan
 function channelMessage(services: Services, context: RouteContext): RecordedMessage {
   const channel = postableChannel(services, context);
   const message = services.messages.get(context.param('messageId'));
-  if (!message || message.channelId !== channel.id || message.deletedAt !== undefined) {
+  // Ephemeral messages live only in their interaction's webhook: channel routes do not know them.
+  const ephemeral = message !== undefined && (message.flags & MessageFlags.Ephemeral) !== 0;
+  if (!message || message.channelId !== channel.id || message.deletedAt !== undefined || ephemeral) {
     throw apiErrors.unknownMessage();
   }
   return message;
