@@ -36,7 +36,9 @@ const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-
 // Characters that show nothing: format characters (zero-width space and joiners, soft hyphen,
 // direction marks), variation selectors and the Hangul fillers that render as blank.
 const INVISIBLE = /\p{Cf}|[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]|[\u115f\u1160\u3164\uffa0]/gu;
-const SPACES = /[\s\p{Cc}\u2800]+/gu;
+// Outside ASCII, whatever is not a letter, digit or mark separates words: quotes, dashes, bullets, emoji.
+const NON_ASCII_SEPARATOR = /[^\p{L}\p{N}\p{M}\p{ASCII}]/gu;
+const SPACES = /\s+/gu;
 
 // Letters of other scripts, and Latin letter forms, that read as one Latin letter. Only small
 // letters are listed: text is case folded first, so a capital (Cyrillic К) takes its small
@@ -56,17 +58,19 @@ const LOOKALIKES: ReadonlyMap<string, string> = new Map(
 );
 
 /**
- * The form of `text` that word rules are matched on: NFKC (fullwidth, ligatures, styled and
- * circled letters become plain ones), case folded, accents stripped, look-alike letters of other
- * scripts made Latin, invisible characters removed and each run of white space made one space.
- * Digits and symbols stay as typed: a word rule reads them as the letters they stand for.
+ * The form of `text` that rules are matched on: NFKC (fullwidth, ligatures, styled and circled
+ * letters become plain ones), case folded, accents stripped, look-alike letters of other scripts
+ * made Latin, invisible characters removed, punctuation and symbols outside ASCII made spaces and
+ * each run of spaces one space. ASCII digits and symbols stay as typed: a word rule reads them as
+ * the letters they stand for.
  */
 export function foldPrompt(text: string): string {
-  // Upper then lower case approximates Unicode's full case folding: ß → ss, final ς → σ.
-  const bare = stripDiacritics(text.normalize('NFKC').toUpperCase().toLowerCase());
+  // Lower, upper, then lower case approximates Unicode's full case folding: ẞ → ß → SS → ss, ς → Σ → σ.
+  const bare = stripDiacritics(text.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase());
   return Array.from(bare, (char) => LOOKALIKES.get(char) ?? char)
     .join('')
     .replace(INVISIBLE, '')
+    .replace(NON_ASCII_SEPARATOR, ' ')
     .replace(SPACES, ' ')
     .trim()
     .normalize('NFC');
@@ -97,9 +101,11 @@ const STAND_INS: readonly string[] = [
   'yυ',
 ];
 
-// In RE2 syntax. A word character is a letter, digit or mark, or one of the stand-ins that are
-// not punctuation anywhere else (@ $), so "cl@ss" is one word and "ass" does not match inside it.
-const WORD = '\\p{L}\\p{N}\\p{M}@$';
+// In RE2 syntax, on the folded form. A word character is a letter, digit or mark, or one of the
+// stand-ins that are not punctuation anywhere else (@ $), so "cl@ss" is one word and "ass" does
+// not match inside it. Outside ASCII folding left nothing else, and naming the range is much
+// cheaper for RE2 than Unicode's letter classes.
+const WORD = '0-9a-zA-Z@$\\x{80}-\\x{10ffff}';
 // Stand-ins that are punctuation too: inside a word they are letters ("sh!t"), after one they end it ("bad!").
 const PUNCTUATION_STAND_INS = '!|+';
 // Separators: anything that is neither a word character nor a stand-in.
