@@ -2,10 +2,9 @@ import { channelMention, TimestampStyles, time } from 'discord.js';
 import type { FailureReason, Job } from '../jobs/job.js';
 import type { JobNotice, JobText, Progress } from '../jobs/notices.js';
 import type { QuotaLimit } from '../quota/ledger.js';
+import { sizeLabel } from '../video/catalog.js';
 
 /** What a member sees while their video is made, when it is done, and when it is refused. */
-
-const SIZE_LABELS = { '832*480': 'Landscape 832×480', '480*832': 'Portrait 480×832' } as const;
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 // A link Discord would preview, without the punctuation a sentence puts after it.
@@ -84,7 +83,7 @@ function resultText(job: Job, generationMs: number): string {
   const { request } = job;
   const seed = request.seed === -1 ? 'random' : String(request.seed);
   const details = [
-    SIZE_LABELS[request.size],
+    sizeLabel(request.size),
     `seed ${seed}`,
     `made in ${Math.round(generationMs / 1000)} s`,
     `id \`${job.predictionId ?? 'unknown'}\``,
