@@ -50,7 +50,7 @@ export class PromptFilterStore {
    * past the guild's limits, and saves nothing then.
    */
   async add(guildId: string, rule: FilterRule, addedBy: string): Promise<'added' | 'present'> {
-    compileRule(rule);
+    compileRule(rule); // Throws the reason this rule cannot be a filter, which `PromptFilter.of` would set aside.
     const rules = await this.list(guildId);
     const key = ruleKey(rule);
     if (rules.some((stored) => ruleKey(stored) === key)) return 'present';
