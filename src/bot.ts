@@ -16,6 +16,7 @@ import { RedisGenerationLine } from './jobs/redis-generation-line.js';
 import { StepScheduler } from './jobs/scheduler.js';
 import { VideoFiles } from './jobs/video-files.js';
 import type { Logger } from './logger.js';
+import { PromptFilterStore } from './moderation/prompt-filters-store.js';
 import { startOpsServer } from './ops/http-server.js';
 import { createLedger } from './quota/create-ledger.js';
 import type { QuotaLedger } from './quota/ledger.js';
@@ -59,6 +60,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   const store = await openStore(config.store, { exclusive: true });
   const ledger = createLedger(store);
   const settings = new GuildSettingsStore(store.keyv('guild-settings'));
+  const filters = new PromptFilterStore(store.keyv('prompt-filters'));
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: {
@@ -137,6 +139,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       text: discordText,
       files,
       settings,
+      filters,
       steps: await stepLanes(config, logger),
       line: generationLine(config, store),
       logger,
@@ -172,7 +175,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     }));
   if (ops) logger.info({ url: ops.url }, 'ops listener up');
 
-  const context: CommandContext = { config, runner, ledger, settings, logger };
+  const context: CommandContext = { config, runner, ledger, settings, filters, logger };
   client.on(Events.InteractionCreate, interactionHandler(commands, context));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
 

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { GuildSettingsStore } from './guilds/guild-settings.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './logger.js';
+import type { PromptFilterStore } from './moderation/prompt-filters-store.js';
 import type { QuotaLedger } from './quota/ledger.js';
 
 /** What a command handler may use; wired once in `createBot`. */
@@ -12,6 +13,7 @@ export interface CommandContext {
   runner: JobRunner;
   ledger: QuotaLedger;
   settings: GuildSettingsStore;
+  filters: PromptFilterStore;
   logger: Logger;
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { GuildSettingsStore } from '../guilds/guild-settings.js';
 import type { Logger } from '../logger.js';
+import type { PromptFilterStore } from '../moderation/prompt-filters-store.js';
 import type { VideoProvider } from '../provider/video-provider.js';
 import type { QuotaLedger } from '../quota/ledger.js';
 import type { Delivery } from './delivery.js';
@@ -49,6 +50,8 @@ export interface JobRunnerDeps {
   /** Where outputs are downloaded to before their upload. */
   files: VideoFiles;
   settings: GuildSettingsStore;
+  /** Each server's prompt filters, checked before anything is spent. */
+  filters: PromptFilterStore;
   /** Runs job steps: in this process, or shared through Redis. */
   steps: StepLanes;
   /** Where jobs wait for one of the account's generation slots. */

@@ -14,6 +14,7 @@ import { PollPlanner } from '../../src/jobs/poll-planner.js';
 import { StepScheduler } from '../../src/jobs/scheduler.js';
 import { DELIVERY_ATTEMPTS } from '../../src/jobs/settlement.js';
 import { VideoFiles } from '../../src/jobs/video-files.js';
+import { PromptFilterStore } from '../../src/moderation/prompt-filters-store.js';
 import { ProviderUnavailableError } from '../../src/provider/errors.js';
 import type { Prediction, VideoProvider } from '../../src/provider/video-provider.js';
 import { MemoryLedger } from '../../src/quota/memory-ledger.js';
@@ -115,6 +116,7 @@ beforeEach(async () => {
       text: discordText,
       files: new NoVideoFiles(join(tmpdir(), 'wan-bot-runner-test')),
       settings: new GuildSettingsStore(new Keyv()),
+      filters: new PromptFilterStore(new Keyv()),
       steps: { provider: new StepScheduler({ maxInFlight: 4 }), delivery: new StepScheduler({ maxInFlight: 1 }) },
       line: new MemoryGenerationLine(SLOTS),
       planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
