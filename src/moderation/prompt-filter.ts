@@ -10,12 +10,6 @@ export interface FilterRule {
   readonly text: string;
 }
 
-/** Which rule refused a prompt, for the moderation log; the member is never shown it. */
-export interface FilterHit {
-  readonly rule: FilterRule;
-  readonly field: 'prompt' | 'negativePrompt';
-}
-
 /**
  * A check costs at most (prompt length × RE2 instructions) steps, so these bound it for every
  * prompt. Word rules compile to short, narrow automata that the length limit bounds; patterns
@@ -159,8 +153,8 @@ interface Forms {
 }
 
 /** A rule ready to check prompts. */
-export interface CompiledRule {
-  readonly rule: FilterRule;
+export interface CompiledRule<R extends FilterRule = FilterRule> {
+  readonly rule: R;
   /** RE2 instructions: what one check of this rule costs per character of prompt. */
   readonly size: number;
   matches(forms: Forms): boolean;
@@ -172,7 +166,7 @@ const refused = (identifier: string, message: string) => new UserError(`filter.$
  * `rule` compiled for RE2JS, whose automata run in time linear in the prompt's length, or a
  * `UserError` saying why it cannot be a filter. No rule ever reaches a backtracking engine.
  */
-export function compileRule(rule: FilterRule): CompiledRule {
+export function compileRule<R extends FilterRule>(rule: R): CompiledRule<R> {
   return rule.kind === 'word' ? compileWord(rule) : compilePattern(rule);
 }
 
@@ -181,7 +175,7 @@ function foldedWords(text: string): string[] {
   return SEPARATORS.split(foldPrompt(text)).filter((word) => word !== '');
 }
 
-function compileWord(rule: FilterRule): CompiledRule {
+function compileWord<R extends FilterRule>(rule: R): CompiledRule<R> {
   const words = foldedWords(rule.text);
   if ([...words.join(' ')].length > FILTER_LIMITS.wordLength) {
     throw refused('word_too_long', `A word can be at most ${FILTER_LIMITS.wordLength} characters.`);
@@ -193,7 +187,7 @@ function compileWord(rule: FilterRule): CompiledRule {
   return { rule, size: re.programSize(), matches: ({ folded }) => re.test(folded) };
 }
 
-function compilePattern(rule: FilterRule): CompiledRule {
+function compilePattern<R extends FilterRule>(rule: R): CompiledRule<R> {
   if ([...rule.text].length > FILTER_LIMITS.patternLength) {
     throw refused('pattern_too_long', `A pattern can be at most ${FILTER_LIMITS.patternLength} characters.`);
   }
@@ -242,25 +236,28 @@ export function ruleKey(rule: FilterRule): string {
 }
 
 /** A rule that cannot be checked any more, and why: one stored before a limit was lowered. */
-export interface UnusableRule {
-  readonly rule: FilterRule;
+export interface UnusableRule<R extends FilterRule = FilterRule> {
+  readonly rule: R;
   readonly error: UserError;
 }
 
-/** A server's rules, compiled: checks a prompt before anything is spent. */
-export class PromptFilter {
-  static readonly EMPTY = new PromptFilter([], []);
+/**
+ * A server's rules, compiled: checks a prompt before anything is spent. `R` is the rules as
+ * given, so a hit comes back with whatever the caller keeps beside a rule (who added it).
+ */
+export class PromptFilter<R extends FilterRule = FilterRule> {
+  static readonly EMPTY: PromptFilter<never> = new PromptFilter<never>([], []);
 
   private constructor(
-    private readonly rules: readonly CompiledRule[],
+    private readonly rules: readonly CompiledRule<R>[],
     /** Rules left out of the check, for the bot to report; the admin still sees them listed. */
-    readonly unusable: readonly UnusableRule[],
+    readonly unusable: readonly UnusableRule<R>[],
   ) {}
 
   /** Compiles `rules`, leaving out (into `unusable`) those that no longer compile. */
-  static of(rules: readonly FilterRule[]): PromptFilter {
-    const compiled: CompiledRule[] = [];
-    const unusable: UnusableRule[] = [];
+  static of<R extends FilterRule>(rules: readonly R[]): PromptFilter<R> {
+    const compiled: CompiledRule<R>[] = [];
+    const unusable: UnusableRule<R>[] = [];
     for (const rule of rules) {
       try {
         compiled.push(compileRule(rule));
@@ -286,16 +283,13 @@ export class PromptFilter {
     }
   }
 
-  /** The first rule, in the order added, that the prompt or negative prompt matches. */
-  check(request: { readonly prompt: string; readonly negativePrompt?: string | undefined }): FilterHit | undefined {
+  /**
+   * The first rule, in the order added, that `prompt` matches. Only the prompt is checked: a
+   * negative prompt is where members keep unwanted things out, and it cannot make the model show any.
+   */
+  check(prompt: string): R | undefined {
     if (this.rules.length === 0) return undefined;
-    for (const field of ['prompt', 'negativePrompt'] as const) {
-      const text = request[field];
-      if (!text) continue;
-      const forms = { typed: text.normalize('NFKC'), folded: foldPrompt(text) };
-      const hit = this.rules.find((compiled) => compiled.matches(forms));
-      if (hit) return { rule: hit.rule, field };
-    }
-    return undefined;
+    const forms = { typed: prompt.normalize('NFKC'), folded: foldPrompt(prompt) };
+    return this.rules.find((compiled) => compiled.matches(forms))?.rule;
   }
 }

@@ -27,7 +27,7 @@ export interface PromptFilterStoreOptions {
  * recompiles only when its revision changed.
  */
 export class PromptFilterStore {
-  private readonly compiled = new Map<string, { revision: string; filter: PromptFilter }>();
+  private readonly compiled = new Map<string, { revision: string; filter: PromptFilter<StoredFilterRule> }>();
   private readonly now: () => number;
   private readonly compiledGuilds: number;
 
@@ -72,7 +72,7 @@ export class PromptFilterStore {
   }
 
   /** The guild's filters, compiled; none outside a guild. */
-  async filterFor(guildId: string | null): Promise<PromptFilter> {
+  async filterFor(guildId: string | null): Promise<PromptFilter<StoredFilterRule>> {
     if (!guildId) return PromptFilter.EMPTY;
     const stored = await this.keyv.get(guildId);
     const cached = this.compiled.get(guildId);

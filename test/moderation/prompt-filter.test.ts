@@ -10,7 +10,7 @@ import { UserError } from '../../src/user-error.js';
 
 const word = (text: string): FilterRule => ({ kind: 'word', text });
 const pattern = (text: string): FilterRule => ({ kind: 'pattern', text });
-const refuses = (rules: FilterRule[], prompt: string) => PromptFilter.of(rules).check({ prompt }) !== undefined;
+const refuses = (rules: FilterRule[], prompt: string) => PromptFilter.of(rules).check(prompt) !== undefined;
 
 /** The `UserError` that compiling `rule` throws. */
 function refusal(rule: FilterRule): UserError {
@@ -158,9 +158,9 @@ describe('pattern rules', () => {
     // prompt that makes a backtracking engine try 2^800 ways is answered in one pass.
     const filter = PromptFilter.of([pattern('(a+)+$'), pattern('(x+x+)+y'), pattern('(.*a){20}$')]);
     expect(filter.unusable).toEqual([]);
-    expect(filter.check({ prompt: `${'a'.repeat(799)}!` })).toBeUndefined();
-    expect(filter.check({ prompt: 'x'.repeat(800) })).toBeUndefined();
-    expect(filter.check({ prompt: 'aaa' })?.rule).toEqual(pattern('(a+)+$'));
+    expect(filter.check(`${'a'.repeat(799)}!`)).toBeUndefined();
+    expect(filter.check('x'.repeat(800))).toBeUndefined();
+    expect(filter.check('aaa')).toEqual(pattern('(a+)+$'));
   });
 
   it.each([
@@ -188,14 +188,16 @@ describe('pattern rules', () => {
 });
 
 describe('PromptFilter', () => {
-  it('names the first rule matched and whether the prompt or the negative prompt matched it', () => {
+  it('names the first rule matched, in the order the rules were added', () => {
     const filter = PromptFilter.of([word('blood'), pattern('gore+')]);
-    expect(filter.check({ prompt: 'goreee and blood' })).toEqual({ rule: word('blood'), field: 'prompt' });
-    expect(filter.check({ prompt: 'a field', negativePrompt: 'GORE' })).toEqual({
-      rule: pattern('gore+'),
-      field: 'negativePrompt',
-    });
-    expect(filter.check({ prompt: 'a field of flowers' })).toBeUndefined();
+    expect(filter.check('goreee and blood')).toEqual(word('blood'));
+    expect(filter.check('a field, GOREE')).toEqual(pattern('gore+'));
+    expect(filter.check('a field of flowers')).toBeUndefined();
+  });
+
+  it('gives back the rule as it was given, with what the caller keeps beside it', () => {
+    const stored = { ...word('blood'), addedBy: '200000000000000001' };
+    expect(PromptFilter.of([stored]).check('BL00D')).toBe(stored);
   });
 
   it('leaves out, and names, a stored rule that no longer compiles', () => {
@@ -204,7 +206,7 @@ describe('PromptFilter', () => {
     expect(filter.unusable.map(({ rule, error }) => [rule, error.identifier])).toEqual([
       [tooLong, 'filter.pattern_too_long'],
     ]);
-    expect(filter.check({ prompt: 'bad' })?.rule).toEqual(word('bad'));
+    expect(filter.check('bad')).toEqual(word('bad'));
   });
 
   it('refuses more rules than a server may have, and patterns too complex together', () => {

@@ -67,12 +67,13 @@ describe('PromptFilterStore', () => {
   it('checks prompts against the guild’s filters, and none outside a guild', async () => {
     const { filters } = await filterStore();
     await filters.add(GUILD, word('gore'), ADMIN);
-    expect((await filters.filterFor(GUILD)).check({ prompt: 'G0RE everywhere' })).toEqual({
-      rule: { ...word('gore'), addedBy: ADMIN, addedAt: 1_700_000_000_000 },
-      field: 'prompt',
+    expect((await filters.filterFor(GUILD)).check('G0RE everywhere')).toEqual({
+      ...word('gore'),
+      addedBy: ADMIN,
+      addedAt: 1_700_000_000_000,
     });
-    expect((await filters.filterFor(OTHER_GUILD)).check({ prompt: 'gore' })).toBeUndefined();
-    expect((await filters.filterFor(null)).check({ prompt: 'gore' })).toBeUndefined();
+    expect((await filters.filterFor(OTHER_GUILD)).check('gore')).toBeUndefined();
+    expect((await filters.filterFor(null)).check('gore')).toBeUndefined();
   });
 
   it('compiles a guild’s filters again only when they changed', async () => {
@@ -83,7 +84,7 @@ describe('PromptFilterStore', () => {
     await filters.add(GUILD, word('blood'), ADMIN);
     const changed = await filters.filterFor(GUILD);
     expect(changed).not.toBe(first);
-    expect(changed.check({ prompt: 'blood' })).toBeDefined();
+    expect(changed.check('blood')).toBeDefined();
   });
 
   it('applies a change made by another process to the next check', async () => {
@@ -91,13 +92,13 @@ describe('PromptFilterStore', () => {
     const mine = new PromptFilterStore(await openAt(path));
     const theirs = new PromptFilterStore(await openAt(path));
     await mine.add(GUILD, word('gore'), ADMIN);
-    expect((await theirs.filterFor(GUILD)).check({ prompt: 'gore' })).toBeDefined();
+    expect((await theirs.filterFor(GUILD)).check('gore')).toBeDefined();
 
     await mine.remove(GUILD, word('gore'));
     await mine.add(GUILD, word('blood'), ADMIN);
     const now = await theirs.filterFor(GUILD);
-    expect(now.check({ prompt: 'gore' })).toBeUndefined();
-    expect(now.check({ prompt: 'blood' })).toBeDefined();
+    expect(now.check('gore')).toBeUndefined();
+    expect(now.check('blood')).toBeDefined();
   });
 
   it('keeps the compiled filters of only the guilds checked most recently', async () => {
@@ -122,7 +123,7 @@ describe('PromptFilterStore', () => {
     });
     const filter = await filters.filterFor(GUILD);
     expect(filter.unusable.map(({ rule }) => rule.text)).toEqual([tooLong]);
-    expect(filter.check({ prompt: 'gore' })?.rule).toMatchObject(word('gore'));
+    expect(filter.check('gore')).toMatchObject(word('gore'));
     // It still counts toward the guild's rules, so the admin sees it and can remove it.
     expect(await filters.remove(GUILD, pattern(tooLong))).toBe(true);
   });
