@@ -10,10 +10,22 @@ export interface DurationStats {
 const KEEP = 64;
 /** Below this many finished jobs the spread is not trusted yet. */
 const MIN_SAMPLES = 3;
-/** Completions are expected between these quantiles of recent durations. */
-const WINDOW = [0.05, 0.95] as const;
-/** Checks inside the window: a finished video waits about 1/24 of the window's width on average. */
-const CHECKS_PER_WINDOW = 12;
+/**
+ * Result calls a job spends, on average, from the shortest learned duration to the longest.
+ * Lag grows with the spread for a given number: for videos of 30-50 s, a finished video is
+ * found in about 0.45 s at the median, and a 40-s job makes 12 calls, the early ones included.
+ */
+const CHECKS_IN_WINDOW = 10;
+/**
+ * Closest two checks of one job may come. WaveSpeed's official SDK polls every second for the
+ * whole job; this pace only applies where a video is most likely to finish, so a job costs a
+ * third of the SDK's calls.
+ */
+const FLOOR_MS = 500;
+/** Before the window, checks stay at least this many guidance intervals apart. */
+const EARLY_INTERVALS = 3;
+/** Longest wait between checks of a job that outran everything learned. */
+const LONGEST_WAIT_MS = 30_000;
 /**
  * Learned timings are saved at most this often. They only tune polling, so a crash may lose a
  * few seconds of them, where a write per finished job cost a burst of deliveries a write each.
@@ -23,8 +35,8 @@ const SAVE_EVERY_MS = 10_000;
 export interface PollPlannerOptions {
   /**
    * WaveSpeed's guidance for video when nothing is known: at least this long between checks,
-   * growing as a job runs long. Also the floor's ceiling: polls never come faster than once a
-   * second unless this is set below a second (for local stand-ins).
+   * growing as a job runs long. Also the floor's ceiling: checks of one job never come closer
+   * than half a second unless this is set below that (for local stand-ins).
    */
   guidanceMs: number;
   /** Set when the provider pushes outcomes by webhook: then polls only catch lost callbacks, this often. */
@@ -32,13 +44,18 @@ export interface PollPlannerOptions {
 }
 
 /**
- * Decides when to check a job next. Before the window where the model's recent videos
- * finished it checks sparsely (a refused prompt still shows up early); inside it, densely
- * enough that a finished video waits about a second; past it, less and less often. The window
- * comes from quantiles of recent durations, so the order jobs finish in does not skew it.
+ * Decides when to check a job next. While nothing is known it follows WaveSpeed's guidance.
+ * Once a model's recent durations are known, checks come as densely as the chance that the
+ * video has just finished warrants: the gap to the next check shrinks with the square root of
+ * the learned hazard (how likely a job that has run this long is to finish now), which spends
+ * a fixed number of calls for the least average lag. Early on that chance is small, so checks
+ * are sparse (a refused prompt still shows up early); near the longest recent duration they
+ * are dense; past it, they back off.
  */
 export class PollPlanner {
   private readonly stats = new Map<string, DurationStats>();
+  /** Each model's durations as a curve, rebuilt when it learns. */
+  private readonly curves = new Map<string, FinishCurve>();
   /** Models whose timings changed since they were saved, with the timer that saves them. */
   private readonly unsaved = new Map<string, NodeJS.Timeout>();
   private readonly floorMs: number;
@@ -48,13 +65,13 @@ export class PollPlanner {
     private readonly logger: Logger,
     private readonly options: PollPlannerOptions,
   ) {
-    this.floorMs = Math.min(1_000, options.guidanceMs);
+    this.floorMs = Math.min(FLOOR_MS, options.guidanceMs);
   }
 
   /** Loads what earlier runs learned about `model`. */
   async load(model: string): Promise<void> {
     const stored = await this.keyv.get(model);
-    if (stored) this.stats.set(model, stored);
+    if (stored) this.remember(model, stored);
   }
 
   /** What is known about `model` now. */
@@ -66,15 +83,15 @@ export class PollPlanner {
   nextPollAt(model: string, submittedAt: number, now: number): number {
     if (this.options.reconcileEveryMs !== undefined) return now + this.options.reconcileEveryMs;
     const elapsed = now - submittedAt;
-    const recent = this.stats.get(model)?.recentMs ?? [];
-    const wait = recent.length >= MIN_SAMPLES ? this.learnedWait(recent, elapsed) : this.guidedWait(elapsed);
+    const curve = this.curves.get(model);
+    const wait = curve ? this.learnedWait(curve, elapsed) : this.guidedWait(elapsed);
     return now + Math.max(this.floorMs, wait);
   }
 
   /** Records how long a finished job took (submit → completion, as best it is known); saved within seconds. */
   learn(model: string, durationMs: number): void {
     const recentMs = [...(this.stats.get(model)?.recentMs ?? []), Math.round(durationMs)].slice(-KEEP);
-    this.stats.set(model, { recentMs });
+    this.remember(model, { recentMs });
     if (this.unsaved.has(model)) return;
     // Unref'd: a stopping bot flushes instead of waiting for it.
     this.unsaved.set(model, setTimeout(() => void this.save(model), SAVE_EVERY_MS).unref());
@@ -83,6 +100,11 @@ export class PollPlanner {
   /** Saves what was learned and not saved yet; for a graceful stop. */
   async flush(): Promise<void> {
     await Promise.all([...this.unsaved.keys()].map((model) => this.save(model)));
+  }
+
+  private remember(model: string, stats: DurationStats): void {
+    this.stats.set(model, stats);
+    if (stats.recentMs.length >= MIN_SAMPLES) this.curves.set(model, new FinishCurve(stats.recentMs));
   }
 
   private async save(model: string): Promise<void> {
@@ -100,26 +122,106 @@ export class PollPlanner {
     return this.options.guidanceMs * stretch;
   }
 
-  private learnedWait(recent: readonly number[], elapsed: number): number {
-    const sorted = [...recent].sort((a, b) => a - b);
-    const opens = quantile(sorted, WINDOW[0]);
-    const closes = quantile(sorted, WINDOW[1]);
-    const dense = Math.min(Math.max((closes - opens) / CHECKS_PER_WINDOW, this.floorMs), 5_000);
-    if (elapsed < opens) {
-      // Sparse early checks: halve the distance to the window, at least 15 floors apart.
-      return Math.min(opens - elapsed, Math.max((opens - elapsed) / 2, 3 * dense, 15 * this.floorMs));
+  private learnedWait(curve: FinishCurve, elapsed: number): number {
+    if (elapsed >= curve.longest) {
+      // Running long: back off from the pace at the longest recent job in proportion to how far
+      // past it. Few samples make a narrow window that many jobs outrun, so the back-off starts gently.
+      const pace = Math.max(curve.closingGap, (elapsed - curve.shortest) / CHECKS_IN_WINDOW);
+      return Math.min(pace + (elapsed - curve.longest) / 3, LONGEST_WAIT_MS);
     }
-    if (elapsed <= closes) return dense;
-    // Running long: back off from the window's pace in proportion to how far past it, up to half a minute.
-    // Few samples make a narrow window that many jobs outrun, so the back-off starts gently.
-    return Math.min(dense + (elapsed - closes) / 3, 30_000);
+    const wait = Math.min(curve.gapAt(elapsed), LONGEST_WAIT_MS);
+    const ahead = curve.shortest - elapsed;
+    const early = EARLY_INTERVALS * this.options.guidanceMs;
+    // Far before the window: halve the distance to it, no closer than `early`, to catch a refusal.
+    return ahead > early ? Math.min(wait, Math.max(ahead / 2, early)) : wait;
   }
 }
 
-/** The `q` quantile of ascending `sorted`, interpolated. */
-function quantile(sorted: readonly number[], q: number): number {
-  const position = (sorted.length - 1) * q;
-  const below = sorted[Math.floor(position)] ?? 0;
-  const above = sorted[Math.ceil(position)] ?? below;
-  return below + (above - below) * (position - Math.floor(position));
+/**
+ * Recent durations of one model as a distribution. Its cumulative share runs linearly between
+ * consecutive sorted durations (a gap between two samples reads as a stretch where few jobs
+ * finish, not none), and the longest keeps one sample's share beyond it (some job will run
+ * longer), so the chance of finishing stays finite up to the longest.
+ */
+class FinishCurve {
+  private readonly sorted: number[];
+  /** The check-spacing constant (ms) for which a job spends about {@link CHECKS_IN_WINDOW} calls. */
+  private readonly spacing: number;
+
+  constructor(durationsMs: readonly number[]) {
+    this.sorted = [...durationsMs].sort((a, b) => a - b);
+    // At least a millisecond, so that durations all alike still wait for their moment.
+    this.spacing = Math.max((this.sqrtHazardMass() / CHECKS_IN_WINDOW) ** 2, 1);
+  }
+
+  get shortest(): number {
+    return this.sorted[0] ?? 0;
+  }
+
+  get longest(): number {
+    return this.sorted[this.sorted.length - 1] ?? 0;
+  }
+
+  /** The gap between checks as a job reaches the longest recent duration. */
+  get closingGap(): number {
+    const { sorted } = this;
+    const width = this.longest - (sorted[sorted.length - 2] ?? this.longest);
+    // There the chance of finishing per ms is 1 / width; see `gapAt`.
+    return Math.sqrt(this.spacing * width);
+  }
+
+  /**
+   * The wait after `elapsed` such that the wait times the chance of finishing within it (for a
+   * job still running) equals the spacing constant: for short waits, sqrt(spacing / hazard),
+   * the density of checks that spends a given number of calls for the least average lag.
+   */
+  gapAt(elapsed: number): number {
+    const running = 1 - this.share(elapsed);
+    const worth = (wait: number) => (wait * (this.share(elapsed + wait) - this.share(elapsed))) / running;
+    let low = 0;
+    let high = Math.max(this.longest - elapsed, this.spacing);
+    // `worth` grows with the wait; 32 halvings leave under a millisecond of a ten-minute range.
+    for (let step = 0; step < 32; step += 1) {
+      const middle = (low + high) / 2;
+      if (worth(middle) < this.spacing) low = middle;
+      else high = middle;
+    }
+    return high;
+  }
+
+  /** Share of recent jobs that finished within `ms`. */
+  private share(ms: number): number {
+    const { sorted } = this;
+    const count = sorted.length;
+    if (ms <= this.shortest) return 0;
+    if (ms >= this.longest) return (count - 1) / count;
+    let below = 0;
+    let above = count - 1;
+    while (above - below > 1) {
+      const middle = (below + above) >> 1;
+      if ((sorted[middle] ?? 0) < ms) below = middle;
+      else above = middle;
+    }
+    const from = sorted[below] ?? 0;
+    const to = sorted[above] ?? from;
+    return (below + (ms - from) / (to - from)) / count;
+  }
+
+  /**
+   * ∫ sqrt(density × share still running) over the durations. Checks spaced sqrt(spacing /
+   * hazard) apart cost a job this divided by sqrt(spacing) calls on average, which fixes the spacing.
+   */
+  private sqrtHazardMass(): number {
+    const { sorted } = this;
+    const count = sorted.length;
+    let mass = 0;
+    for (let index = 0; index + 1 < count; index += 1) {
+      const width = (sorted[index + 1] ?? 0) - (sorted[index] ?? 0);
+      // Between two samples the density is 1 / (count × width) and the share running falls linearly.
+      const runningBefore = 1 - index / count;
+      const runningAfter = 1 - (index + 1) / count;
+      mass += Math.sqrt(width / count) * (2 / 3) * count * (runningBefore ** 1.5 - runningAfter ** 1.5);
+    }
+    return mass;
+  }
 }
