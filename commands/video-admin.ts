@@ -13,6 +13,7 @@ import { type Config, DAILY_LIMIT_BOUNDS } from '../src/config.js';
 import { guildIdOf } from '../src/discord/preconditions.js';
 import { type GuildSettings, NSFW_POLICIES, type NsfwPolicy } from '../src/guilds/guild-settings.js';
 import { UserError } from '../src/user-error.js';
+import { filterGroup, runFilterSubcommand } from './video-admin/filters.js';
 
 /**
  * The integer options and their bounds: Discord shows them in its picker, and the handler checks
@@ -28,7 +29,7 @@ const BOUNDS = {
 
 const data = new SlashCommandBuilder()
   .setName('video-admin')
-  .setDescription("Manage this server's video limits and settings")
+  .setDescription("Manage this server's video limits, settings and prompt filters")
   .setContexts(InteractionContextType.Guild)
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((sub) => sub.setName('show').setDescription("Show this server's video settings"))
@@ -114,7 +115,8 @@ const data = new SlashCommandBuilder()
             { name: 'Any channel, as a spoiler', value: 'anywhere' },
           ),
       ),
-  );
+  )
+  .addSubcommandGroup(filterGroup);
 
 export default {
   data: data.toJSON(),
@@ -122,8 +124,12 @@ export default {
   async execute(interaction, context) {
     const guildId = guildIdOf(interaction);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const content = await runSubcommand(interaction, context, guildId);
-    await interaction.editReply({ content, allowedMentions: { parse: [] } });
+    const reply =
+      interaction.options.getSubcommandGroup() === 'filter'
+        ? await runFilterSubcommand(interaction, context, guildId)
+        : { content: await runSubcommand(interaction, context, guildId) };
+    // Mentions, and echoed admin text, never ping.
+    await interaction.editReply({ ...reply, allowedMentions: { parse: [] } });
   },
 } satisfies Command;
 

@@ -156,6 +156,8 @@ export const discordText: JobText = {
         return quotaRefusalText(notice.limit, notice.max, notice.resetsAt);
       case 'channel_refused':
         return `Videos can't be made in this channel. Try ${notice.allowedChannels.map(channelMention).join(', ')}.`;
+      case 'prompt_refused':
+        return "That prompt isn't allowed on this server.";
       case 'store_unavailable':
         return "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.";
     }

@@ -1,4 +1,6 @@
 import { allowanceFor, type GuildSettings } from '../guilds/guild-settings.js';
+import type { PromptFilter } from '../moderation/prompt-filter.js';
+import type { StoredFilterRule } from '../moderation/prompt-filters-store.js';
 import type { VideoRequest } from '../provider/video-provider.js';
 import { nextUtcMidnight } from '../quota/ledger.js';
 import { StoreBusyError } from '../store/store-errors.js';
@@ -13,18 +15,21 @@ import type { JobNotice } from './notices.js';
  */
 const LINE_CHECK_MS = 10_000;
 
-/** The first stage of a job: the channel and quota checks, the reservation, and the line for a generation slot. */
+/** The first stage of a job: the channel, filter and quota checks, the reservation, the line for a generation slot. */
 export class Admission {
   constructor(private readonly context: JobContext) {}
 
   /**
-   * Checks the channel, reserves the quota and records the job. Throws a {@link UserError}
-   * when it is refused (channel, quota, store); nothing is spent then.
+   * Checks the channel and the server's prompt filters, reserves the quota and records the job.
+   * Throws a {@link UserError} when it is refused (channel, filter, quota, store); nothing is spent then.
    */
   async accept(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
     const { deps, options } = this.context;
-    const settings = await this.guardStore(() => deps.settings.get(origin.guildId));
+    const [settings, filter] = await this.guardStore(() =>
+      Promise.all([deps.settings.get(origin.guildId), deps.filters.filterFor(origin.guildId)]),
+    );
     this.assertChannelAllowed(settings, origin.channelId);
+    this.assertPromptAllowed(filter, origin, request.prompt);
     await this.reserve(origin, settings, memberRoles);
 
     const now = this.context.now();
@@ -116,6 +121,18 @@ export class Admission {
     const allowed = settings.allowedChannels;
     if (allowed.length === 0 || allowed.includes(channelId)) return;
     throw this.refusal('video.channel_not_allowed', { kind: 'channel_refused', allowedChannels: allowed });
+  }
+
+  /** The member is told only that the prompt is not allowed; the log names the rule, not the prompt. */
+  private assertPromptAllowed(filter: PromptFilter<StoredFilterRule>, origin: JobOrigin, prompt: string): void {
+    const rule = filter.check(prompt);
+    if (!rule) return;
+    const { interactionId, guildId, userId } = origin;
+    this.context.deps.logger.info(
+      { interactionId, guildId, userId, rule: { kind: rule.kind, text: rule.text, addedBy: rule.addedBy } },
+      'prompt refused by a filter',
+    );
+    throw this.refusal('video.prompt_not_allowed', { kind: 'prompt_refused' });
   }
 
   private storeUnavailable(): UserError {

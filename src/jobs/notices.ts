@@ -28,6 +28,8 @@ export type JobNotice =
   | { kind: 'quota_refused'; limit: QuotaLimit; max: number; resetsAt: number }
   /** A job asked for in a channel the guild does not allow; `allowedChannels` are ids. */
   | { kind: 'channel_refused'; allowedChannels: readonly string[] }
+  /** A prompt one of the server's filters refused; which one is for the log, never the member. */
+  | { kind: 'prompt_refused' }
   /** Nothing was started because the store could not be reached. */
   | { kind: 'store_unavailable' };
 

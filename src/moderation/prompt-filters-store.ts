@@ -60,15 +60,16 @@ export class PromptFilterStore {
     return 'added';
   }
 
-  /** Removes the guild's filter that is the same as `rule`; `false` when it had none. */
-  async remove(guildId: string, rule: FilterRule): Promise<boolean> {
+  /** Removes the guild's filter that is the same as `rule` and gives it back, as it was added; none when it had none. */
+  async remove(guildId: string, rule: FilterRule): Promise<StoredFilterRule | undefined> {
     const rules = await this.list(guildId);
     const key = ruleKey(rule);
-    const kept = rules.filter((stored) => ruleKey(stored) !== key);
-    if (kept.length === rules.length) return false;
+    const removed = rules.find((stored) => ruleKey(stored) === key);
+    if (!removed) return undefined;
+    const kept = rules.filter((stored) => stored !== removed);
     if (kept.length === 0) await this.keyv.delete(guildId);
     else await this.keyv.set(guildId, { rules: kept, revision: randomUUID() });
-    return true;
+    return removed;
   }
 
   /** The guild's filters, compiled; none outside a guild. */

@@ -34,10 +34,14 @@ describe('PromptFilterStore', () => {
     ]);
     expect(await filters.list(OTHER_GUILD)).toEqual([]);
 
-    expect(await filters.remove(GUILD, word('GORE'))).toBe(true);
-    expect(await filters.remove(GUILD, word('gore'))).toBe(false);
+    expect(await filters.remove(GUILD, word('GORE'))).toEqual({
+      ...word('Gore'),
+      addedBy: ADMIN,
+      addedAt: 1_700_000_000_000,
+    });
+    expect(await filters.remove(GUILD, word('gore'))).toBeUndefined();
     expect((await filters.list(GUILD)).map(({ text }) => text)).toEqual(['blood+']);
-    expect(await filters.remove(GUILD, pattern('blood+'))).toBe(true);
+    expect(await filters.remove(GUILD, pattern('blood+'))).toMatchObject(pattern('blood+'));
     expect(await filters.list(GUILD)).toEqual([]);
   });
 
@@ -125,6 +129,6 @@ describe('PromptFilterStore', () => {
     expect(filter.unusable.map(({ rule }) => rule.text)).toEqual([tooLong]);
     expect(filter.check('gore')).toMatchObject(word('gore'));
     // It still counts toward the guild's rules, so the admin sees it and can remove it.
-    expect(await filters.remove(GUILD, pattern(tooLong))).toBe(true);
+    expect(await filters.remove(GUILD, pattern(tooLong))).toMatchObject(pattern(tooLong));
   });
 });
