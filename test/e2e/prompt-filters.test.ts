@@ -13,8 +13,7 @@ import { FILTER_LIMITS } from '../../src/moderation/prompt-filter.js';
 import type { GuildFilters } from '../../src/moderation/prompt-filters-store.js';
 import type { OptionValues } from '../stand-ins/discord/interactions.js';
 import type { RecordedMessage } from '../stand-ins/discord.js';
-import type { Rig } from './rig.js';
-import { startRig } from './rig.js';
+import { type Rig, startRig } from './rig.js';
 
 /** Prompt filters end to end: admins set them with /video-admin filter, /video is refused before anything is spent. */
 
