@@ -7,10 +7,14 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Dependencies before the sources, so this layer is reused while only the sources change. Without
+# scripts, since the project's own `prepare` (the build) needs the sources; `npm rebuild` then
+# runs the dependencies' install scripts (better-sqlite3's addon), as `npm ci` would have.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
+# The build `prepare` runs on a checkout's `npm ci`; pruning runs no script.
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and compiled code only, as the unprivileged node user.
@@ -33,7 +37,8 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
 # Node is PID 1 and exec'd directly (no shell, no npm), so SIGTERM reaches the bot's own
-# handler, which finishes in-flight calls and closes the store before exiting.
+# handler, which finishes in-flight calls and closes the store before exiting. The command is
+# `npm start`'s, word for word (test/start/compiled-start.test.ts holds them together), and
 # node-options.env holds Node's heap settings, the same ones npm start and the bench use.
 STOPSIGNAL SIGTERM
 CMD ["node", "--env-file=node-options.env", "dist/src/main.js"]

@@ -59,7 +59,10 @@ function shardPlan({ store, shards }: Config): Pick<ShardingManagerOptions, 'tot
   return { totalShards: shards.count, ...(shards.ids && { shardList: shards.ids }) };
 }
 
-/** The bot's entry beside this file: main.ts under tsx (the shards need tsx too), main.js once compiled. */
+/**
+ * The bot's entry beside this file: main.js once compiled (`npm run start:sharded`), main.ts when
+ * the tests run the launcher from source under tsx, which its shards then need too.
+ */
 function mainEntry(): { file: string; execArgv: string[] } {
   const extension = extname(fileURLToPath(import.meta.url));
   return {
