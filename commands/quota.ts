@@ -3,6 +3,14 @@ import type { Command } from '../src/command.js';
 import { memberRoleIds } from '../src/discord/job-origin.js';
 import { allowanceFor } from '../src/guilds/guild-settings.js';
 import { nextUtcMidnight } from '../src/quota/ledger.js';
+import { dollars, modelFor, modelOf } from '../src/video/catalog.js';
+
+/** What one video costs the server owner, from text and from an image. */
+const PRICES = `A video costs ${price(false)} from text, ${price(true)} from an image.`;
+
+function price(fromImage: boolean): string {
+  return dollars(modelOf({ model: modelFor({ fromImage }) }).priceCents);
+}
 
 export default {
   data: new SlashCommandBuilder()
@@ -29,7 +37,12 @@ export default {
         `This server has ${Math.max(0, allowance.guildDaily - usage.guildUsed)} of ${allowance.guildDaily} videos left today.`,
       );
     }
-    lines.push(`Daily counts reset ${resets}.`);
+    if (allowance.budgetDailyCents !== null) {
+      lines.push(
+        `The bot has spent ${dollars(usage.spentCents)} of its ${dollars(allowance.budgetDailyCents)} for today.`,
+      );
+    }
+    lines.push(PRICES, `Daily counts reset ${resets}.`);
     await interaction.editReply({ content: lines.join('\n'), allowedMentions: { parse: [] } });
   },
 } satisfies Command;

@@ -7,7 +7,7 @@ import { parseVideoOptions, rawVideoOptions, withVideoOptions } from './video/op
 const data = withVideoOptions(
   new SlashCommandBuilder()
     .setName('video')
-    .setDescription('Make a 5-second video from a text prompt')
+    .setDescription('Make a 5-second video from a text prompt or an image')
     .setContexts(InteractionContextType.Guild)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall),
 );

@@ -21,7 +21,7 @@ import { startOpsServer } from './ops/http-server.js';
 import { createLedger } from './quota/create-ledger.js';
 import type { QuotaLedger } from './quota/ledger.js';
 import { openStore, type Store } from './store/store.js';
-import { OFFERED_MODEL } from './video/catalog.js';
+import { VIDEO_MODELS } from './video/catalog.js';
 import { WaveSpeedClient } from './wavespeed/client.js';
 import { WebhookReceiver } from './wavespeed/webhook.js';
 
@@ -100,7 +100,6 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     }),
   });
   const provider = new WaveSpeedClient({
-    model: OFFERED_MODEL,
     apiKey: config.wavespeed.apiKey,
     baseUrl: config.wavespeed.baseUrl,
     outputHosts: config.wavespeed.outputHosts,
@@ -113,7 +112,8 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     // With callbacks, polling only reconciles the ones that got lost.
     ...(config.wavespeed.webhookUrl && { reconcileEveryMs: RECONCILE_INTERVALS * config.wavespeed.pollIntervalMs }),
   });
-  await planner.load(provider.model);
+  // Durations are learned per model, under its path.
+  for (const model of Object.values(VIDEO_MODELS)) await planner.load(model.path);
   // Loaded only when asked for: prom-client costs an idle bot memory it would not use.
   const metrics =
     config.ops &&

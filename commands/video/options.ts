@@ -2,10 +2,20 @@ import type { ChatInputCommandInteraction, SlashCommandBuilder, SlashCommandOpti
 import { z } from 'zod';
 import type { VideoRequest } from '../../src/provider/video-provider.js';
 import { UserError } from '../../src/user-error.js';
-import { OFFERED_MODEL, type OptionName, optionsOf, type VideoOption } from '../../src/video/catalog.js';
+import {
+  type AttachedFile,
+  modelFor,
+  OFFERED_MODELS,
+  type OptionName,
+  offeredOptions,
+  optionsOf,
+  VIDEO_MODELS,
+  type VideoModelId,
+  type VideoOption,
+} from '../../src/video/catalog.js';
 
 /** `/video`'s options as the catalog describes them; Discord wants the required ones first. */
-const OFFERED = optionsOf(OFFERED_MODEL).sort((a, b) => Number(b.required) - Number(a.required));
+const OFFERED = offeredOptions().sort((a, b) => Number(b.required) - Number(a.required));
 
 const NOT_VALID = 'Those options are not valid.';
 
@@ -21,6 +31,10 @@ export function withVideoOptions(builder: SlashCommandBuilder): SlashCommandOpti
       });
     } else if (option.type === 'boolean') {
       builder.addBooleanOption((flag) => flag.setName(name).setDescription(option.description).setRequired(required));
+    } else if (option.type === 'attachment') {
+      builder.addAttachmentOption((file) =>
+        file.setName(name).setDescription(option.description).setRequired(required),
+      );
     } else {
       builder.addStringOption((string) => {
         string.setName(name).setDescription(option.description).setRequired(required);
@@ -36,13 +50,21 @@ export function withVideoOptions(builder: SlashCommandBuilder): SlashCommandOpti
 }
 
 /** The raw `/video` options as Discord delivered them. */
-export type RawVideoOptions = Partial<Record<OptionName, string | number | boolean | null>>;
+export type RawVideoOptions = Partial<Record<OptionName, string | number | boolean | AttachedFile | null>>;
 
 type Resolver = ChatInputCommandInteraction['options'];
-const READERS: Record<VideoOption['type'], (options: Resolver, name: string) => string | number | boolean | null> = {
+const READERS: Record<
+  VideoOption['type'],
+  (options: Resolver, name: string) => string | number | boolean | AttachedFile | null
+> = {
   string: (options, name) => options.getString(name),
   integer: (options, name) => options.getInteger(name),
   boolean: (options, name) => options.getBoolean(name),
+  // What Discord declared of the file; its bytes are fetched, and checked, only once the job is paid for.
+  attachment: (options, name) => {
+    const file = options.getAttachment(name);
+    return file && { url: file.url, contentType: file.contentType, size: file.size };
+  },
 };
 
 /** Reads each `/video` option by its Discord type. */
@@ -50,28 +72,43 @@ export function rawVideoOptions(options: Resolver): RawVideoOptions {
   return Object.fromEntries(OFFERED.map(({ name, option }) => [name, READERS[option.type](options, name)]));
 }
 
-// Discord enforces the bounds too, but a forged or replayed interaction skips Discord's checks.
-const requestSchema = z.object(
-  Object.fromEntries(
-    OFFERED.map(({ name, option, required }) => [
-      name,
-      required
-        ? option.schema.pipe(z.custom((value) => value !== undefined, { error: option.missing ?? NOT_VALID }))
-        : option.schema,
-    ]),
-  ),
+/**
+ * Each offered model's request schema: the options it takes, those it requires required.
+ * Discord enforces the bounds too, but a forged or replayed interaction skips Discord's checks.
+ */
+const SCHEMAS = new Map(
+  OFFERED_MODELS.map((id) => {
+    const options = optionsOf(VIDEO_MODELS[id]);
+    const shape = Object.fromEntries(
+      options.map(({ name, option, required }) => [
+        name,
+        required
+          ? option.schema.pipe(z.custom((value) => value !== undefined, { error: option.missing ?? NOT_VALID }))
+          : option.schema,
+      ]),
+    );
+    return [id, { takes: new Set<string>(options.map(({ name }) => name)), schema: z.object(shape) }];
+  }),
 );
 
 /**
- * Validates `/video` options, with control characters stripped from the prompts. Throws a
- * {@link UserError} naming the first problem; a prompt with nothing visible counts as empty.
+ * Validates `/video` options for the model they ask for (an image makes it image to video),
+ * with control characters stripped from the prompts. Throws a {@link UserError} naming the
+ * first problem: an option that model takes no input for, or a value it refuses; a prompt with
+ * nothing visible counts as empty.
  */
 export function parseVideoOptions(raw: RawVideoOptions): VideoRequest {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null && value !== undefined));
-  const parsed = requestSchema.safeParse(present);
+  const model: VideoModelId = modelFor({ fromImage: present.image !== undefined });
+  const rules = SCHEMAS.get(model);
+  if (!rules) throw new Error(`/video does not offer ${model}`);
+  const unused = OFFERED.find(({ name }) => name in present && !rules.takes.has(name));
+  if (unused) throw new UserError('video.invalid_options', unused.option.notTaken ?? NOT_VALID);
+  const parsed = rules.schema.safeParse(present);
   if (!parsed.success) {
     throw new UserError('video.invalid_options', parsed.error.issues[0]?.message ?? NOT_VALID);
   }
   // The schema is assembled from the catalog, as `VideoRequest` is; an option left out has no key.
-  return Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined)) as VideoRequest;
+  const values = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+  return { model, ...values } as VideoRequest;
 }

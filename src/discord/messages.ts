@@ -2,7 +2,7 @@ import { channelMention, TimestampStyles, time } from 'discord.js';
 import type { FailureReason, Job } from '../jobs/job.js';
 import type { JobNotice, JobText, Progress } from '../jobs/notices.js';
 import type { QuotaLimit } from '../quota/ledger.js';
-import { sizeLabel } from '../video/catalog.js';
+import { dollars, modelOf, sizeLabel } from '../video/catalog.js';
 
 /** What a member sees while their video is made, when it is done, and when it is refused. */
 
@@ -71,24 +71,31 @@ function progressLabel(job: Job, progress: Progress): string {
   }
 }
 
+/** The member's prompt as a quote; a video from an image alone says so instead. */
+function requestQuote(job: Job): string {
+  return job.request.prompt === undefined ? '> 🖼️ From your image' : quotePrompt(job.request.prompt);
+}
+
 function progressText(job: Job, progress: Progress, handedOff: boolean): string {
   const handoff = handedOff
     ? '\nThis is taking a while: the video will be posted in this channel when it is ready.'
     : '';
-  return `${quotePrompt(job.request.prompt)}\n${progressLabel(job, progress)}${handoff}`;
+  return `${requestQuote(job)}\n${progressLabel(job, progress)}${handoff}`;
 }
 
-/** The details line under a finished video. */
+/** The details line under a finished video, with what it cost the server owner. */
 function resultText(job: Job, generationMs: number): string {
   const { request } = job;
   const seed = request.seed === -1 ? 'random' : String(request.seed);
   const details = [
-    sizeLabel(request.size),
+    // A video from an image has the image's frame.
+    'size' in request ? sizeLabel(request.size) : 'From an image',
     `seed ${seed}`,
     `made in ${Math.round(generationMs / 1000)} s`,
+    dollars(modelOf(request).priceCents),
     `id \`${job.predictionId ?? 'unknown'}\``,
   ];
-  return `${quotePrompt(request.prompt)}\n🎬 ${details.join(' · ')}`;
+  return `${requestQuote(job)}\n🎬 ${details.join(' · ')}`;
 }
 
 const NOT_COUNTED = 'It did not count toward your daily videos.';
@@ -103,6 +110,8 @@ const FAILURE_TEXTS: Record<FailureReason, string> = {
   failed: `❌ The video could not be generated. Please try again. ${NOT_COUNTED}`,
   submit_unknown: `🔄 The bot lost track of this request while sending it (a restart or a dropped connection), so it cannot tell whether it started. It was not sent again, to avoid paying twice. ${NOT_COUNTED}`,
   output_unavailable: `📭 The video was made but could not be fetched from the video service. Please try again. ${NOT_COUNTED}`,
+  image_refused: `🖼️ That image can't be used: it must really be a PNG, JPEG or WebP file, of up to 20 MB. ${NOT_COUNTED}`,
+  image_unavailable: `🖼️ Your image could not be fetched or passed on to the video service. Please attach it again. ${NOT_COUNTED}`,
   nsfw_blocked:
     '🔞 The video service flagged this video as not safe for work, so it is not posted in this channel. It counted toward your daily videos.',
 };
@@ -115,7 +124,7 @@ function failureText(job: Job, reason: FailureReason, url?: string): string {
   const link = url
     ? `\nIts link, kept by the video service for 7 days: ${url} · id \`${job.predictionId ?? 'unknown'}\``
     : '';
-  return `${quotePrompt(job.request.prompt)}\n${FAILURE_TEXTS[reason]}${link}`;
+  return `${requestQuote(job)}\n${FAILURE_TEXTS[reason]}${link}`;
 }
 
 /** The finished video as a link, when Discord would not take the file even after retries. */

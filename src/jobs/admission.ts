@@ -5,6 +5,7 @@ import type { VideoRequest } from '../provider/video-provider.js';
 import { nextUtcMidnight } from '../quota/ledger.js';
 import { StoreBusyError } from '../store/store-errors.js';
 import { UserError } from '../user-error.js';
+import { modelOf } from '../video/catalog.js';
 import type { Job, JobOrigin } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
 import type { JobNotice } from './notices.js';
@@ -20,8 +21,10 @@ export class Admission {
   constructor(private readonly context: JobContext) {}
 
   /**
-   * Checks the channel and the server's prompt filters, reserves the quota and records the job.
-   * Throws a {@link UserError} when it is refused (channel, filter, quota, store); nothing is spent then.
+   * Checks the channel and the server's prompt filters, reserves the quota at the price of the
+   * request's model and records the job: in line, or first preparing when it starts from a member's
+   * image not yet with the provider. Throws a {@link UserError} when it is refused (channel,
+   * filter, quota, store); nothing is spent then.
    */
   async accept(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
     const { deps, options } = this.context;
@@ -29,15 +32,16 @@ export class Admission {
       Promise.all([deps.settings.get(origin.guildId), deps.filters.filterFor(origin.guildId)]),
     );
     this.assertChannelAllowed(settings, origin.channelId);
-    this.assertPromptAllowed(filter, origin, request.prompt);
-    await this.reserve(origin, settings, memberRoles);
+    // A video from an image may come without a prompt: nothing to check then.
+    if (request.prompt !== undefined) this.assertPromptAllowed(filter, origin, request.prompt);
+    await this.reserve(origin, request, settings, memberRoles);
 
     const now = this.context.now();
     const job: Job = {
       id: origin.interactionId,
       origin,
       request,
-      state: 'waiting',
+      state: 'image' in request && request.image.uploadedUrl === undefined ? 'preparing' : 'waiting',
       createdAt: now,
       polls: 0,
       revision: 0,
@@ -76,7 +80,12 @@ export class Admission {
     return false;
   }
 
-  private async reserve(origin: JobOrigin, settings: GuildSettings, memberRoles: readonly string[]): Promise<void> {
+  private async reserve(
+    origin: JobOrigin,
+    request: VideoRequest,
+    settings: GuildSettings,
+    memberRoles: readonly string[],
+  ): Promise<void> {
     const { deps, options } = this.context;
     const now = this.context.now();
     // A reserve that timed out may still land; releasing it keeps the member from being held at their
@@ -91,7 +100,7 @@ export class Admission {
           id: origin.interactionId,
           userId: origin.userId,
           guildId: origin.guildId,
-          costCents: deps.provider.priceCents,
+          costCents: modelOf(request).priceCents,
           allowance: allowanceFor(options.quota, settings, memberRoles),
           now,
           // Outlives the longest job and its delivery, so only a crashed process's reservations lapse.

@@ -11,6 +11,7 @@ import {
   SubmitOutcomeUnknownError,
 } from '../provider/errors.js';
 import type { Prediction } from '../provider/video-provider.js';
+import { modelOf } from '../video/catalog.js';
 import type { FailureReason, Job } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
 
@@ -167,7 +168,7 @@ export class Generation {
 
   private nextPollAt(job: Job): number {
     const { deps } = this.context;
-    return deps.planner.nextPollAt(deps.provider.model, job.submittedAt ?? job.createdAt, this.context.now());
+    return deps.planner.nextPollAt(plannerKey(job), job.submittedAt ?? job.createdAt, this.context.now());
   }
 
   /**
@@ -178,6 +179,11 @@ export class Generation {
     const { deps } = this.context;
     const submittedAt = job.submittedAt ?? job.createdAt;
     const finishedAt = (finishedAfter + this.context.now()) / 2;
-    deps.planner.learn(deps.provider.model, Math.max(finishedAt - submittedAt, inferenceMs ?? 0));
+    deps.planner.learn(plannerKey(job), Math.max(finishedAt - submittedAt, inferenceMs ?? 0));
   }
+}
+
+/** Durations are learned per model, under its provider path (the key timings were always stored under). */
+function plannerKey(job: Job): string {
+  return modelOf(job.request).path;
 }

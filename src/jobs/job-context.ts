@@ -30,8 +30,9 @@ export interface JobRunnerOptions {
 
 /**
  * The two lanes job steps run in, each with its own bound on steps at once: provider calls
- * (line, submit, poll) wait on WaveSpeed, deliveries (download, upload) on output hosts and
- * Discord, so a stuck delivery never holds up anyone's submit or poll.
+ * (line, submit, poll) wait on WaveSpeed, transfers (a member's image on its way to the
+ * provider, deliveries: download, upload) on other hosts and Discord, so a stuck transfer
+ * never holds up anyone's submit or poll.
  */
 export interface StepLanes {
   provider: StepQueue;
@@ -82,7 +83,7 @@ export interface JobContext {
 
 /** The lane a job's next step runs in, by its state. */
 export function laneOf(job: Job): Lane {
-  return job.state === 'delivering' ? 'delivery' : 'provider';
+  return job.state === 'preparing' || job.state === 'delivering' ? 'delivery' : 'provider';
 }
 
 /** Starts a new stage: its deadline counts from now and its faults from zero. */

@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { Prediction, VideoRequest } from '../provider/video-provider.js';
 import { Admission } from './admission.js';
 import { Generation } from './generation.js';
+import { ImageUpload } from './image-upload.js';
 import type { DeliveryRoute, Job, JobOrigin, JobOutcome } from './job.js';
 import {
   enterStage,
@@ -45,6 +46,7 @@ export class JobRunner {
   private readonly context: JobContext;
   private readonly progress: ProgressDisplay;
   private readonly admission: Admission;
+  private readonly imageUpload: ImageUpload;
   private readonly generation: Generation;
   private readonly settlement: Settlement;
 
@@ -69,6 +71,7 @@ export class JobRunner {
       reportLoad: (waiting) => this.reportLoad(waiting),
     };
     this.admission = new Admission(this.context);
+    this.imageUpload = new ImageUpload(this.context);
     this.generation = new Generation(this.context);
     this.settlement = new Settlement(this.context, (job, route) => this.finish(job, route));
   }
@@ -92,7 +95,9 @@ export class JobRunner {
       start: async (shown) => {
         if (shown) this.progress.showing(job, opening);
         // Recorded and paid for: from here on a fault is the job's to retry, not the member's to see.
-        await this.admitAndSubmit(job).catch((error: unknown) => this.retryLater(job, error));
+        // A member's image is fetched and uploaded in the transfer lane first.
+        const next = job.state === 'preparing' ? this.context.schedule(job, this.now()) : this.admitAndSubmit(job);
+        await next.catch((error: unknown) => this.retryLater(job, error));
       },
       withdraw: async () => {
         this.log(job).info('interaction expired before it was answered; nothing is made or spent');
@@ -164,7 +169,8 @@ export class JobRunner {
         job = await this.load(jobId);
         if (!job) return;
         if (laneOf(job) !== lane) return await this.context.schedule(job, this.now());
-        if (job.state === 'waiting') await this.admitAndSubmit(job);
+        if (job.state === 'preparing') await this.imageUpload.prepare(job);
+        else if (job.state === 'waiting') await this.admitAndSubmit(job);
         else if (job.state === 'submitting') await this.generation.settleUnknownSubmit(job);
         else if (job.state === 'generating') await this.generation.poll(job);
         else if (job.state === 'delivering') await this.settlement.deliver(job);

@@ -3,6 +3,9 @@ import type { VideoRequest } from '../provider/video-provider.js';
 /**
  * Where a job stands. The order is the only order it moves in:
  *
+ * - `preparing`: only a job made from a member's image starts here, while the image is fetched
+ *   and uploaded to the provider. Nothing was sent for generation and an upload bills nothing,
+ *   so a restart simply uploads again, from the member's attachment while its link still works.
  * - `waiting`: in line for one of the account's generation slots (see `GenerationLine`).
  *   Nothing was sent, so a restart simply puts it back in line.
  * - `submitting`: written before the submit is sent. A job found here after a restart may
@@ -13,7 +16,7 @@ import type { VideoRequest } from '../provider/video-provider.js';
  *   here posts again safely.
  * - `done`: posted and the quota settled. Nothing more happens.
  */
-export type JobState = 'waiting' | 'submitting' | 'generating' | 'delivering' | 'done';
+export type JobState = 'preparing' | 'waiting' | 'submitting' | 'generating' | 'delivering' | 'done';
 
 /** Why a job ended without a video, in terms the bot explains to the member. */
 export type FailureReason =
@@ -26,7 +29,11 @@ export type FailureReason =
   | 'failed'
   | 'submit_unknown'
   | 'output_unavailable'
-  | 'nsfw_blocked';
+  | 'nsfw_blocked'
+  /** The member's image cannot be used: not the type it claims, too large, or refused by the provider. */
+  | 'image_refused'
+  /** The member's image could not be fetched (its link expired) or passed on to the provider in time. */
+  | 'image_unavailable';
 
 export type JobOutcome =
   | {

@@ -37,13 +37,13 @@ export class VideoFiles {
   }
 
   /**
-   * The file a job's video is downloaded to, its directory created. The job id is a
-   * snowflake, so it is safe as a file name.
+   * The file a job's video is downloaded to (or, with `'image'`, the member's image on its way
+   * to the provider), its directory created. The job id is a snowflake, so it is safe as a file name.
    */
-  pathFor(jobId: string): string {
+  pathFor(jobId: string, file: 'video' | 'image' = 'video'): string {
     // One cheap syscall, and the directory comes back should a tmp cleaner have removed it.
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
-    return join(this.#dir, `${jobId}.mp4`);
+    return join(this.#dir, `${jobId}.${file === 'video' ? 'mp4' : 'image'}`);
   }
 
   /** Removes a job's file, if there is one. */

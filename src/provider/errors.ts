@@ -79,12 +79,15 @@ export class SubmitOutcomeUnknownError extends ProviderError {
   readonly transient = false;
 }
 
-/** An output could not be fetched safely: wrong host, too large, not an MP4, or gone. */
+/**
+ * A file (an output, or a member's image on its way to the provider) could not be fetched
+ * safely: wrong host, too large, not an MP4 (or not the image type declared), or gone.
+ */
 export class OutputRejectedError extends ProviderError {
   readonly transient = false;
   constructor(
     message: string,
-    readonly reason: 'host' | 'too_large' | 'not_mp4' | 'unavailable',
+    readonly reason: 'host' | 'too_large' | 'not_mp4' | 'wrong_type' | 'unavailable',
     status?: number,
   ) {
     super(message, status);

@@ -1,8 +1,16 @@
-import type { OFFERED_MODEL, RequestFor } from '../video/catalog.js';
+import type { ImageType, RequestOf, VideoModelId } from '../video/catalog.js';
 import type { ProviderError } from './errors.js';
 
-/** What a member asked for, already checked: the options of the model `/video` offers. */
-export type VideoRequest = RequestFor<typeof OFFERED_MODEL>;
+/** What a member asked for, already checked: a model of the catalog and that model's options. */
+export type VideoRequest = { [Id in VideoModelId]: RequestOf<Id> }[VideoModelId];
+
+/** A member's image to hand to the provider, from where the chat platform serves it. */
+export interface ImageSource {
+  url: string;
+  type: ImageType;
+  /** The largest it may turn out to be, in bytes. */
+  maxBytes: number;
+}
 
 /**
  * A prediction as the bot understands it. Statuses the provider may add later are
@@ -30,17 +38,28 @@ export type Prediction =
       cause: ProviderError;
     };
 
-/** Port for a text-to-video provider. WaveSpeed is the production adapter. */
+/**
+ * Port for a video provider. WaveSpeed is the production adapter. Each call names its model
+ * through the request, so one provider serves every model of the catalog.
+ */
 export interface VideoProvider {
-  /** Model id, as the provider names it. */
-  readonly model: string;
-  /** What one video costs the server owner, in US cents. */
-  readonly priceCents: number;
   /**
-   * Starts a generation. Never retried once the request may have reached the provider:
-   * the provider has no idempotency key, so a retry could bill the owner twice.
+   * Starts a generation with the request's model. Never retried once the request may have
+   * reached the provider: the provider has no idempotency key, so a retry could bill the owner
+   * twice. A request missing an input its model requires (an image not yet uploaded) is refused
+   * before anything is sent.
    */
   submit(request: VideoRequest): Promise<{ id: string }>;
+  /**
+   * Copies a member's image into the provider's storage through the file at `path` (removed
+   * before it resolves or rejects), and resolves with the URL a model is given. The fetch is
+   * bounded like {@link download} and checks that the bytes are of the declared type; it never
+   * sends the provider's key to the image's host. Safe to call again: an upload bills nothing.
+   * Throws {@link OutputRejectedError} when the image cannot be used (gone, too large, not the
+   * declared type), a non-transient error when the provider refuses the upload, a transient one
+   * for what may work later.
+   */
+  uploadImage(source: ImageSource, path: string): Promise<string>;
   /** Reads a prediction's state. Idempotent, retried on 429, 5xx and network faults. */
   result(id: string): Promise<Prediction>;
   /**

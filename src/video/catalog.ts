@@ -89,11 +89,64 @@ export const VIDEO_MODELS = {
 } as const satisfies Record<string, VideoModel>;
 export type VideoModelId = keyof typeof VIDEO_MODELS;
 
+/** The catalog's entry for a request's model. */
+export function modelOf(request: { model: VideoModelId }): VideoModel {
+  return VIDEO_MODELS[request.model];
+}
+
+/** A price as members and admins read it: `$0.05`. */
+export function dollars(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`;
+}
+
+/** How sharp a video is asked for. Only 480p is offered so far; 1080p comes with its own allowance. */
+export type Quality = '480p' | '1080p';
+
+const MODEL_BY_INPUT = {
+  text: { '480p': 't2v-plus-480p', '1080p': 't2v-plus-1080p' },
+  image: { '480p': 'i2v-plus-480p', '1080p': 'i2v-plus-1080p' },
+} as const satisfies Record<'text' | 'image', Record<Quality, VideoModelId>>;
+
+/** The model a video is made with: from the member's image or from text alone, at a quality (480p unless asked). */
+export function modelFor(request: { fromImage: boolean; quality?: Quality }): VideoModelId {
+  return MODEL_BY_INPUT[request.fromImage ? 'image' : 'text'][request.quality ?? '480p'];
+}
+
 /**
- * The model `/video` makes videos with: the options it takes are the command's, those it
- * requires are required, its sizes are the `size` choices.
+ * The models `/video` makes videos with, its default first: the options any of them takes are
+ * the command's, and those all of them require are required.
  */
-export const OFFERED_MODEL = VIDEO_MODELS['t2v-plus-480p'];
+export const OFFERED_MODELS: readonly VideoModelId[] = [modelFor({ fromImage: false }), modelFor({ fromImage: true })];
+
+/** The first model `/video` offers, whose sizes are the `size` choices. */
+const DEFAULT_MODEL = VIDEO_MODELS['t2v-plus-480p'];
+
+/** Image types a member may start a video from, with the file extension each is uploaded under. */
+export const IMAGE_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' } as const;
+export type ImageType = keyof typeof IMAGE_TYPES;
+
+/** The largest image WaveSpeed's media upload takes: 20 MB. */
+export const IMAGE_MAX_BYTES = 20 * 1024 * 1024;
+
+/** A file a member attached, as the chat platform declared it. */
+export interface AttachedFile {
+  url: string;
+  /** The MIME type declared; `null` when none was. */
+  contentType: string | null;
+  /** Bytes, as declared. */
+  size: number;
+}
+
+/** The image a member starts a video from. */
+export interface MemberImage {
+  /** Where the chat platform serves the file: signed, and it expires (about a day). */
+  url: string;
+  type: ImageType;
+  /** Its size as declared, in bytes. */
+  bytes: number;
+  /** The provider's copy once uploaded, kept there 7 days: what the model is given. */
+  uploadedUrl?: string;
+}
 
 /** An offered value of an option, with what Discord shows for it. */
 export interface OptionChoice<Value extends string = string> {
@@ -104,7 +157,7 @@ export interface OptionChoice<Value extends string = string> {
 /** One `/video` option: how Discord offers it, how the bot checks it, which input it fills. */
 export interface VideoOption<Value = unknown, Field extends WaveSpeedField = WaveSpeedField> {
   /** Its Discord type. */
-  type: 'string' | 'integer' | 'boolean';
+  type: 'string' | 'integer' | 'boolean' | 'attachment';
   description: string;
   /** Bounds Discord holds members to; `schema` holds a forged or replayed interaction to them too. */
   maxLength?: number;
@@ -113,6 +166,8 @@ export interface VideoOption<Value = unknown, Field extends WaveSpeedField = Wav
   choices?: readonly OptionChoice[];
   /** The refusal when a model requires the option and it was left out or shows nothing. */
   missing?: string;
+  /** The refusal when it is given but the request's model takes no such input. */
+  notTaken?: string;
   /**
    * Checks the value Discord delivered and gives the request's: the default when it was left
    * out, `undefined` when there is none.
@@ -120,6 +175,8 @@ export interface VideoOption<Value = unknown, Field extends WaveSpeedField = Wav
   schema: z.ZodType<Value>;
   /** The model input it fills. */
   field: Field;
+  /** What the model is sent for a value, when it is not the value itself; `undefined` sends nothing. */
+  sent?(value: Value): string | number | boolean | undefined;
 }
 
 /**
@@ -153,6 +210,7 @@ function choice<const Value extends string, const Field extends WaveSpeedField>(
   choices: readonly OptionChoice<Value>[];
   default: Value;
   invalid: string;
+  notTaken?: string;
   field: Field;
 }): VideoOption<Value, Field> {
   const { invalid, default: fallback, ...option } = spec;
@@ -189,6 +247,36 @@ function flag<const Field extends WaveSpeedField>(spec: {
   return { type: 'boolean', ...option, schema: z.boolean().default(fallback) };
 }
 
+/**
+ * An image the member attaches, checked as declared (type and size) before anything is spent;
+ * its bytes are checked again when it is fetched. The model is sent the provider's copy.
+ */
+function image<const Field extends WaveSpeedField>(spec: {
+  description: string;
+  notImage: string;
+  tooLarge: (max: number) => string;
+  field: Field;
+}): VideoOption<MemberImage | undefined, Field> {
+  const { notImage, tooLarge, ...option } = spec;
+  const types = Object.keys(IMAGE_TYPES) as ImageType[];
+  // Discord may add parameters to a type (`image/png; charset=…`), and types are case-insensitive.
+  const declaredType = z
+    .string()
+    .nullable()
+    .transform((type) => type?.split(';')[0]?.trim().toLowerCase() ?? '')
+    .pipe(z.enum(types, { error: notImage }));
+  const megabytes = IMAGE_MAX_BYTES / (1024 * 1024);
+  const schema: z.ZodType<MemberImage | undefined> = z
+    .object({
+      url: z.url({ protocol: /^https?$/, error: notImage }),
+      contentType: declaredType,
+      size: z.number().int(notImage).nonnegative(notImage).max(IMAGE_MAX_BYTES, tooLarge(megabytes)),
+    })
+    .transform(({ url, contentType, size }): MemberImage => ({ url, type: contentType, bytes: size }))
+    .optional();
+  return { type: 'attachment', ...option, schema, sent: (value) => value?.uploadedUrl };
+}
+
 /** The `/video` options, in the order Discord lists them. */
 export const VIDEO_OPTIONS = {
   prompt: text({
@@ -196,8 +284,14 @@ export const VIDEO_OPTIONS = {
     // The model's native API's limit; WaveSpeed states none.
     maxLength: 800,
     tooLong: (max) => `The prompt can be at most ${max} characters.`,
-    missing: 'Describe the video you want in `prompt`.',
+    missing: 'Describe the video you want in `prompt`, or attach an `image` to start from.',
     field: 'prompt',
+  }),
+  image: image({
+    description: 'A picture to bring to life instead of starting from text (PNG, JPEG or WebP, up to 20 MB)',
+    notImage: 'The image must be a PNG, JPEG or WebP file.',
+    tooLarge: (max) => `The image can be at most ${max} MB.`,
+    field: 'image',
   }),
   negative_prompt: text({
     description: 'What the video should avoid',
@@ -207,9 +301,10 @@ export const VIDEO_OPTIONS = {
   }),
   size: choice({
     description: 'Frame shape (default landscape)',
-    choices: OFFERED_MODEL.sizes.map((value) => ({ value, label: sizeLabel(value) })),
-    default: OFFERED_MODEL.sizes[0],
+    choices: DEFAULT_MODEL.sizes.map((value) => ({ value, label: sizeLabel(value) })),
+    default: DEFAULT_MODEL.sizes[0],
     invalid: 'Pick one of the offered sizes.',
+    notTaken: 'Size comes from the image; leave size out.',
     field: 'size',
   }),
   seed: integer({
@@ -254,6 +349,21 @@ type RequiredBy<M extends VideoModel> = {
 type OthersOf<M extends VideoModel> = Exclude<TakenBy<M>, RequiredBy<M>>;
 
 /**
+ * The options `/video` offers: each one any offered model takes, in the catalog's order, required
+ * only when every offered model requires it.
+ */
+export function offeredOptions(): ModelOption[] {
+  const models: VideoModel[] = OFFERED_MODELS.map((id) => VIDEO_MODELS[id]);
+  return (Object.entries(VIDEO_OPTIONS) as [OptionName, VideoOption][])
+    .filter(([, option]) => models.some((model) => model.takes.includes(option.field)))
+    .map(([name, option]) => ({
+      name,
+      option,
+      required: models.every((model) => model.requires.includes(option.field)),
+    }));
+}
+
+/**
  * A checked request for model `M`, keyed by option name: an option the model requires, or one
  * with a default, is always there; any other only when the member gave it.
  */
@@ -262,3 +372,6 @@ export type RequestFor<M extends VideoModel> = { [Name in RequiredBy<M>]: Exclud
 } & {
   [Name in OthersOf<M> as undefined extends ValueOf<Name> ? Name : never]?: Exclude<ValueOf<Name>, undefined>;
 };
+
+/** A checked request for the model `Id`: the model, and its options as {@link RequestFor} gives them. */
+export type RequestOf<Id extends VideoModelId> = { model: Id } & RequestFor<(typeof VIDEO_MODELS)[Id]>;

@@ -1,9 +1,16 @@
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher, request } from 'undici';
-import { ProviderError, ProviderRateLimitError, SubmitOutcomeUnknownError } from '../provider/errors.js';
-import type { Prediction, VideoProvider, VideoRequest } from '../provider/video-provider.js';
-import { type ModelOption, optionsOf, type VideoModel } from '../video/catalog.js';
+import {
+  OutputRejectedError,
+  ProviderError,
+  ProviderRateLimitError,
+  SubmitOutcomeUnknownError,
+} from '../provider/errors.js';
+import type { ImageSource, Prediction, VideoProvider, VideoRequest } from '../provider/video-provider.js';
+import { type ModelOption, optionsOf, VIDEO_MODELS, type VideoModel } from '../video/catalog.js';
 import {
   type Envelope,
   envelopeError,
@@ -17,6 +24,13 @@ import {
 } from './envelope.js';
 import { errorForAnswer } from './error-mapping.js';
 import { type HttpAnswer, headerOf, isOk, USER_AGENT } from './http.js';
+import {
+  IMAGE_SIGNATURES,
+  MEDIA_UPLOAD_PATH,
+  type MultipartFile,
+  multipartImage,
+  uploadedSchema,
+} from './media-upload.js';
 import { downloadOutput, type OutputOrigins, type StallRule } from './output-download.js';
 import { backoffMs, parseRetryAfter } from './retry-timing.js';
 import { ConnectionNotOpenedError, transportError } from './transport-errors.js';
@@ -38,8 +52,6 @@ const CONNECTIONS_PER_ORIGIN = 64;
 
 /** How to reach WaveSpeed. Nothing is contacted until the first call. */
 export interface WaveSpeedClientOptions {
-  /** The catalog's entry for the model every submit asks for. */
-  model: VideoModel;
   apiKey: string;
   /** `https://api.wavespeed.ai`, or a local stand-in over plain http. */
   baseUrl: string;
@@ -61,6 +73,11 @@ export interface WaveSpeedClientOptions {
    * of holding its transfer slot to the deadline.
    */
   downloadStall?: StallRule;
+  /**
+   * Per transfer of a member's image: its fetch, redirects and body included, and then each
+   * upload attempt. Default 60 s: 20 MB at a third of a MiB a second.
+   */
+  imageTimeoutMs?: number;
   /** How many times a failed result (or webhook secret) read is tried again. Default 4. */
   resultRetries?: number;
   /**
@@ -78,20 +95,18 @@ export interface WaveSpeedClientOptions {
 
 type Endpoint = { method: 'GET' | 'POST'; path: string; query?: URLSearchParams };
 
-/** The WaveSpeed adapter for one of the catalog's models. */
-export class WaveSpeedClient implements VideoProvider {
-  readonly model: string;
-  readonly priceCents: number;
+/** A request body: JSON text, or a stream whose length is known before it is sent. */
+type Body = { type: string; data: string } | { type: string; data: Readable; length: number };
 
-  readonly #submitPath: string;
-  readonly #options: readonly ModelOption[];
-  readonly #fixed: VideoModel['fixed'];
+/** The WaveSpeed adapter, for every model of the catalog: each submit names its own. */
+export class WaveSpeedClient implements VideoProvider {
   readonly #apiKey: string;
   readonly #baseUrl: string;
   readonly #origins: OutputOrigins;
   readonly #requestTimeoutMs: number;
   readonly #downloadTimeoutMs: number;
   readonly #downloadStall: StallRule;
+  readonly #imageTimeoutMs: number;
   readonly #resultRetries: number;
   readonly #submitQuery: URLSearchParams | undefined;
   readonly #dispatcher: Dispatcher;
@@ -99,17 +114,13 @@ export class WaveSpeedClient implements VideoProvider {
   readonly #logger: Logger | undefined;
 
   constructor(options: WaveSpeedClientOptions) {
-    this.model = options.model.path;
-    this.priceCents = options.model.priceCents;
-    this.#submitPath = `/api/v3/${options.model.path}`;
-    this.#options = optionsOf(options.model);
-    this.#fixed = options.model.fixed;
     this.#apiKey = options.apiKey;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#origins = { api: new URL(options.baseUrl), hosts: options.outputHosts.map((host) => host.toLowerCase()) };
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#downloadTimeoutMs = options.downloadTimeoutMs ?? 120_000;
     this.#downloadStall = options.downloadStall ?? { windowMs: 10_000, minBytes: 64 * 1024 };
+    this.#imageTimeoutMs = options.imageTimeoutMs ?? 60_000;
     this.#resultRetries = options.resultRetries ?? 4;
     this.#submitQuery =
       options.webhookUrl === undefined ? undefined : new URLSearchParams({ webhook: options.webhookUrl });
@@ -123,13 +134,14 @@ export class WaveSpeedClient implements VideoProvider {
    * connection never opened, or an explicit 429); once it may have, a timeout or a broken
    * answer is a {@link SubmitOutcomeUnknownError}.
    */
-  submit(request: VideoRequest): Promise<{ id: string }> {
+  async submit(request: VideoRequest): Promise<{ id: string }> {
+    const model: VideoModel = VIDEO_MODELS[request.model];
     const endpoint: Endpoint = {
       method: 'POST',
-      path: this.#submitPath,
+      path: `/api/v3/${model.path}`,
       ...(this.#submitQuery && { query: this.#submitQuery }),
     };
-    const body = JSON.stringify(this.#submitBody(request));
+    const body = JSON.stringify(submitBody(model, request));
     return this.#withRetries(
       endpoint,
       SUBMIT_RETRIES,
@@ -173,21 +185,53 @@ export class WaveSpeedClient implements VideoProvider {
     });
   }
 
-  /** Exactly the member's options, under the model's names for them, and the values it fixes. */
-  #submitBody(request: VideoRequest): Record<string, unknown> {
-    const body: Record<string, unknown> = {};
-    for (const { name, option } of this.#options) {
-      const value = request[name];
-      if (value !== undefined) body[option.field] = value;
+  /**
+   * Fetches the member's image into `path` (from its own host only, bounded like an output,
+   * checked against its declared type), then uploads it, retrying every transient failure: an
+   * upload creates no task and bills nothing. The file is gone when this settles.
+   */
+  async uploadImage(source: ImageSource, path: string): Promise<string> {
+    try {
+      const bytes = await downloadOutput(source.url, source.maxBytes, path, {
+        dispatcher: this.#dispatcher,
+        // Only the image's own host, over its own scheme; the request carries no key.
+        origins: { api: imageOrigin(source.url), hosts: [] },
+        timeoutMs: this.#imageTimeoutMs,
+        stall: this.#downloadStall,
+        signature: IMAGE_SIGNATURES[source.type],
+      });
+      const file = multipartImage(path, bytes, source.type);
+      const endpoint: Endpoint = { method: 'POST', path: MEDIA_UPLOAD_PATH };
+      return await this.#withRetries(
+        endpoint,
+        this.#resultRetries,
+        () => this.#uploadOnce(endpoint, file),
+        (error) => error.transient,
+      );
+    } finally {
+      await rm(path, { force: true });
     }
-    return { ...body, ...this.#fixed };
+  }
+
+  async #uploadOnce(endpoint: Endpoint, file: MultipartFile): Promise<string> {
+    const describe = `${endpoint.method} ${endpoint.path}`;
+    const body: Body = { type: file.contentType, data: file.open(), length: file.length };
+    const response = await this.#send(endpoint, body, this.#imageTimeoutMs);
+    if (!isOk(response)) throw await errorForResponse(response, describe);
+    const envelope = await this.#readEnvelope(response, describe);
+    if (!isSuccessCode(envelope.code)) throw envelopeError(envelope, describe, response.statusCode);
+    const uploaded = uploadedSchema.safeParse(envelope.data);
+    if (!uploaded.success) throw malformed(describe, 'no download_url', response.statusCode);
+    return uploaded.data;
   }
 
   async #submitOnce(endpoint: Endpoint, body: string): Promise<{ id: string }> {
     const describe = `${endpoint.method} ${endpoint.path}`;
-    const response = await this.#send(endpoint, body).catch((error: ProviderError) => {
-      throw error instanceof ConnectionNotOpenedError ? error : outcomeUnknown(error);
-    });
+    const response = await this.#send(endpoint, { type: 'application/json', data: body }).catch(
+      (error: ProviderError) => {
+        throw error instanceof ConnectionNotOpenedError ? error : outcomeUnknown(error);
+      },
+    );
     if (!isOk(response)) throw await errorForResponse(response, describe);
     // From here the task may exist, so whatever cannot be read must not lead to a re-send.
     const envelope = await this.#readEnvelope(response, describe).catch((error: ProviderError) => {
@@ -221,13 +265,14 @@ export class WaveSpeedClient implements VideoProvider {
   }
 
   /** One request with its own deadline; every failure comes out as a {@link ProviderError}. */
-  async #send({ method, path, query }: Endpoint, body?: string): Promise<HttpAnswer> {
+  async #send({ method, path, query }: Endpoint, body?: Body, timeoutMs = this.#requestTimeoutMs): Promise<HttpAnswer> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.#apiKey}`,
       'User-Agent': USER_AGENT,
       'X-Client-Name': CLIENT_NAME,
       Accept: 'application/json',
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+      ...(body && { 'Content-Type': body.type }),
+      ...(body && 'length' in body && { 'Content-Length': String(body.length) }),
     };
     try {
       // The signal's deadline covers the body too: undici destroys an unread body on abort.
@@ -235,8 +280,8 @@ export class WaveSpeedClient implements VideoProvider {
         dispatcher: this.#dispatcher,
         method,
         headers,
-        signal: AbortSignal.timeout(this.#requestTimeoutMs),
-        ...(body !== undefined && { body }),
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(body && { body: body.data }),
       });
       this.#logger?.debug({ method, path, status: response.statusCode }, 'WaveSpeed answered');
       return response;
@@ -282,6 +327,29 @@ export class WaveSpeedClient implements VideoProvider {
       }
     }
   }
+}
+
+/**
+ * Exactly the member's options, under the model's names for them, and the values it fixes.
+ * A request missing an input the model requires (an image not uploaded yet) is never sent.
+ */
+function submitBody(model: VideoModel, request: VideoRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const values = request as Partial<Record<ModelOption['name'], unknown>>;
+  for (const { name, option } of optionsOf(model)) {
+    const value = values[name];
+    const sent = value === undefined || !option.sent ? value : option.sent(value);
+    if (sent !== undefined) body[option.field] = sent;
+  }
+  const missing = model.requires.filter((field) => body[field] === undefined);
+  if (missing.length > 0) throw new Error(`${model.path} needs ${missing.join(', ')}; nothing was sent`);
+  return { ...body, ...model.fixed };
+}
+
+/** The origin a member's image may be fetched from: its own URL's. */
+function imageOrigin(url: string): URL {
+  if (!URL.canParse(url)) throw new OutputRejectedError('the image URL cannot be read', 'host');
+  return new URL(url);
 }
 
 async function errorForResponse(response: HttpAnswer, describe: string): Promise<ProviderError> {

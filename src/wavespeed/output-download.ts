@@ -12,8 +12,6 @@ import { type HttpAnswer, headerOf, isOk, USER_AGENT } from './http.js';
 import { transportError } from './transport-errors.js';
 
 const MAX_REDIRECTS = 3;
-/** Bytes that tell an MP4: its `ftyp` box's size and type. */
-const MP4_HEAD_BYTES = 8;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** Where finished videos may be fetched from. */
@@ -44,7 +42,25 @@ export interface DownloadContext {
   timeoutMs: number;
   /** The low-speed rule: fewer than `minBytes` received in any window of `windowMs` is a stall. */
   stall: StallRule;
+  /** What the file must open with; default {@link MP4}. */
+  signature?: FileSignature;
 }
+
+/** How a type of file opens, checked on its first bytes as they arrive. */
+export interface FileSignature {
+  /** Bytes `matches` reads. */
+  headBytes: number;
+  matches(head: Buffer): boolean;
+  /** The refusal when they do not match. */
+  refusal(status: number): OutputRejectedError;
+}
+
+/** An MP4 opens with an `ftyp` box, whose type sits at byte offset 4. */
+export const MP4: FileSignature = {
+  headBytes: 8,
+  matches: (head) => head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp',
+  refusal: (status) => new OutputRejectedError('output is not an MP4', 'not_mp4', status),
+};
 
 /** Like curl's low-speed limit: a host that sends too little for too long is given up on. */
 export interface StallRule {
@@ -55,7 +71,7 @@ export interface StallRule {
 /**
  * Streams a finished video into `path` (created or truncated): only from allowed origins
  * (redirects included), at most `maxBytes`, within one deadline, never stalling past the
- * {@link StallRule}, and only if it opens like an MP4. Resolves with the byte count once the
+ * {@link StallRule}, and only if it opens like an MP4 (or the context's other signature). Resolves with the byte count once the
  * file is written and closed; on any failure the partial file is removed first.
  * Refusals are {@link OutputRejectedError}; 5xx, network faults, the deadline and a stall are
  * the transient provider errors, so the caller may try again later.
@@ -75,7 +91,7 @@ export async function downloadOutput(
       await response.body.dump();
       throw refusal;
     }
-    return await writeAtMost(response, maxBytes, path, watch);
+    return await writeAtMost(response, maxBytes, path, watch, context.signature ?? MP4);
   } catch (error) {
     await rm(path, { force: true });
     throw error instanceof ProviderError ? error : transportError(error, 'output download');
@@ -165,10 +181,16 @@ function refusalOf(response: HttpAnswer, maxBytes: number): ProviderError | unde
 
 /**
  * Streams the body to `path`, stopping as soon as it grows past `maxBytes` whatever the
- * headers said, or as soon as its first bytes show it is no MP4. Nothing but the chunk in
- * hand is held in memory.
+ * headers said, or as soon as its first bytes show it is not what `signature` describes.
+ * Nothing but the chunk in hand is held in memory.
  */
-async function writeAtMost(response: HttpAnswer, maxBytes: number, path: string, watch: StallWatch): Promise<number> {
+async function writeAtMost(
+  response: HttpAnswer,
+  maxBytes: number,
+  path: string,
+  watch: StallWatch,
+  signature: FileSignature,
+): Promise<number> {
   let received = 0;
   let head = Buffer.alloc(0);
   const status = response.statusCode;
@@ -177,24 +199,15 @@ async function writeAtMost(response: HttpAnswer, maxBytes: number, path: string,
       received += chunk.byteLength;
       watch.received(chunk.byteLength);
       if (received > maxBytes) throw new OutputRejectedError('output is larger than allowed', 'too_large', status);
-      if (head.length < MP4_HEAD_BYTES) {
-        head = Buffer.concat([head, chunk.subarray(0, MP4_HEAD_BYTES - head.length)]);
-        if (head.length === MP4_HEAD_BYTES && !isMp4(head)) throw notMp4(status);
+      if (head.length < signature.headBytes) {
+        head = Buffer.concat([head, chunk.subarray(0, signature.headBytes - head.length)]);
+        if (head.length === signature.headBytes && !signature.matches(head)) throw signature.refusal(status);
       }
       yield chunk;
     }
   }
   // A failure anywhere destroys every stream: the body's connection closes and so does the file.
   await pipeline(response.body, checked, createWriteStream(path));
-  if (!isMp4(head)) throw notMp4(status);
+  if (!signature.matches(head)) throw signature.refusal(status);
   return received;
-}
-
-function notMp4(status: number): OutputRejectedError {
-  return new OutputRejectedError('output is not an MP4', 'not_mp4', status);
-}
-
-/** An MP4 opens with an `ftyp` box, whose type sits at byte offset 4. */
-function isMp4(head: Buffer): boolean {
-  return head.length >= MP4_HEAD_BYTES && head.toString('latin1', 4, 8) === 'ftyp';
 }

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import video from '../../commands/video.js';
 
-/** `/video`'s registration, built from the catalog, is the one members have always been offered. */
+/** `/video`'s registration, built from the catalog, exactly as deploy-commands sends it. */
 
 describe('/video', () => {
-  it('registers exactly the command deploy-commands registered before the catalog', () => {
+  // A prompt is optional now that an image can start a video; the rest is as registered before.
+  it('registers the command with its image option, the prompt optional since an image can start a video', () => {
     // As sent: JSON leaves out the builder's unset fields.
     expect(JSON.parse(JSON.stringify(video.data))).toStrictEqual({
       name: 'video',
-      description: 'Make a 5-second video from a text prompt',
+      description: 'Make a 5-second video from a text prompt or an image',
       contexts: [0],
       integration_types: [0],
       type: 1,
@@ -17,9 +18,14 @@ describe('/video', () => {
           type: 3,
           name: 'prompt',
           description: 'What happens in the video: subject, action, camera, light',
-          required: true,
-          min_length: 1,
+          required: false,
           max_length: 800,
+        },
+        {
+          type: 11,
+          name: 'image',
+          description: 'A picture to bring to life instead of starting from text (PNG, JPEG or WebP, up to 20 MB)',
+          required: false,
         },
         {
           type: 3,

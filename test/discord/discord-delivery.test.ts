@@ -44,7 +44,7 @@ function channelJob(n = 1): Job {
   return {
     id: String(1_100_000_000_000_000_000n + BigInt(n)),
     origin: { ...origin(n), token: '' },
-    request: { prompt: 'a heron at dawn', size: '832*480', seed: -1, prompt_expansion: false },
+    request: { model: 't2v-plus-480p', prompt: 'a heron at dawn', size: '832*480', seed: -1, prompt_expansion: false },
     state: 'delivering',
     createdAt: Date.now(),
     revision: 1,

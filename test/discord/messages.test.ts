@@ -4,7 +4,7 @@ import type { Job } from '../../src/jobs/job.js';
 
 const job = {
   id: 'i1',
-  request: { prompt: 'a paper boat', size: '480*832', seed: 7 },
+  request: { model: 't2v-plus-480p', prompt: 'a paper boat', size: '480*832', seed: 7 },
   createdAt: Date.UTC(2026, 10, 26, 12),
   submittedAt: Date.UTC(2026, 10, 26, 12, 0, 5),
   predictionId: 'p1',
@@ -19,13 +19,26 @@ describe('discordText', () => {
   });
 
   it('words a finished video, and its link when it is too large or the upload was refused', () => {
-    const details = '> a paper boat\n🎬 Portrait 480×832 · seed 7 · made in 41 s · id `p1`';
+    const details = '> a paper boat\n🎬 Portrait 480×832 · seed 7 · made in 41 s · $0.05 · id `p1`';
     expect(discordText.render({ kind: 'video', job, generationMs: 41_400 })).toBe(details);
     expect(discordText.render({ kind: 'video_link', job, generationMs: 41_400, url, why: 'too_large' })).toBe(
       `${details}\n${url}`,
     );
     expect(discordText.render({ kind: 'video_link', job, generationMs: 41_400, url, why: 'upload_refused' })).toBe(
       `${details}\nDiscord would not take the upload, so here is the video's link (kept for 7 days): ${url}`,
+    );
+  });
+
+  it('shows a video made from an image alone as such, at its own price', () => {
+    const image = {
+      url: 'https://cdn.test/cat.png',
+      type: 'image/png',
+      bytes: 10,
+      uploadedUrl: 'https://m.test/c.png',
+    };
+    const fromImage = { ...job, request: { model: 'i2v-plus-480p', image, seed: 7, prompt_expansion: false } } as Job;
+    expect(discordText.render({ kind: 'video', job: fromImage, generationMs: 41_400 })).toBe(
+      '> 🖼️ From your image\n🎬 From an image · seed 7 · made in 41 s · $0.20 · id `p1`',
     );
   });
 

@@ -32,7 +32,10 @@ describe('invisible prompts', () => {
     ];
     for (const prompt of invisible) {
       const handle = rig.discord.sendCommand({ name: 'video', options: { prompt } });
-      expectPrivate(await handle.waitForMessage(answered), /^Describe the video you want in `prompt`\.$/);
+      expectPrivate(
+        await handle.waitForMessage(answered),
+        /^Describe the video you want in `prompt`, or attach an `image` to start from\.$/,
+      );
     }
     expect(rig.wavespeed.submits).toEqual([]);
 

@@ -31,8 +31,6 @@ const SLOTS = 2;
 
 /** A provider whose generations finish when the test says so. */
 class ScriptedProvider implements VideoProvider {
-  readonly model = 'scripted';
-  readonly priceCents = 5;
   status: Prediction = { id: 'p1', status: 'processing' };
   submit = vi.fn(async () => ({ id: `p${this.submit.mock.calls.length}` }));
   result = vi.fn(async (id: string) => this.finished.get(id) ?? { ...this.status, id });
@@ -40,6 +38,7 @@ class ScriptedProvider implements VideoProvider {
   readonly finished = new Map<string, Prediction>();
   /** Pretends to write a 3-byte video; the runner only passes its path and size on. */
   download = vi.fn(async () => 3);
+  uploadImage = vi.fn(async () => 'https://media.test/image.png');
 }
 
 /**
@@ -145,7 +144,13 @@ function completed(id: string): Prediction {
   return { id, status: 'completed', outputs: [`https://cdn.example/${id}.mp4`], nsfw: [false] };
 }
 
-const request = { prompt: 'a slow sunrise', size: '832*480', seed: -1, prompt_expansion: false } as const;
+const request = {
+  model: 't2v-plus-480p',
+  prompt: 'a slow sunrise',
+  size: '832*480',
+  seed: -1,
+  prompt_expansion: false,
+} as const;
 
 /** Accepts a `/video` and takes it on, as the command does once it has answered. */
 async function takeOn(jobOrigin: JobOrigin): Promise<void> {

@@ -42,6 +42,7 @@ describe('KeyvJobStore', () => {
     await keyv.set(storedBeforeCatalog.id, storedBeforeCatalog as unknown as Job);
 
     const request = {
+      model: 't2v-plus-480p',
       prompt: 'a heron at dawn',
       negative_prompt: 'people',
       size: '480*832',
@@ -58,6 +59,7 @@ describe('KeyvJobStore', () => {
     await keyv.set(storedBeforeCatalog.id, { ...storedBeforeCatalog, request } as unknown as Job);
 
     expect((await jobs.get(storedBeforeCatalog.id))?.request).toStrictEqual({
+      model: 't2v-plus-480p',
       prompt: 'a heron at dawn',
       size: '480*832',
       seed: 42,
@@ -70,7 +72,13 @@ describe('KeyvJobStore', () => {
     const job: Job = {
       ...storedBeforeCatalog,
       state: 'waiting',
-      request: { prompt: 'a heron at dawn', size: '832*480', seed: -1, prompt_expansion: false },
+      request: {
+        model: 't2v-plus-480p',
+        prompt: 'a heron at dawn',
+        size: '832*480',
+        seed: -1,
+        prompt_expansion: false,
+      },
     };
     await jobs.save(job);
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  OFFERED_MODEL,
+  dollars,
+  modelFor,
+  modelOf,
+  OFFERED_MODELS,
+  offeredOptions,
   optionsOf,
   sizeLabel,
   VIDEO_MODELS,
@@ -20,13 +24,39 @@ describe('the video catalog', () => {
     expect(model.sizes.length > 0).toBe(takes.includes('size'));
   });
 
-  it('offers a model whose every required input has an option that says when it is missing', () => {
-    const offered = optionsOf(OFFERED_MODEL);
-    for (const field of OFFERED_MODEL.requires) {
-      const option = offered.find((candidate) => candidate.option.field === field);
-      expect(option?.required).toBe(true);
-      expect(option?.option.missing).toBeTruthy();
+  it('offers, for each offered model, an option for every input it requires, saying when it is missing', () => {
+    const offered = offeredOptions();
+    for (const id of OFFERED_MODELS) {
+      for (const { option, required } of optionsOf(VIDEO_MODELS[id])) {
+        expect(offered.map((entry) => entry.option)).toContain(option);
+        // The image is what picks an image model, so only the others can be missing.
+        if (required && option.field !== 'image') expect(option.missing).toBeTruthy();
+      }
     }
+  });
+
+  it('registers an option as required only when every offered model requires it', () => {
+    // A prompt is optional from an image, and the image is what makes it image to video.
+    expect(offeredOptions().filter(({ required }) => required)).toEqual([]);
+    expect(offeredOptions().map(({ name }) => name)).toEqual([
+      'prompt',
+      'image',
+      'negative_prompt',
+      'size',
+      'seed',
+      'prompt_expansion',
+    ]);
+  });
+
+  it('says why an option given to a model that takes no such input is refused', () => {
+    for (const { option } of offeredOptions()) {
+      const takenByAll = OFFERED_MODELS.every((id) =>
+        (VIDEO_MODELS[id].takes as readonly string[]).includes(option.field),
+      );
+      const picksTheModel = option.field === 'image';
+      if (!takenByAll && !picksTheModel) expect(option.notTaken).toBeTruthy();
+    }
+    expect(VIDEO_OPTIONS.size.notTaken).toBe('Size comes from the image; leave size out.');
   });
 
   it('has no option that no model takes', () => {
@@ -34,15 +64,50 @@ describe('the video catalog', () => {
     for (const option of Object.values(VIDEO_OPTIONS)) expect(taken).toContain(option.field);
   });
 
-  it('labels every frame size as members see it, and offers the model’s sizes with those labels', () => {
+  it('labels every frame size as members see it, and offers the text model’s sizes with those labels', () => {
     expect(Object.keys(VIDEO_SIZES).map((size) => sizeLabel(size as keyof typeof VIDEO_SIZES))).toEqual([
       'Landscape 832×480',
       'Portrait 480×832',
       'Landscape 1920×1080',
       'Portrait 1080×1920',
     ]);
-    expect(VIDEO_OPTIONS.size.choices).toEqual(
-      OFFERED_MODEL.sizes.map((value) => ({ value, label: sizeLabel(value) })),
-    );
+    expect(VIDEO_OPTIONS.size.choices).toEqual([
+      { value: '832*480', label: 'Landscape 832×480' },
+      { value: '480*832', label: 'Portrait 480×832' },
+    ]);
+  });
+});
+
+describe('the model a video is made with', () => {
+  it.each([
+    { fromImage: false, quality: undefined, model: 't2v-plus-480p' },
+    { fromImage: true, quality: undefined, model: 'i2v-plus-480p' },
+    { fromImage: false, quality: '480p', model: 't2v-plus-480p' },
+    { fromImage: true, quality: '480p', model: 'i2v-plus-480p' },
+    { fromImage: false, quality: '1080p', model: 't2v-plus-1080p' },
+    { fromImage: true, quality: '1080p', model: 'i2v-plus-1080p' },
+  ] as const)('from an image: $fromImage, at $quality: $model', ({ fromImage, quality, model }) => {
+    expect(modelFor({ fromImage, ...(quality && { quality }) })).toBe(model);
+  });
+
+  it('offers text and image at 480p, text first', () => {
+    expect(OFFERED_MODELS).toEqual(['t2v-plus-480p', 'i2v-plus-480p']);
+  });
+});
+
+describe('prices', () => {
+  it.each([
+    { model: 't2v-plus-480p', cents: 5, shown: '$0.05' },
+    { model: 'i2v-plus-480p', cents: 20, shown: '$0.20' },
+    { model: 't2v-plus-1080p', cents: 80, shown: '$0.80' },
+    { model: 'i2v-plus-1080p', cents: 80, shown: '$0.80' },
+  ] as const)('charges $shown for $model', ({ model, cents, shown }) => {
+    expect(modelOf({ model }).priceCents).toBe(cents);
+    expect(dollars(modelOf({ model }).priceCents)).toBe(shown);
+  });
+
+  it('shows dollars with their cents', () => {
+    expect(dollars(0)).toBe('$0.00');
+    expect(dollars(1234)).toBe('$12.34');
   });
 });

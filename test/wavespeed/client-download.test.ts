@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutputRejectedError, ProviderTimeoutError, ProviderUnavailableError } from '../../src/provider/errors.js';
-import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient, type WaveSpeedClientOptions } from '../../src/wavespeed/client.js';
 import { isAllowedOutputUrl, type OutputOrigins } from '../../src/wavespeed/output-download.js';
 import { fakeMp4, type SubmitScript, startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
@@ -29,7 +28,6 @@ afterEach(async () => {
 
 function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient {
   return new WaveSpeedClient({
-    model: OFFERED_MODEL,
     baseUrl: standIn.baseUrl,
     apiKey: standIn.apiKey,
     outputHosts: [],
@@ -40,7 +38,13 @@ function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient
 /** Runs a generation to completion and returns its output URL. */
 async function finishedVideo(client: WaveSpeedClient, script: SubmitScript = {}): Promise<string> {
   standIn.nextSubmit({ durationMs: 0, ...script });
-  const { id } = await client.submit({ prompt: 'koi in a pond', size: '832*480', seed: 7, prompt_expansion: false });
+  const { id } = await client.submit({
+    model: 't2v-plus-480p',
+    prompt: 'koi in a pond',
+    size: '832*480',
+    seed: 7,
+    prompt_expansion: false,
+  });
   const prediction = await client.result(id);
   if (prediction.status !== 'completed' || !prediction.outputs[0]) throw new Error('the stand-in did not finish');
   return prediction.outputs[0];

@@ -1,7 +1,7 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VideoRequest } from '../../src/provider/video-provider.js';
-import { OFFERED_MODEL, optionsOf, VIDEO_MODELS, type VideoModelId } from '../../src/video/catalog.js';
+import { type MemberImage, modelOf, offeredOptions, VIDEO_MODELS, type VideoModelId } from '../../src/video/catalog.js';
 import { WaveSpeedClient } from '../../src/wavespeed/client.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 
@@ -11,36 +11,49 @@ import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/waves
  * expected names are written out here, not read from the catalog, so a wrong entry fails.
  */
 
-describe('each /video option on the wire, through the stand-in of the offered model', () => {
+describe('each /video option on the wire, through the stand-in of the model it is offered with', () => {
   let standIn: WaveSpeedStandIn;
   beforeEach(async () => {
     standIn = await startWaveSpeedStandIn();
   });
   afterEach(() => standIn.close());
 
-  const bare: VideoRequest = { prompt: 'a red fox in snow', size: '832*480', seed: -1, prompt_expansion: false };
+  const fromText: VideoRequest = {
+    model: 't2v-plus-480p',
+    prompt: 'a red fox in snow',
+    size: '832*480',
+    seed: -1,
+    prompt_expansion: false,
+  };
+  const uploaded = 'https://media.wavespeed.test/uploads/cat.png';
+  const image: MemberImage = { url: 'https://cdn.test/cat.png', type: 'image/png', bytes: 4096, uploadedUrl: uploaded };
+  const fromImage: VideoRequest = { model: 'i2v-plus-480p', image, seed: -1, prompt_expansion: false };
   const sent = [
-    { option: 'prompt', value: 'a heron at dawn', field: 'prompt' },
-    { option: 'negative_prompt', value: 'blurry, text', field: 'negative_prompt' },
-    { option: 'size', value: '480*832', field: 'size' },
-    { option: 'seed', value: 42, field: 'seed' },
-    { option: 'prompt_expansion', value: true, field: 'enable_prompt_expansion' },
+    { option: 'prompt', value: 'a heron at dawn', field: 'prompt', as: 'a heron at dawn', base: fromText },
+    // The model is given the provider's copy of the member's image, never the chat platform's link.
+    { option: 'image', value: image, field: 'image', as: uploaded, base: fromImage },
+    { option: 'negative_prompt', value: 'blurry, text', field: 'negative_prompt', as: 'blurry, text', base: fromText },
+    { option: 'size', value: '480*832', field: 'size', as: '480*832', base: fromText },
+    { option: 'seed', value: 42, field: 'seed', as: 42, base: fromText },
+    { option: 'prompt_expansion', value: true, field: 'enable_prompt_expansion', as: true, base: fromText },
   ] as const;
 
-  it.each(sent)('sends $option as $field', async ({ option, value, field }) => {
-    const client = new WaveSpeedClient({
-      model: OFFERED_MODEL,
-      baseUrl: standIn.baseUrl,
-      apiKey: standIn.apiKey,
-      outputHosts: [],
-    });
-    await client.submit({ ...bare, [option]: value });
+  it.each(sent)('sends $option as $field', async ({ option, value, field, as, base }) => {
+    const client = new WaveSpeedClient({ baseUrl: standIn.baseUrl, apiKey: standIn.apiKey, outputHosts: [] });
+    await client.submit({ ...base, [option]: value } as VideoRequest);
 
-    expect(standIn.submits[0]?.body).toMatchObject({ [field]: value });
+    expect(standIn.submits[0]?.body).toMatchObject({ [field]: as });
   });
 
-  it('has a row above for every option the offered model takes, so a new option comes with its own', () => {
-    expect(optionsOf(OFFERED_MODEL).map(({ name }) => name)).toEqual(sent.map(({ option }) => option));
+  it('has a row above for every option /video offers, so a new option comes with its own', () => {
+    expect(offeredOptions().map(({ name }) => name)).toEqual(sent.map(({ option }) => option));
+  });
+
+  it('sends nothing for an image that is not uploaded yet: the model could not fetch it', async () => {
+    const client = new WaveSpeedClient({ baseUrl: standIn.baseUrl, apiKey: standIn.apiKey, outputHosts: [] });
+    const { uploadedUrl: _, ...notUploaded } = image;
+    await expect(client.submit({ ...fromImage, image: notUploaded })).rejects.toThrow(/needs image; nothing was sent/);
+    expect(standIn.submits).toEqual([]);
   });
 });
 
@@ -58,6 +71,14 @@ describe('each model on the wire', () => {
     negative_prompt: 'people',
     seed: 7,
     prompt_expansion: true,
+  };
+  const image = {
+    image: {
+      url: 'https://cdn.test/lighthouse.webp',
+      type: 'image/webp',
+      bytes: 9000,
+      uploadedUrl: 'https://media.wavespeed.test/lighthouse.webp',
+    },
   };
   const models: {
     id: VideoModelId;
@@ -94,20 +115,32 @@ describe('each model on the wire', () => {
         enable_prompt_expansion: true,
       },
     },
-    // No size: the input image sets the frame. (The image itself comes with issue 14.)
+    // No size: the input image sets the frame.
     {
       id: 'i2v-plus-480p',
       path: '/api/v3/alibaba/wan-2.2/i2v-plus-480p',
       priceCents: 20,
-      request: textToVideo,
-      body: { prompt: 'a lighthouse in a storm', negative_prompt: 'people', seed: 7, enable_prompt_expansion: true },
+      request: { ...textToVideo, ...image },
+      body: {
+        image: 'https://media.wavespeed.test/lighthouse.webp',
+        prompt: 'a lighthouse in a storm',
+        negative_prompt: 'people',
+        seed: 7,
+        enable_prompt_expansion: true,
+      },
     },
     {
       id: 'i2v-plus-1080p',
       path: '/api/v3/alibaba/wan-2.2/i2v-plus-1080p',
       priceCents: 80,
-      request: textToVideo,
-      body: { prompt: 'a lighthouse in a storm', negative_prompt: 'people', seed: 7, enable_prompt_expansion: true },
+      request: { ...textToVideo, ...image },
+      body: {
+        image: 'https://media.wavespeed.test/lighthouse.webp',
+        prompt: 'a lighthouse in a storm',
+        negative_prompt: 'people',
+        seed: 7,
+        enable_prompt_expansion: true,
+      },
     },
   ];
 
@@ -122,19 +155,13 @@ describe('each model on the wire', () => {
           bodies.push(JSON.parse(String(sent)));
           return { code: 200, message: 'success', data: { id: 'p1', status: 'created' } };
         });
-      const client = new WaveSpeedClient({
-        model: VIDEO_MODELS[id],
-        baseUrl: base,
-        apiKey: 'key',
-        outputHosts: [],
-        dispatcher: agent,
-      });
+      // One client serves every model: the request names its own.
+      const client = new WaveSpeedClient({ baseUrl: base, apiKey: 'key', outputHosts: [], dispatcher: agent });
 
-      // The port takes the offered model's request; the others are not offered yet (issue 14).
-      await expect(client.submit(request as VideoRequest)).resolves.toEqual({ id: 'p1' });
+      await expect(client.submit({ ...request, model: id } as VideoRequest)).resolves.toEqual({ id: 'p1' });
       expect(bodies).toEqual([body]);
-      expect(client.model).toBe(path.replace('/api/v3/', ''));
-      expect(client.priceCents).toBe(priceCents);
+      expect(VIDEO_MODELS[id].path).toBe(path.replace('/api/v3/', ''));
+      expect(modelOf({ model: id }).priceCents).toBe(priceCents);
     },
   );
 

@@ -11,7 +11,6 @@ import {
   ProviderTimeoutError,
   ProviderUnavailableError,
 } from '../../src/provider/errors.js';
-import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient, type WaveSpeedClientOptions } from '../../src/wavespeed/client.js';
 import { type Fault, type SubmitScript, startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 
@@ -28,7 +27,6 @@ afterEach(() => standIn.close());
 
 function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient {
   return new WaveSpeedClient({
-    model: OFFERED_MODEL,
     baseUrl: standIn.baseUrl,
     apiKey: standIn.apiKey,
     outputHosts: [],
@@ -43,6 +41,7 @@ function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient
 async function generation(client: WaveSpeedClient, script: SubmitScript = {}): Promise<string> {
   standIn.nextSubmit({ durationMs: 0, ...script });
   const { id } = await client.submit({
+    model: 't2v-plus-480p',
     prompt: 'a lighthouse in a storm',
     size: '832*480',
     seed: -1,

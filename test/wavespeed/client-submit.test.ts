@@ -10,11 +10,11 @@ import {
   SubmitOutcomeUnknownError,
 } from '../../src/provider/errors.js';
 import type { VideoRequest } from '../../src/provider/video-provider.js';
-import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient, type WaveSpeedClientOptions } from '../../src/wavespeed/client.js';
 import { type Fault, startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
 
 const request: VideoRequest = {
+  model: 't2v-plus-480p',
   prompt: 'a red fox trotting through fresh snow at dawn',
   size: '480*832',
   seed: 42,
@@ -34,7 +34,6 @@ afterEach(() => standIn.close());
 
 function connect(options: Partial<WaveSpeedClientOptions> = {}): WaveSpeedClient {
   return new WaveSpeedClient({
-    model: OFFERED_MODEL,
     baseUrl: standIn.baseUrl,
     apiKey: standIn.apiKey,
     outputHosts: [],

@@ -7,7 +7,6 @@ import { type OpsServer, startOpsServer } from '../../src/ops/http-server.js';
 import { BotMetrics } from '../../src/ops/metrics.js';
 import { GenerationFailedError, ModerationError, ProviderUnavailableError } from '../../src/provider/errors.js';
 import type { Prediction, VideoRequest } from '../../src/provider/video-provider.js';
-import { OFFERED_MODEL } from '../../src/video/catalog.js';
 import { WaveSpeedClient } from '../../src/wavespeed/client.js';
 import {
   MemoryReplayGuard,
@@ -382,6 +381,7 @@ describe('WebhookReceiver with forged callbacks', () => {
 });
 
 const request: VideoRequest = {
+  model: 't2v-plus-480p',
   prompt: 'a paper boat on a rainy street',
   size: '832*480',
   seed: -1,
@@ -397,7 +397,6 @@ describe('WaveSpeedClient and webhooks', () => {
 
   function connect(options: { webhookUrl?: string; dispatcher?: Dispatcher } = {}): WaveSpeedClient {
     return new WaveSpeedClient({
-      model: OFFERED_MODEL,
       baseUrl: standIn.baseUrl,
       apiKey: standIn.apiKey,
       outputHosts: [],
@@ -453,7 +452,6 @@ describe('result callbacks from the stand-in', () => {
     received = [];
     standIn = await startWaveSpeedStandIn({ defaults: { durationMs: 0 } });
     const secretReader = new WaveSpeedClient({
-      model: OFFERED_MODEL,
       baseUrl: standIn.baseUrl,
       apiKey: standIn.apiKey,
       outputHosts: [],
@@ -475,7 +473,6 @@ describe('result callbacks from the stand-in', () => {
       logger,
     });
     client = new WaveSpeedClient({
-      model: OFFERED_MODEL,
       baseUrl: standIn.baseUrl,
       apiKey: standIn.apiKey,
       outputHosts: [],

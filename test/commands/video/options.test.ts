@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseVideoOptions } from '../../../commands/video/options.js';
 import { UserError } from '../../../src/user-error.js';
 
+const MISSING_PROMPT = 'Describe the video you want in `prompt`, or attach an `image` to start from.';
+
 function refusal(raw: Parameters<typeof parseVideoOptions>[0]): UserError {
   try {
     parseVideoOptions(raw);
@@ -15,6 +17,7 @@ function refusal(raw: Parameters<typeof parseVideoOptions>[0]): UserError {
 describe('parseVideoOptions', () => {
   it('applies the model defaults to a bare prompt', () => {
     expect(parseVideoOptions({ prompt: '  a red fox in snow ' })).toEqual({
+      model: 't2v-plus-480p',
       prompt: 'a red fox in snow',
       size: '832*480',
       seed: -1,
@@ -32,6 +35,7 @@ describe('parseVideoOptions', () => {
         prompt_expansion: true,
       }),
     ).toEqual({
+      model: 't2v-plus-480p',
       prompt: 'waves',
       negative_prompt: 'people',
       size: '480*832',
@@ -41,8 +45,8 @@ describe('parseVideoOptions', () => {
   });
 
   it('refuses a blank prompt that slipped past Discord', () => {
-    expect(refusal({ prompt: ' \n ' }).message).toBe('Describe the video you want in `prompt`.');
-    expect(refusal({}).message).toBe('Describe the video you want in `prompt`.');
+    expect(refusal({ prompt: ' \n ' }).message).toBe(MISSING_PROMPT);
+    expect(refusal({}).message).toBe(MISSING_PROMPT);
   });
 
   it('refuses forged values with a message naming the limit', () => {
@@ -72,7 +76,7 @@ describe('parseVideoOptions', () => {
   ])('refuses a prompt of only %s like an empty one', (_case, prompt) => {
     const error = refusal({ prompt });
     expect(error.identifier).toBe('video.invalid_options');
-    expect(error.message).toBe('Describe the video you want in `prompt`.');
+    expect(error.message).toBe(MISSING_PROMPT);
   });
 
   it('strips control characters from a visible prompt, so NUL never reaches the provider', () => {
@@ -101,10 +105,77 @@ describe('parseVideoOptions', () => {
     expect(parseVideoOptions({ prompt: 'waves', negative_prompt: '\u200b'.repeat(501) })).not.toHaveProperty(
       'negative_prompt',
     );
-    expect(refusal({ prompt: '\u200b'.repeat(801) }).message).toBe('Describe the video you want in `prompt`.');
+    expect(refusal({ prompt: '\u200b'.repeat(801) }).message).toBe(MISSING_PROMPT);
   });
 
   it('counts the prompt limit after control characters are gone', () => {
     expect(parseVideoOptions({ prompt: `${'x'.repeat(800)}\u0000\u0000` }).prompt).toHaveLength(800);
+  });
+});
+
+describe('parseVideoOptions with an image', () => {
+  const png = { url: 'https://cdn.discordapp.com/attachments/1/2/cat.png?ex=1', contentType: 'image/png', size: 4096 };
+
+  it('makes a video from the image, at 480p, with no prompt needed and no size', () => {
+    expect(parseVideoOptions({ image: png })).toEqual({
+      model: 'i2v-plus-480p',
+      image: { url: png.url, type: 'image/png', bytes: 4096 },
+      seed: -1,
+      prompt_expansion: false,
+    });
+  });
+
+  it('keeps the prompts and seed a member gave with it', () => {
+    expect(
+      parseVideoOptions({
+        image: png,
+        prompt: ' the cat yawns ',
+        negative_prompt: 'dogs',
+        seed: 3,
+        prompt_expansion: true,
+      }),
+    ).toEqual({
+      model: 'i2v-plus-480p',
+      image: { url: png.url, type: 'image/png', bytes: 4096 },
+      prompt: 'the cat yawns',
+      negative_prompt: 'dogs',
+      seed: 3,
+      prompt_expansion: true,
+    });
+  });
+
+  it('drops a prompt with nothing visible instead of refusing: the image says enough', () => {
+    expect(parseVideoOptions({ image: png, prompt: '\u200b' })).not.toHaveProperty('prompt');
+  });
+
+  it('refuses a size: the frame comes from the image', () => {
+    expect(refusal({ image: png, size: '480*832' }).message).toBe('Size comes from the image; leave size out.');
+  });
+
+  it.each([
+    ['image/jpeg', 'image/jpeg'],
+    ['image/webp', 'image/webp'],
+    ['IMAGE/PNG; charset=binary', 'image/png'],
+  ])('takes a file declared as %s', (contentType, type) => {
+    expect(parseVideoOptions({ image: { ...png, contentType } })).toMatchObject({ image: { type } });
+  });
+
+  it.each([['image/gif'], ['image/svg+xml'], ['video/mp4'], ['application/octet-stream'], [null]])(
+    'refuses a file declared as %s before anything is spent',
+    (contentType) => {
+      expect(refusal({ image: { ...png, contentType } }).message).toBe('The image must be a PNG, JPEG or WebP file.');
+    },
+  );
+
+  it('refuses a file declared larger than 20 MB, and takes one of exactly 20 MB', () => {
+    const limit = 20 * 1024 * 1024;
+    expect(refusal({ image: { ...png, size: limit + 1 } }).message).toBe('The image can be at most 20 MB.');
+    expect(parseVideoOptions({ image: { ...png, size: limit } })).toMatchObject({ image: { bytes: limit } });
+  });
+
+  it('refuses a forged link that is not http(s)', () => {
+    expect(refusal({ image: { ...png, url: 'file:///etc/passwd' } }).message).toBe(
+      'The image must be a PNG, JPEG or WebP file.',
+    );
   });
 });
