@@ -38,7 +38,7 @@ process.on('exit', () => {
 
 /** `getconf CLK_TCK`: the unit of the CPU times in `/proc/<pid>/stat`. */
 let clockTicksPerSecond: number | undefined;
-function clockTicks(): number {
+export function clockTicks(): number {
   clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
   return clockTicksPerSecond;
 }

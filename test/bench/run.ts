@@ -3,7 +3,7 @@
  * between the Discord and WaveSpeed stand-ins, prints the figures next to their targets and
  * writes them to `bench-results/latest.json`. Exits non-zero if a scenario could not finish.
  *
- *   --only ack,lag,webhook,memory,delivery-memory,refusals,cpu   run only these scenarios
+ *   --only ack,lag,webhook,memory,delivery-memory,refusals,cpu,startup   run only these scenarios
  *   --time-scale N                      divide the delivery scenarios' durations and poll interval by N
  */
 import { spawnSync } from 'node:child_process';
@@ -27,10 +27,11 @@ import { lag } from './scenarios/lag.js';
 import { memory } from './scenarios/memory.js';
 import { refusals } from './scenarios/refusals.js';
 import { reservations } from './scenarios/reservations.js';
+import { startup } from './scenarios/startup.js';
 import { webhook } from './scenarios/webhook.js';
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: readonly Scenario[] = [ack, lag, webhook, memory, deliveryMemory, refusals, cpu, reservations];
+const SCENARIOS: readonly Scenario[] = [ack, lag, webhook, memory, deliveryMemory, refusals, cpu, startup, reservations];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, 'bench-results', 'latest.json');
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordStandIn, startDiscordStandIn } from '../stand-ins/discord.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
+import { processTree } from '../support/process-tree.js';
 import { ownRedis, redisSkipReason } from '../support/redis.js';
 import { standInEnv } from '../support/stand-in-env.js';
 
@@ -77,42 +78,6 @@ describe('package scripts', () => {
     expect(command('docker-compose.yml', /^\s+command: (\["node".*\])$/m)).toBe(scripts['start:sharded']);
   });
 });
-
-/** One process below npm, as `/proc` shows it. */
-interface Running {
-  readonly pid: number;
-  readonly argv: string[];
-  readonly cwd: string;
-}
-
-/** `root` and its descendants, parents first. */
-function processTree(root: number): Running[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // Fields after the command name, which may hold spaces: state, then the parent's pid.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-  }
-  const tree: Running[] = [];
-  for (const pending = [root]; pending.length > 0; ) {
-    const pid = pending.shift() ?? root;
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      tree.push({ pid, argv, cwd: readlinkSync(`/proc/${pid}/cwd`) });
-    } catch {
-      continue;
-    }
-    pending.push(...(children.get(pid) ?? []));
-  }
-  return tree;
-}
 
 describe.skipIf(process.platform !== 'linux')('a fresh install, run with npm (reads /proc)', () => {
   let install: string;
@@ -190,7 +155,7 @@ describe.skipIf(process.platform !== 'linux')('a fresh install, run with npm (re
     const tree = processTree(started.child.pid ?? 0);
     const bot = tree.at(-1);
     expect(tree.flatMap((process) => process.argv).filter((arg) => /tsx/.test(arg))).toEqual([]);
-    expect(bot?.argv.join(' ')).toMatch(/^(\S*\/)?node --env-file=node-options\.env dist\/src\/main\.js$/);
+    expect(bot?.argv).toEqual(['node', '--env-file=node-options.env', 'dist/src/main.js']);
     expect(bot?.cwd).toBe(install);
 
     // Ctrl-C in the terminal: the whole group gets SIGINT, and nothing of it outlives npm.
@@ -226,8 +191,8 @@ describe.skipIf(process.platform !== 'linux')('a fresh install, run with npm (re
       const tree = processTree(started.child.pid ?? 0);
       const [launcher, shard] = tree.slice(-2);
       expect(tree.flatMap((process) => process.argv).filter((arg) => /tsx/.test(arg))).toEqual([]);
-      expect(launcher?.argv.join(' ')).toMatch(/^(\S*\/)?node --env-file=node-options\.env dist\/src\/sharded\.js$/);
-      expect(shard?.argv.join(' ')).toMatch(new RegExp(`^\\S*node ${join(install, 'dist/src/main.js')}$`));
+      expect(launcher?.argv).toEqual(['node', '--env-file=node-options.env', 'dist/src/sharded.js']);
+      expect(shard?.argv).toEqual(['node', join(install, 'dist/src/main.js')]);
 
       process.kill(-(started.child.pid ?? 0), 'SIGINT');
       await started.treeExited;
