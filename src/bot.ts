@@ -7,20 +7,16 @@ import { DiscordDelivery } from './discord/discord-delivery.js';
 import { interactionHandler } from './discord/interactions.js';
 import { discordText } from './discord/messages.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
-import { type GenerationLine, MemoryGenerationLine } from './jobs/generation-line.js';
-import type { StepLanes } from './jobs/job-context.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
-import { RedisGenerationLine } from './jobs/redis-generation-line.js';
-import { StepScheduler } from './jobs/scheduler.js';
 import { VideoFiles } from './jobs/video-files.js';
 import type { Logger } from './logger.js';
 import { PromptFilterStore } from './moderation/prompt-filters-store.js';
 import { startOpsServer } from './ops/http-server.js';
-import { createLedger } from './quota/create-ledger.js';
 import type { QuotaLedger } from './quota/ledger.js';
-import { openStore, type Store } from './store/store.js';
+import { openBackend } from './store/backend.js';
+import type { Store } from './store/store.js';
 import { VIDEO_MODELS } from './video/catalog.js';
 import { WaveSpeedClient } from './wavespeed/client.js';
 import { WebhookReceiver } from './wavespeed/webhook.js';
@@ -57,8 +53,9 @@ async function storeAnswers(store: Store): Promise<boolean> {
 export async function startBot(config: Config, logger: Logger, commands: readonly Command[]): Promise<Bot> {
   for (const command of commands) commandPredicate.parse(command);
 
-  const store = await openStore(config.store, { exclusive: true });
-  const ledger = createLedger(store);
+  // A slot is held through the submit and the generation, and given back when the job ends.
+  const slotTtlMs = submitGraceMs(config) + config.jobTimeoutMs + 60_000;
+  const { store, ledger, line, steps } = await openBackend(config, logger, { slotTtlMs });
   const settings = new GuildSettingsStore(store.keyv('guild-settings'));
   const filters = new PromptFilterStore(store.keyv('prompt-filters'));
   const client = new Client({
@@ -140,8 +137,8 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       files,
       settings,
       filters,
-      steps: await stepLanes(config, logger),
-      line: generationLine(config, store),
+      steps,
+      line,
       logger,
       ...(metrics && { observer: metrics }),
     },
@@ -205,36 +202,4 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
 /** Longer than any submit can take: three attempts (a refused connection or a 429 may be retried) and their waits. */
 function submitGraceMs(config: Config): number {
   return 3 * config.wavespeed.requestTimeoutMs + 90_000;
-}
-
-/** One process on SQLite keeps the line in memory; processes sharing Redis share one line there. */
-function generationLine(config: Config, store: Store): GenerationLine {
-  const slots = config.wavespeed.maxConcurrency;
-  if (store.backend.kind === 'sqlite') return new MemoryGenerationLine(slots);
-  // A slot is held through the submit and the generation, and given back when the job ends.
-  const slotTtlMs = submitGraceMs(config) + config.jobTimeoutMs + 60_000;
-  return new RedisGenerationLine(store.backend.client, { slots, slotTtlMs });
-}
-
-/**
- * One process on SQLite runs its own steps; processes sharing Redis share them through BullMQ,
- * which is loaded only then (it is a sizeable share of an idle bot's memory). Provider calls
- * and deliveries each get a queue of their own, so a stuck delivery never holds a provider slot.
- */
-async function stepLanes(config: Config, logger: Logger): Promise<StepLanes> {
-  const provider = config.wavespeed.maxConcurrency;
-  const delivery = config.delivery.concurrency;
-  if (config.store.kind === 'sqlite') {
-    return {
-      provider: new StepScheduler({ maxInFlight: provider }),
-      delivery: new StepScheduler({ maxInFlight: delivery }),
-    };
-  }
-  const { BullStepQueue } = await import('./jobs/bullmq-steps.js');
-  const shared = { redisUrl: config.store.url, lockMs: config.stepLockMs, stalledCheckMs: config.stepLockMs, logger };
-  return {
-    provider: new BullStepQueue({ ...shared, concurrency: provider }),
-    // Each process runs its own downloads and uploads: the bound is per process, not global.
-    delivery: new BullStepQueue({ ...shared, concurrency: delivery, queueName: 'job-deliveries', perProcess: true }),
-  };
 }

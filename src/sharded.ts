@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Shard, ShardingManager, type ShardingManagerOptions } from 'discord.js';
 import { type Config, loadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { sharesWork } from './store/backend.js';
 
 /**
  * `npm run start:sharded`: the bot as discord.js shards, one process each. SHARD_COUNT splits
@@ -50,7 +51,7 @@ try {
 
 /** The shards this host runs, or why this configuration cannot run sharded: one line naming the variable. */
 function shardPlan({ store, shards }: Config): Pick<ShardingManagerOptions, 'totalShards' | 'shardList'> | string {
-  if (store.kind !== 'redis') {
+  if (!sharesWork(store)) {
     return 'STORE_URL: start:sharded needs redis://HOST:PORT, through which the shard processes share jobs and quotas; a SQLite file serves a single process (npm start)';
   }
   if (shards.count === null) {

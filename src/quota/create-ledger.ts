@@ -1,13 +1,21 @@
 import type { Store } from '../store/store.js';
+import { KeyvLedger, QUOTA_NAMESPACE } from './keyv-ledger.js';
 import type { QuotaLedger } from './ledger.js';
-import { RedisLedger, type RedisLedgerOptions } from './redis-ledger.js';
-import { SqliteLedger } from './sqlite-ledger.js';
 
-/** Options for `createLedger`; they apply to the Redis backend only. */
-export type LedgerOptions = RedisLedgerOptions;
+export interface LedgerOptions {
+  /** The Keyv namespace of the entries. Default `quota`; tests sharing one store give each ledger its own. */
+  namespace?: string;
+  /**
+   * How long to wait for the store before failing closed, in milliseconds. Default 2000. Covers a
+   * Redis that stopped answering without closing the connection; a closed one fails at once.
+   */
+  timeoutMs?: number;
+}
 
-/** The `QuotaLedger` for the store's backend: in the SQLite file, or in Redis. */
-export function createLedger(store: Store, options: LedgerOptions = {}): QuotaLedger {
-  const { backend } = store;
-  return backend.kind === 'sqlite' ? new SqliteLedger(backend.query) : new RedisLedger(backend.client, options);
+/** The `QuotaLedger` on the store's `quota` entries, whichever backend holds them. */
+export function createLedger(
+  store: Store,
+  { namespace = QUOTA_NAMESPACE, timeoutMs = 2_000 }: LedgerOptions = {},
+): QuotaLedger {
+  return new KeyvLedger(store.keyv(namespace), store.atomic(namespace), { timeoutMs });
 }

@@ -44,7 +44,7 @@ export interface Reservation {
   expiresAt: number;
 }
 
-/** Which limit refused a reservation. When several are reached, the first in `refusal`'s order is reported. */
+/** Which limit refused a reservation. When several are reached, the first in `bounds`'s order is reported. */
 export type QuotaLimit = 'user_daily' | 'user_concurrent' | 'guild_daily' | 'budget';
 
 /** A reservation that a limit refused. */
@@ -89,22 +89,33 @@ export interface QuotaLedger {
   resetUser(userId: string, guildId: string | null, now: number): Promise<void>;
 }
 
+/** A figure of {@link Usage} that a limit bounds. */
+export type Figure = 'userInFlight' | 'userUsed' | 'guildUsed' | 'spentCents';
+
+/** One limit on one more reservation: the figure it bounds, what the reservation adds to it, and its maximum. */
+export interface Bound {
+  limit: QuotaLimit;
+  figure: Figure;
+  adds: number;
+  /** `null`: no limit (an exempt member, no guild limit, no budget). */
+  max: number | null;
+}
+
 /**
- * Which limit, if any, refuses one more reservation on top of `usage`. Checked in the order
- * user_concurrent, user_daily, guild_daily, budget: a member hears about their own limits first,
- * the one that clears soonest (a video finishing) before the one that clears at midnight.
+ * The quota rule: a reservation is taken only if every figure plus what it adds stays within its
+ * maximum, and refused by the first that would not. Checked in the order user_concurrent,
+ * user_daily, guild_daily, budget: a member hears about their own limits first, the one that
+ * clears soonest (a video finishing) before the one that clears at midnight. A ledger applies
+ * these bounds in one atomic step with the reservation, so concurrent requests cannot both pass.
  */
-export function refusal(usage: Usage, allowance: Allowance, costCents: number): Refusal | undefined {
+export function bounds(allowance: Allowance, userGranted: number, costCents: number): Bound[] {
   const { userDaily, userConcurrent, guildDaily, budgetDailyCents } = allowance;
-  if (usage.userInFlight >= userConcurrent) return { ok: false, limit: 'user_concurrent', max: userConcurrent };
-  if (userDaily !== null && usage.userUsed >= userDaily + usage.userGranted) {
-    return { ok: false, limit: 'user_daily', max: userDaily + usage.userGranted };
-  }
-  if (guildDaily !== null && usage.guildUsed >= guildDaily) return { ok: false, limit: 'guild_daily', max: guildDaily };
-  if (budgetDailyCents !== null && usage.spentCents + costCents > budgetDailyCents) {
-    return { ok: false, limit: 'budget', max: budgetDailyCents };
-  }
-  return undefined;
+  return [
+    { limit: 'user_concurrent', figure: 'userInFlight', adds: 1, max: userConcurrent },
+    { limit: 'user_daily', figure: 'userUsed', adds: 1, max: userDaily === null ? null : userDaily + userGranted },
+    { limit: 'guild_daily', figure: 'guildUsed', adds: 1, max: guildDaily },
+    { limit: 'budget', figure: 'spentCents', adds: costCents, max: budgetDailyCents },
+  ];
 }
 
 /** The UTC day of an instant, as `YYYY-MM-DD`. */

@@ -5,6 +5,8 @@ import { StoreBusyError, StoreLostError } from './store-errors.js';
 
 /** Runs one SQL statement on the store's SQLite file; rows for a SELECT (or RETURNING). */
 export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>;
+/** Runs one SQL statement inside a unit of work given to {@link SqliteFile.atomically}. */
+export type SqlRun = (sql: string, ...params: unknown[]) => unknown[];
 
 /**
  * Longest a statement waits for another connection's write lock before it rejects with a
@@ -22,13 +24,13 @@ const OPEN_BUSY_TIMEOUT_MS = 5_000;
 export const WATCH_INTERVAL_MS = 500;
 
 type Queued = {
-  sql: string;
-  params: unknown[];
+  /** A statement (run with `params`), or a unit of work, which may write. */
+  task: { sql: string; params: unknown[] } | { work: (run: SqlRun) => unknown };
   queuedAt: number;
-  resolve(rows: unknown[]): void;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 };
-type Outcome = { rows: unknown[] } | { error: unknown };
+type Outcome = { result: unknown } | { error: unknown };
 
 /**
  * The bot's one connection to its SQLite file, with group commit: the statements asked for
@@ -97,13 +99,26 @@ export class SqliteFile {
   }
 
   /** Queues a statement for this turn's transaction (or the locked batch it joins). */
-  readonly query: SqlQuery = (sql, ...params) =>
-    new Promise((resolve, reject) => {
+  readonly query: SqlQuery = (sql, ...params) => this.#enqueue({ sql, params }) as Promise<unknown[]>;
+
+  /**
+   * Queues a unit of work for this turn's transaction: `work` reads and writes through `run`, all
+   * or nothing, with no other statement in between. It runs synchronously, so the transaction is
+   * never held across an await; it may run more than once (a locked batch is tried again), so it
+   * must decide from what it reads rather than from what it did before.
+   */
+  atomically<T>(work: (run: SqlRun) => T): Promise<T> {
+    return this.#enqueue({ work }) as Promise<T>;
+  }
+
+  #enqueue(task: Queued['task']): Promise<unknown> {
+    return new Promise((resolve, reject) => {
       if (this.#lost) return reject(this.#lost);
       if (this.#closing) return reject(new Error('the SQLite store is closed'));
-      this.#queued.push({ sql, params, queuedAt: performance.now(), resolve, reject });
+      this.#queued.push({ task, queuedAt: performance.now(), resolve, reject });
       if (!this.#due) this.#due = { kind: 'turn', handle: setImmediate(() => this.#commit()) };
     });
+  }
 
   /** Calls `listener` once when the store is lost (at once if it already is). */
   onLost(listener: (error: Error) => void): void {
@@ -151,10 +166,10 @@ export class SqliteFile {
     try {
       // IMMEDIATE takes the write lock up front: a transaction that reads before it writes could
       // otherwise fail half-way when another connection writes first. Reads alone need no lock.
-      this.#db.exec(batch.every(({ sql }) => this.#reads(sql)) ? 'BEGIN' : 'BEGIN IMMEDIATE');
-      for (const { sql, params } of batch) {
+      this.#db.exec(batch.every(({ task }) => 'sql' in task && this.#reads(task.sql)) ? 'BEGIN' : 'BEGIN IMMEDIATE');
+      for (const { task } of batch) {
         try {
-          outcomes.push({ rows: this.#run(sql, params) });
+          outcomes.push({ result: 'sql' in task ? this.#run(task.sql, task.params) : this.#unit(task.work) });
         } catch (error) {
           // Most errors undo only their own statement; a few (disk full, I/O) end the transaction.
           if (isBusy(error) || !this.#db.inTransaction) throw error;
@@ -181,7 +196,7 @@ export class SqliteFile {
     batch.forEach((queued, index) => {
       const outcome = outcomes[index] as Outcome;
       if ('error' in outcome) queued.reject(outcome.error);
-      else queued.resolve(outcome.rows);
+      else queued.resolve(outcome.result);
     });
   }
 
@@ -224,6 +239,19 @@ export class SqliteFile {
     if (statement.reader) return statement.all(...params);
     statement.run(...params);
     return [];
+  }
+
+  /** Runs a unit of work in a savepoint, so that one that throws undoes only its own writes. */
+  #unit(work: (run: SqlRun) => unknown): unknown {
+    this.#db.exec('SAVEPOINT unit');
+    try {
+      const result = work((sql, ...params) => this.#run(sql, params));
+      this.#db.exec('RELEASE unit');
+      return result;
+    } catch (error) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK TO unit; RELEASE unit');
+      throw error;
+    }
   }
 
   #rollback(): void {

@@ -5,6 +5,10 @@ import type { SqlQuery } from './sqlite-file.js';
 /** The table and columns of `@keyv/sqlite`, which earlier versions of the bot used: their files open as they are. */
 export const KEYV_SCHEMA = ['CREATE TABLE IF NOT EXISTS keyv (key VARCHAR(255) PRIMARY KEY, value TEXT)'];
 
+/** Writes one pair, replacing what the key held. */
+export const KEYV_UPSERT =
+  'INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+
 /** Rows read per query while iterating a namespace. */
 const PAGE_SIZE = 100;
 
@@ -28,12 +32,18 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     return row === undefined ? undefined : (row as { value: Value }).value;
   }
 
+  /** One statement for all the keys: Keyv's fallback would swallow a failed read as a missing value. */
+  async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
+    const rows = (await this.#query(
+      'SELECT key, value FROM keyv WHERE key IN (SELECT value FROM json_each(?))',
+      JSON.stringify(keys),
+    )) as Array<{ key: string; value: Value }>;
+    const values = new Map(rows.map(({ key, value }) => [key, value]));
+    return keys.map((key) => values.get(key));
+  }
+
   async set(key: string, value: string): Promise<void> {
-    await this.#query(
-      'INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      key,
-      value,
-    );
+    await this.#query(KEYV_UPSERT, key, value);
   }
 
   async delete(key: string): Promise<boolean> {
@@ -69,6 +79,6 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
  * character after the colon: a range rather than LIKE, whose wildcards a name could contain.
  * Without a namespace, every key: keys compare as UTF-8 bytes, all below the last code point.
  */
-function keyRange(namespace: string | undefined): [string, string] {
+export function keyRange(namespace: string | undefined): [string, string] {
   return namespace === undefined ? ['', '\u{10FFFF}'] : [`${namespace}:`, `${namespace};`];
 }

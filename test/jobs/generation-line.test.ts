@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GenerationLine, MemoryGenerationLine } from '../../src/jobs/generation-line.js';
 import { RedisGenerationLine } from '../../src/jobs/redis-generation-line.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { openDriver, type StoreDriver } from '../../src/store/store.js';
 import { ownRedis, redisSkipReason, uniquePrefix } from '../support/redis.js';
 
 /** What every line does, whichever backend keeps it. */
@@ -18,18 +18,24 @@ interface Backend {
 const skipReason = redisSkipReason();
 const redis = ownRedis();
 
+/** The connection a Redis store runs on, as the backend factory gives it to the line. */
+async function redisClient(): Promise<Extract<StoreDriver, { kind: 'redis' }>['client']> {
+  const driver = await openDriver({ kind: 'redis', url: redis.url });
+  if (driver.kind !== 'redis') throw new Error('expected a Redis store');
+  return driver.client;
+}
+
 const backends: Array<[string, () => Promise<Backend>, string | undefined]> = [
   ['in memory', async () => ({ line: new MemoryGenerationLine(SLOTS), close: async () => {} }), undefined],
   [
     'on Redis',
     async () => {
-      const store: Store = await openStore({ kind: 'redis', url: redis.url });
-      if (store.backend.kind !== 'redis') throw new Error('expected a Redis store');
+      const client = await redisClient();
       // A line of its own per test, on the suite's server.
       const keyPrefix = uniquePrefix();
       return {
-        line: new RedisGenerationLine(store.backend.client, { slots: SLOTS, slotTtlMs: HOUR, keyPrefix }),
-        close: () => store.close(),
+        line: new RedisGenerationLine(client, { slots: SLOTS, slotTtlMs: HOUR, keyPrefix }),
+        close: async () => void (await client.quit()),
       };
     },
     skipReason,
@@ -95,31 +101,29 @@ describe.skipIf(skipReason !== undefined)(
   () => {
     it('is shared: two processes never hand out the same slot', async () => {
       const keyPrefix = uniquePrefix();
-      const stores = await Promise.all([1, 2].map(() => openStore({ kind: 'redis', url: redis.url })));
-      const lines = stores.map(({ backend }) => {
-        if (backend.kind !== 'redis') throw new Error('expected a Redis store');
-        return new RedisGenerationLine(backend.client, { slots: SLOTS, slotTtlMs: HOUR, keyPrefix });
-      });
+      const clients = await Promise.all([1, 2].map(() => redisClient()));
+      const lines = clients.map(
+        (client) => new RedisGenerationLine(client, { slots: SLOTS, slotTtlMs: HOUR, keyPrefix }),
+      );
       try {
         const ids = Array.from({ length: 10 }, (_, index) => `job-${index}`);
         const places = await Promise.all(ids.map((id, index) => lines[index % 2]?.claim(id, T0 + index, T0)));
         expect(places.filter((place) => place?.admitted)).toHaveLength(SLOTS);
       } finally {
-        await Promise.all(stores.map((store) => store.close()));
+        await Promise.all(clients.map((client) => client.quit()));
       }
     });
 
     it('frees the slot of a job nobody gave it back for, once it lapses', async () => {
       const keyPrefix = uniquePrefix();
-      const store = await openStore({ kind: 'redis', url: redis.url });
-      if (store.backend.kind !== 'redis') throw new Error('expected a Redis store');
-      const line = new RedisGenerationLine(store.backend.client, { slots: 1, slotTtlMs: HOUR, keyPrefix });
+      const client = await redisClient();
+      const line = new RedisGenerationLine(client, { slots: 1, slotTtlMs: HOUR, keyPrefix });
       try {
         await line.claim('lost', T0, T0);
         expect(await line.claim('next', T0 + 1, T0 + HOUR - 1)).toMatchObject({ admitted: false });
         expect(await line.claim('next', T0 + 1, T0 + HOUR)).toMatchObject({ admitted: true });
       } finally {
-        await store.close();
+        await client.quit();
       }
     });
   },

@@ -1,24 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLedger } from '../../src/quota/create-ledger.js';
+import { quotaKeys } from '../../src/quota/keyv-ledger.js';
 import type { Allowance, ReserveRequest } from '../../src/quota/ledger.js';
-import { SqliteLedger } from '../../src/quota/sqlite-ledger.js';
-import { openStore, type SqlQuery, type Store, type StoreLocation } from '../../src/store/store.js';
+import { openStore, type Store, type StoreLocation } from '../../src/store/store.js';
+import { tempFileForTest } from '../support/temp-file.js';
 import { describeLedger } from './ledger-behaviour.js';
 
-/** A fresh SQLite file in a temporary directory, which `remove` deletes. */
-async function sqliteFile(): Promise<{ location: StoreLocation; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'quota-'));
-  return {
-    location: { kind: 'sqlite', path: join(dir, 'bot.sqlite') },
-    remove: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-describeLedger('SqliteLedger', async () => {
-  const { location, remove } = await sqliteFile();
+describeLedger('the Keyv ledger on SQLite', async () => {
+  const location: StoreLocation = { kind: 'sqlite', path: await tempFileForTest('bot.sqlite') };
   let store = await openStore(location);
   return {
     ledger: createLedger(store),
@@ -27,14 +17,11 @@ describeLedger('SqliteLedger', async () => {
       store = await openStore(location);
       return createLedger(store);
     },
-    async close() {
-      await store.close();
-      await remove();
-    },
+    close: () => store.close(),
   };
 });
 
-describe('SqliteLedger on its own', () => {
+describe('the Keyv ledger on SQLite, on its own', () => {
   const NOON = Date.UTC(2026, 10, 26, 12);
   const allowance: Allowance = { userDaily: 1, userConcurrent: 5, guildDaily: null, budgetDailyCents: null };
   const ask = (id: string, now = NOON): ReserveRequest => ({
@@ -47,38 +34,76 @@ describe('SqliteLedger on its own', () => {
     ttlMs: 60_000,
   });
 
-  /** A store on a fresh file, closed and deleted when the test finishes. */
-  async function openOne(): Promise<{ store: Store; query: SqlQuery }> {
-    const { location, remove } = await sqliteFile();
-    const store = await openStore(location);
-    onTestFinished(async () => {
-      await store.close();
-      await remove();
-    });
-    if (store.backend.kind !== 'sqlite') throw new Error('expected a SQLite store');
-    return { store, query: store.backend.query };
+  /** A store on a fresh file, closed when the test finishes. */
+  async function openOne(): Promise<{ store: Store; path: string }> {
+    const path = await tempFileForTest('bot.sqlite');
+    const store = await openStore({ kind: 'sqlite', path });
+    onTestFinished(() => store.close());
+    return { store, path };
   }
 
-  it('is the ledger createLedger picks for a SQLite store', async () => {
+  it("keeps a member's day as a Keyv entry that keyv.get reads back", async () => {
     const { store } = await openOne();
-    expect(createLedger(store)).toBeInstanceOf(SqliteLedger);
+    const ledger = createLedger(store);
+    await ledger.reserve(ask('a'));
+    await ledger.commit('a');
+
+    const quota = store.keyv('quota');
+    expect(await quota.get(quotaKeys.member('2026-11-26', 'guild-1', 'alice'))).toBe(1);
+    expect(await quota.get('member:2026-11-26:guild-1:alice')).toBe(1);
+    expect(await quota.get('guild:2026-11-26:guild-1')).toBe(1);
+    expect(await quota.get('spend:2026-11-26')).toBe(10);
+    expect(await quota.get('in-flight:guild-1:alice')).toBe(0);
+    expect(await quota.get('reservation:a')).toEqual({
+      id: 'a',
+      userId: 'alice',
+      guildId: 'guild-1',
+      day: '2026-11-26',
+      costCents: 10,
+      expiresAt: NOON + 60_000,
+      state: 'committed',
+    });
   });
 
-  it('prunes reservations and grants of days long gone, but not what is still in flight', async () => {
-    const opened = await openOne();
-    const ledger = createLedger(opened.store);
-    const threeDaysLater = NOON + 3 * 86_400_000;
+  it("stores the entries in the keyv table, in Keyv's format, each with its expiry", async () => {
+    const { store, path } = await openOne();
+    await createLedger(store).reserve(ask('a'));
 
+    const file = new Database(path, { readonly: true });
+    onTestFinished(() => void file.close());
+    const rows = file.prepare("SELECT key, value FROM keyv WHERE key LIKE 'quota:%' ORDER BY key").all() as Array<{
+      key: string;
+      value: string;
+    }>;
+    expect(rows.map(({ key }) => key)).toEqual([
+      'quota:guild:2026-11-26:guild-1',
+      'quota:in-flight:guild-1:alice',
+      'quota:live',
+      'quota:member:2026-11-26:guild-1:alice',
+      'quota:reservation:a',
+      'quota:spend:2026-11-26',
+    ]);
+    for (const { value } of rows) expect(JSON.parse(value)).toMatchObject({ expires: expect.any(Number) });
+    expect(JSON.parse(rows[3]?.value ?? '')).toMatchObject({ value: 1 });
+  });
+
+  it('deletes the entries Keyv has let expire, which nobody reads again', async () => {
+    const { store, path } = await openOne();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const ledger = createLedger(store);
     await ledger.reserve(ask('delivered'));
     await ledger.commit('delivered');
-    await ledger.reserve({ ...ask('still in flight'), userId: 'bob', ttlMs: 4 * 86_400_000 });
     await ledger.grant('alice', 'guild-1', 1, NOON);
-    await ledger.reserve(ask('three days later', threeDaysLater));
 
-    expect(await opened.query('SELECT id FROM quota_reservations ORDER BY id')).toEqual([
-      { id: 'still in flight' },
-      { id: 'three days later' },
+    // Well past the day and the reservation: every entry has expired.
+    vi.setSystemTime(Date.now() + 5 * 86_400_000);
+    await ledger.grant('bob', 'guild-1', 1, Date.now());
+
+    const file = new Database(path, { readonly: true });
+    onTestFinished(() => void file.close());
+    expect(file.prepare("SELECT key FROM keyv WHERE key LIKE 'quota:%'").all()).toEqual([
+      { key: expect.stringMatching(/^quota:grant:.*:guild-1:bob$/) },
     ]);
-    expect(await opened.query('SELECT * FROM quota_grants')).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ function ask(id: string): ReserveRequest {
 }
 
 /** What the ledger's own deadline rejects with, as the cause of its QuotaStoreError. */
-const NO_REPLY = /^no reply from Redis within/;
+const NO_REPLY = /^no reply from the store within/;
 
 const skipReason = redisSkipReason();
 

@@ -25,8 +25,8 @@ interface Racer {
   lines: AsyncIterator<string>;
 }
 
-function startRacer(location: StoreLocation, keyPrefix: string, name: string): Racer {
-  const args = [JSON.stringify(location), keyPrefix, name, MEMBERS, PER_MEMBER_PER_PROCESS, NOW].map(String);
+function startRacer(location: StoreLocation, namespace: string, name: string): Racer {
+  const args = [JSON.stringify(location), namespace, name, MEMBERS, PER_MEMBER_PER_PROCESS, NOW].map(String);
   const child = spawn(process.execPath, ['--import', 'tsx', RACER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   onTestFinished(() => void child.kill());
   return { process: child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
@@ -42,8 +42,8 @@ async function nextLine({ lines }: Racer): Promise<string> {
  * Two processes, each with its own store connection, fire their reservations at the same moment;
  * resolves to how many reservations each member got from both together.
  */
-async function race(location: StoreLocation, keyPrefix: string): Promise<Record<string, number>> {
-  const racers = ['one', 'two'].map((name) => startRacer(location, keyPrefix, name));
+async function race(location: StoreLocation, namespace: string): Promise<Record<string, number>> {
+  const racers = ['one', 'two'].map((name) => startRacer(location, namespace, name));
   // The barrier: nobody fires until both have connected.
   for (const racer of racers) expect(await nextLine(racer)).toBe('ready');
   for (const racer of racers) racer.process.stdin.end('go\n');
@@ -62,9 +62,9 @@ async function race(location: StoreLocation, keyPrefix: string): Promise<Record<
 }
 
 /** The members' usage as a fresh process sees it afterwards. */
-async function usedToday(location: StoreLocation, keyPrefix: string): Promise<Record<string, number>> {
+async function usedToday(location: StoreLocation, namespace: string): Promise<Record<string, number>> {
   const store = await openStore(location);
-  const ledger = createLedger(store, { keyPrefix });
+  const ledger = createLedger(store, { namespace });
   try {
     const used: Record<string, number> = {};
     for (const member of Object.keys(EXPECTED)) {
@@ -85,8 +85,8 @@ describe('two bot processes sharing one store', () => {
     // deadlock in its rollback journal, which SQLite answers with SQLITE_BUSY at once.
     await (await openStore(location)).close();
 
-    expect(await race(location, 'unused')).toEqual(EXPECTED);
-    expect(await usedToday(location, 'unused')).toEqual(EXPECTED);
+    expect(await race(location, 'quota')).toEqual(EXPECTED);
+    expect(await usedToday(location, 'quota')).toEqual(EXPECTED);
   });
 
   it.skipIf(skipReason !== undefined)(
@@ -94,8 +94,8 @@ describe('two bot processes sharing one store', () => {
     async () => {
       const location: StoreLocation = { kind: 'redis', url: redis.url };
 
-      expect(await race(location, 'race:')).toEqual(EXPECTED);
-      expect(await usedToday(location, 'race:')).toEqual(EXPECTED);
+      expect(await race(location, 'quota')).toEqual(EXPECTED);
+      expect(await usedToday(location, 'quota')).toEqual(EXPECTED);
     },
   );
 });

@@ -1,0 +1,337 @@
+import type Keyv from 'keyv';
+import type { AtomicEntries, ChangeOutcome, EntryChange, StoredEntry } from '../store/atomic-entries.js';
+import { StoreBusyError } from '../store/store-errors.js';
+import { withTimeout } from '../store/timeout.js';
+import {
+  bounds,
+  type Figure,
+  nextUtcMidnight,
+  type QuotaLedger,
+  QuotaStoreError,
+  type Reservation,
+  type ReserveOutcome,
+  type ReserveRequest,
+  type Usage,
+  utcDay,
+} from './ledger.js';
+
+/** The Keyv namespace of the quota entries. */
+export const QUOTA_NAMESPACE = 'quota';
+
+/** How long a day's entries outlive the day, and a reservation's entries its expiry. */
+export const KEEP_MS = 2 * 86_400_000;
+
+/** Stands in for the guild id of DMs in keys; guild ids are snowflakes, so it cannot clash. */
+const DM_SCOPE = 'dm';
+
+/**
+ * The quota entries, as keys of the `quota` namespace (Keyv stores them as `quota:<key>`, and the
+ * Redis adapter as `quota::quota:<key>`). `<scope>` is the guild id, or `dm` for every DM.
+ *
+ *   member:<day>:<scope>:<user>  number   the member's videos that day: delivered and in flight
+ *                                         (less those `resetUser` forgot)
+ *   guild:<day>:<scope>          number   the guild's videos that day, likewise (forgotten ones too)
+ *   spend:<day>                  number   the bot's spend that day, in US cents, likewise
+ *   grant:<day>:<scope>:<user>   number   extra videos granted to the member that day
+ *   in-flight:<scope>:<user>     number   the member's reservations in flight, whatever their day
+ *   reservation:<id>             object   the reservation and its state: reserved, committed,
+ *                                         refunded, or expired (released uncommitted)
+ *   live                         object   reservation id → expiresAt of every reservation in flight,
+ *                                         so that an expired one is released without a timer
+ *
+ * A reservation in flight or delivered is counted in its day's three numbers; one released
+ * (refunded, expired) is not. Day entries expire `KEEP_MS` after their day, the others `KEEP_MS`
+ * after the reservation's expiry.
+ */
+export const quotaKeys = {
+  member: (day: string, guildId: string | null, userId: string) => `member:${day}:${scopeOf(guildId)}:${userId}`,
+  guild: (day: string, guildId: string | null) => `guild:${day}:${scopeOf(guildId)}`,
+  spend: (day: string) => `spend:${day}`,
+  grant: (day: string, guildId: string | null, userId: string) => `grant:${day}:${scopeOf(guildId)}:${userId}`,
+  inFlight: (guildId: string | null, userId: string) => `in-flight:${scopeOf(guildId)}:${userId}`,
+  reservation: (id: string) => `reservation:${id}`,
+  live: 'live',
+};
+
+export type ReservationState = 'reserved' | 'committed' | 'refunded' | 'expired';
+
+/** What `reservation:<id>` holds. */
+export interface ReservationRecord extends Reservation {
+  state: ReservationState;
+}
+
+/** For a change that moves an entry on without changing how long it lives. */
+const KEEPS_ITS_EXPIRY = 1;
+/** A change a concurrent one got in before is read and tried again this many times. */
+const ATTEMPTS = 10;
+
+export interface KeyvLedgerOptions {
+  /** Every operation fails with `QuotaStoreError` after this long, for a store that stopped answering. */
+  timeoutMs?: number;
+}
+
+/**
+ * A `QuotaLedger` whose every figure is a Keyv entry (see {@link quotaKeys}), on any store that
+ * supplies {@link AtomicEntries}. The rule is {@link bounds}; the store only adds to numbers within
+ * maxima and moves a record between states, atomically, so the reservation and every figure it
+ * counts in change together or not at all, across processes.
+ */
+export class KeyvLedger implements QuotaLedger {
+  readonly #keyv: Keyv;
+  readonly #entries: AtomicEntries;
+  readonly #timeoutMs: number | undefined;
+
+  constructor(keyv: Keyv, entries: AtomicEntries, { timeoutMs }: KeyvLedgerOptions = {}) {
+    this.#keyv = keyv;
+    this.#entries = entries;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  reserve(request: ReserveRequest): Promise<ReserveOutcome> {
+    const { id, userId, guildId, costCents, allowance, now, ttlMs } = request;
+    const day = utcDay(now);
+    const reservation: Reservation = { id, userId, guildId, day, costCents, expiresAt: now + ttlMs };
+    const key = quotaKeys.reservation(id);
+    const grantKey = quotaKeys.grant(day, guildId, userId);
+    const figures: Record<Figure, string> = {
+      userInFlight: quotaKeys.inFlight(guildId, userId),
+      userUsed: quotaKeys.member(day, guildId, userId),
+      guildUsed: quotaKeys.guild(day, guildId),
+      spentCents: quotaKeys.spend(day),
+    };
+    const dayTtl = nextUtcMidnight(now) - now + KEEP_MS;
+    const holdTtl = ttlMs + KEEP_MS;
+    return this.#run(async () => {
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+        const [existing, granted, live] = await this.#keyv.getMany([key, grantKey, quotaKeys.live]);
+        if (existing !== undefined) return { ok: true, reservation: reservationOf(existing) };
+        await this.#release(live, now);
+        const userGranted = count(granted);
+        const limits = bounds(allowance, userGranted, costCents);
+        const outcome = await this.#entries.apply({
+          record: { key, from: null, value: { ...reservation, state: 'reserved' }, expires: Date.now() + holdTtl },
+          unchanged: [{ key: grantKey, value: userGranted }],
+          add: limits.map(({ figure, adds, max }) => ({
+            key: figures[figure],
+            by: adds,
+            max,
+            ttlMs: figure === 'userInFlight' ? holdTtl : dayTtl,
+          })),
+          fields: [{ key: quotaKeys.live, field: id, value: reservation.expiresAt, ttlMs: holdTtl }],
+        });
+        if (outcome.applied) return { ok: true, reservation };
+        if ('record' in outcome) return { ok: true, reservation: reservationOf(outcome.record?.value) };
+        if ('exceeded' in outcome) {
+          const { limit, max } = limits[outcome.exceeded] ?? {};
+          if (limit && typeof max === 'number') return { ok: false, limit, max };
+        }
+        // Otherwise an admin's grant came in between the read and the change: read it again.
+      }
+      throw new Error(`reservation ${id} kept meeting concurrent changes`);
+    });
+  }
+
+  async commit(id: string): Promise<void> {
+    await this.#run(() => this.#move(id, 'committed'));
+  }
+
+  async refund(id: string): Promise<void> {
+    await this.#run(() => this.#move(id, 'refunded'));
+  }
+
+  usage(userId: string, guildId: string | null, now: number): Promise<Usage> {
+    const day = utcDay(now);
+    const keys = [
+      quotaKeys.member(day, guildId, userId),
+      quotaKeys.inFlight(guildId, userId),
+      quotaKeys.grant(day, guildId, userId),
+      quotaKeys.guild(day, guildId),
+      quotaKeys.spend(day),
+      quotaKeys.live,
+    ];
+    return this.#run(async () => {
+      let values = await this.#keyv.getMany(keys);
+      // Releasing changes the figures just read.
+      if (await this.#release(values[5], now)) values = await this.#keyv.getMany(keys);
+      const [userUsed, userInFlight, userGranted, guildUsed, spentCents] = values.slice(0, 5).map(count) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      return { day, userUsed, userInFlight, userGranted, guildUsed, spentCents };
+    });
+  }
+
+  async grant(userId: string, guildId: string | null, extra: number, now: number): Promise<void> {
+    const key = quotaKeys.grant(utcDay(now), guildId, userId);
+    await this.#run(() =>
+      this.#entries.apply({ add: [{ key, by: extra, ttlMs: nextUtcMidnight(now) - now + KEEP_MS }] }),
+    );
+  }
+
+  async resetUser(userId: string, guildId: string | null, now: number): Promise<void> {
+    const day = utcDay(now);
+    const memberKey = quotaKeys.member(day, guildId, userId);
+    const grantKey = quotaKeys.grant(day, guildId, userId);
+    await this.#run(async () => {
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+        const [used, granted, live] = await this.#keyv.getMany([memberKey, grantKey, quotaKeys.live]);
+        // A release changes the member's count: the guard below then sends this round again.
+        await this.#release(live, now);
+        // What stays counted is the member's reservations in flight taken today.
+        const ids = Object.entries(idsToExpiry(live))
+          .filter(([, expiresAt]) => expiresAt >= now)
+          .map(([id]) => id);
+        const inFlightToday = (await this.#keyv.getMany(ids.map(quotaKeys.reservation)))
+          .filter((value) => value !== undefined)
+          .map(recordOf)
+          .filter((record) => record.state === 'reserved' && record.day === day)
+          .filter((record) => record.userId === userId && record.guildId === guildId).length;
+        const [usedBefore, grantedBefore] = [count(used), count(granted)];
+        const outcome = await this.#entries.apply({
+          unchanged: [
+            { key: memberKey, value: usedBefore },
+            { key: grantKey, value: grantedBefore },
+          ],
+          add: [
+            { key: memberKey, by: inFlightToday - usedBefore, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true },
+            { key: grantKey, by: -grantedBefore, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true },
+          ],
+        });
+        // Otherwise a reservation or a grant of the member's came in between: read again.
+        if (outcome.applied) return;
+      }
+      throw new Error(`resetting ${userId}'s day kept meeting concurrent changes`);
+    });
+  }
+
+  /**
+   * Releases the reservations in `live` (as read) that expired uncommitted before `now`: no timer
+   * does it for us. Resolves whether there were any.
+   */
+  async #release(live: unknown, now: number): Promise<boolean> {
+    const expired = Object.entries(idsToExpiry(live))
+      .filter(([, expiresAt]) => expiresAt < now)
+      .map(([id]) => id);
+    if (expired.length === 0) return false;
+    const stored = await this.#keyv.getManyRaw(expired.map(quotaKeys.reservation));
+    await Promise.all(expired.map((id, index) => this.#move(id, 'expired', stored[index] ?? null)));
+    return true;
+  }
+
+  /** Moves a reservation to `to`, if its state allows, with the counts that go with it. */
+  async #move(id: string, to: ReservationState, known?: StoredEntry | null): Promise<void> {
+    const key = quotaKeys.reservation(id);
+    let stored = known === undefined ? await this.#keyv.getRaw(key) : known;
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+      if (stored?.value === undefined) {
+        // Nothing to release: a reservation the `live` entry outlived.
+        if (to === 'expired') await this.#entries.apply({ fields: [liveField(id, null)] });
+        return;
+      }
+      const record = recordOf(stored.value);
+      const change = transition(record, to, stored.expires);
+      if (!change) return;
+      const outcome: ChangeOutcome = await this.#entries.apply(change);
+      if (!('record' in outcome)) return;
+      // Another process moved it first; see where it is now.
+      stored = outcome.record;
+    }
+    throw new Error(`reservation ${id} kept meeting concurrent changes`);
+  }
+
+  /** Runs one operation under the deadline; store failures become `QuotaStoreError`, a busy SQLite lock stays itself. */
+  async #run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      const running = operation();
+      return await (this.#timeoutMs === undefined ? running : withTimeout(running, this.#timeoutMs));
+    } catch (cause) {
+      if (cause instanceof StoreBusyError) throw cause;
+      throw new QuotaStoreError(cause);
+    }
+  }
+}
+
+/**
+ * The change that moves `record` to `to`, or `undefined` when its state does not allow it. In
+ * flight, a reservation is counted; refunded or expired, it is not; committed, it is again (a
+ * video delivered after its reservation expired still counts). Committed and refunded are final.
+ */
+function transition(
+  record: ReservationRecord,
+  to: ReservationState,
+  expires: number | undefined,
+): EntryChange | undefined {
+  const { id, userId, guildId, day, costCents, state } = record;
+  const counts = (sign: number) =>
+    [
+      { key: quotaKeys.member(day, guildId, userId), by: sign },
+      { key: quotaKeys.guild(day, guildId), by: sign },
+      { key: quotaKeys.spend(day), by: sign * costCents },
+    ].map((addition) => ({ ...addition, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true }));
+  const leavesFlight = {
+    add: [{ key: quotaKeys.inFlight(guildId, userId), by: -1, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true }],
+    fields: [liveField(id, null)],
+  };
+  let change: Omit<EntryChange, 'record'>;
+  if (state === 'reserved' && to === 'committed') change = leavesFlight;
+  else if (state === 'reserved' && (to === 'refunded' || to === 'expired')) {
+    change = { ...leavesFlight, add: [...counts(-1), ...leavesFlight.add] };
+  } else if (state === 'expired' && to === 'committed') change = { add: counts(1) };
+  else if (state === 'expired' && to === 'refunded') change = {};
+  else return undefined;
+  // A record Keyv keeps for ever (written by hand) is given the usual life.
+  const keep = expires ?? Date.now() + KEEP_MS;
+  return {
+    ...change,
+    record: { key: quotaKeys.reservation(id), from: state, value: { ...record, state: to }, expires: keep },
+  };
+}
+
+function liveField(id: string, expiresAt: number | null) {
+  return { key: quotaKeys.live, field: id, value: expiresAt, ttlMs: KEEPS_ITS_EXPIRY };
+}
+
+function scopeOf(guildId: string | null): string {
+  return guildId ?? DM_SCOPE;
+}
+
+/** A number entry as read: absent is 0. */
+function count(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new Error(`a quota count holds ${String(value)}`);
+  return value;
+}
+
+function idsToExpiry(value: unknown): Record<string, number> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) throw new Error('the live quota entry holds no object');
+  return value as Record<string, number>;
+}
+
+const STATES: readonly ReservationState[] = ['reserved', 'committed', 'refunded', 'expired'];
+
+function recordOf(value: unknown): ReservationRecord {
+  const record = value as Partial<Record<keyof ReservationRecord, unknown>> | null | undefined;
+  const { id, userId, guildId, day, costCents, expiresAt, state } = record ?? {};
+  if (
+    typeof id !== 'string' ||
+    typeof userId !== 'string' ||
+    (guildId !== null && typeof guildId !== 'string') ||
+    typeof day !== 'string' ||
+    typeof costCents !== 'number' ||
+    typeof expiresAt !== 'number' ||
+    !STATES.some((known) => known === state)
+  ) {
+    throw new Error(`a quota reservation record is malformed: ${JSON.stringify(value)}`);
+  }
+  return { id, userId, guildId, day, costCents, expiresAt, state: state as ReservationState };
+}
+
+function reservationOf(value: unknown): Reservation {
+  const { state: _, ...reservation } = recordOf(value);
+  return reservation;
+}
