@@ -369,3 +369,49 @@ describe('JobRunner', () => {
     });
   });
 });
+
+describe('JobRunner, a video from a member’s image', () => {
+  const fromImage = {
+    model: 'i2v-plus-480p',
+    image: { url: 'https://cdn.discordapp.test/cat.png', type: 'image/png', bytes: 4096 },
+    seed: -1,
+    prompt_expansion: false,
+  } as const;
+
+  async function takeOnImage(jobOrigin: JobOrigin): Promise<void> {
+    await (await runner.accept(jobOrigin, structuredClone(fromImage), [])).start(true);
+  }
+
+  it('reserves its model’s price, uploads the image first and submits the upload’s URL', async () => {
+    const start = Date.now();
+    await takeOnImage(origin(start));
+    expect((await ledger.usage(origin(start).userId, origin(start).guildId, start)).spentCents).toBe(20);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(provider.uploadImage).toHaveBeenCalledWith(
+      { url: fromImage.image.url, type: 'image/png', maxBytes: 4096 + 64 * 1024 },
+      expect.stringMatching(/1000000000000000001\.image$/),
+    );
+    expect(provider.submit).toHaveBeenCalledWith(
+      expect.objectContaining({
+        model: 'i2v-plus-480p',
+        image: expect.objectContaining({ uploadedUrl: 'https://media.test/image.png' }),
+      }),
+    );
+  });
+
+  it('fails and refunds an image it could not pass on after its attempts, never submitting', async () => {
+    const start = Date.now();
+    provider.uploadImage.mockRejectedValue(new ProviderUnavailableError('upload answered 503', 503));
+    await takeOnImage(origin(start));
+    // Retries 5, 10, 20 and 40 s after each fault; the fourth fault ends the stage.
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(provider.uploadImage).toHaveBeenCalledTimes(4);
+    expect(provider.submit).not.toHaveBeenCalled();
+    expect(delivery.posts.at(-1)?.content).toMatch(/Your image could not be fetched or passed on/);
+    expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({
+      userUsed: 0,
+      userInFlight: 0,
+      spentCents: 0,
+    });
+  });
+});
