@@ -53,6 +53,21 @@ describe('KeyvJobStore', () => {
     expect((await jobs.unfinished()).map((job) => job.request)).toEqual([request]);
   });
 
+  it('reads a job stored before requests named their model as text to video at 480p, the one model there was', async () => {
+    const { keyv, jobs } = await jobStore();
+    const request = {
+      prompt: 'a heron at dawn',
+      negative_prompt: 'people',
+      size: '480*832',
+      seed: 42,
+      prompt_expansion: true,
+    };
+    await keyv.set(storedBeforeCatalog.id, { ...storedBeforeCatalog, request } as unknown as Job);
+
+    expect((await jobs.get(storedBeforeCatalog.id))?.request).toStrictEqual({ model: 't2v-plus-480p', ...request });
+    expect((await jobs.unfinished()).map((job) => job.request)).toStrictEqual([{ model: 't2v-plus-480p', ...request }]);
+  });
+
   it('leaves out a negative prompt such a job did not have', async () => {
     const { keyv, jobs } = await jobStore();
     const { negativePrompt: _, ...request } = storedBeforeCatalog.request;
