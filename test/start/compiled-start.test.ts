@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordStandIn, startDiscordStandIn } from '../stand-ins/discord.js';
 import { startWaveSpeedStandIn, type WaveSpeedStandIn } from '../stand-ins/wavespeed.js';
-import { processTree } from '../support/process-tree.js';
+import { processTree, readProc } from '../support/process-tree.js';
 import { ownRedis, redisSkipReason } from '../support/redis.js';
 import { standInEnv } from '../support/stand-in-env.js';
 
@@ -193,6 +193,9 @@ describe.skipIf(process.platform !== 'linux')('a fresh install, run with npm (re
       expect(tree.flatMap((process) => process.argv).filter((arg) => /tsx/.test(arg))).toEqual([]);
       expect(launcher?.argv).toEqual(['node', '--env-file=node-options.env', 'dist/src/sharded.js']);
       expect(shard?.argv).toEqual(['node', join(install, 'dist/src/main.js')]);
+      // The shards get the heap settings through the environment the launcher's env file filled in.
+      const nodeOptions = /^NODE_OPTIONS="(.*)"$/m.exec(readFileSync(join(ROOT, 'node-options.env'), 'utf8'))?.[1];
+      expect(readProc(shard?.pid ?? 0, 'environ')?.split('\0')).toContain(`NODE_OPTIONS=${nodeOptions}`);
 
       process.kill(-(started.child.pid ?? 0), 'SIGINT');
       await started.treeExited;
