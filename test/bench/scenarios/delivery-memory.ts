@@ -1,9 +1,13 @@
 /**
  * Delivery memory: the bot's peak RSS while it downloads and posts many videos, or a few
- * large ones, against its RSS idle before; and whether it gives the memory back after.
+ * large ones, against its RSS idle before; and whether it gives the memory back after. The
+ * same batch then runs again on the same bot: memory kept after the first that the second
+ * reuses without growing is a plateau, not a leak.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { InteractionHandle } from '../../stand-ins/discord.js';
-import { describePeak, mb, type Peak, PeakRss, QUIET_SAMPLES, readSettledRss } from '../memory-readings.js';
+import { describePeak, mb, type Peak, PeakRss, QUIET_SAMPLES, readSettledRss, SETTLE_MS } from '../memory-readings.js';
 import { firstDispatch, type Scenario, seconds, withLog } from '../scenario.js';
 import { onStage, type Stage, type StageResult } from '../stage.js';
 import { max } from '../stats.js';
@@ -44,6 +48,11 @@ const BOT_ENV = { DELIVERY_CONCURRENCY: '4', OUTPUT_MAX_MB: '100' } as const;
 /** Every generation takes this long, so the batch reaches its downloads together. */
 const GENERATION_MS = 1_000;
 const DELIVERY_TIMEOUT_MS = 3 * 60_000;
+/**
+ * The late reading waits this much longer than the settled one: V8's memory reducer gives
+ * back the heap's garbage some 20 s after activity stops, past the settled reading.
+ */
+const LATE_EXTRA_MS = 20_000;
 
 /** RSS and JS heap after a full GC, and what backs the RSS, in KiB. */
 interface Collected {
@@ -54,14 +63,25 @@ interface Collected {
   readonly parts: { anon: number; file: number; shmem: number };
 }
 
-interface BatchResult {
-  readonly idleKb: number;
+/** One run of a batch on the bot. */
+interface Round {
   readonly peak: Peak;
+  /** Settled RSS after the last video, in KiB. */
   readonly afterKb: number;
-  readonly idleCollected: Collected;
-  readonly afterCollected: Collected;
   /** First dispatch → last video at Discord. */
   readonly deliveredInMs: number;
+}
+
+interface BatchResult {
+  readonly idleKb: number;
+  readonly first: Round;
+  /** The same batch again on the same bot, from new members. */
+  readonly second: Round;
+  /** Settled RSS once {@link LATE_EXTRA_MS} more have passed after the second round. */
+  readonly lateKb: number;
+  readonly idleCollected: Collected;
+  /** After both rounds and the late reading. */
+  readonly afterCollected: Collected;
 }
 
 export const deliveryMemory: Scenario = {
@@ -74,7 +94,7 @@ export const deliveryMemory: Scenario = {
         await onStage(
           {
             label: batch.label,
-            deadlineMs: DELIVERY_TIMEOUT_MS + 2 * 60_000,
+            deadlineMs: 2 * DELIVERY_TIMEOUT_MS + 3 * 60_000,
             env: BOT_ENV,
             inspect: true,
             generation: { durationMs: GENERATION_MS, outputBytes: batch.outputBytes },
@@ -87,31 +107,50 @@ export const deliveryMemory: Scenario = {
     return withLog(results, {
       figures: measured.flatMap(({ batch, result }) => {
         if (!result) return [];
-        const { idleKb, peak, afterKb } = result;
+        const { idleKb, first, second } = result;
+        const aboveIdle = (kb: number) => (kb - idleKb) / 1024;
         return [
           { label: `${batch.name}: RSS idle`, value: idleKb / 1024, unit: 'MB', digits: 1 },
           {
             label: `${batch.name}: peak RSS above idle`,
-            value: (peak.kb - idleKb) / 1024,
+            value: aboveIdle(first.peak.kb),
             unit: 'MB',
             digits: 1,
             target: batch.peakTargetMb,
           },
           {
             label: `${batch.name}: RSS after, above idle`,
-            value: (afterKb - idleKb) / 1024,
+            value: aboveIdle(first.afterKb),
             unit: 'MB',
             digits: 1,
             target: SETTLED_TARGET_MB,
           },
           {
-            label: `${batch.name}: RSS after a full GC, above idle's`,
+            label: `${batch.name}, again on the same bot: peak RSS above idle`,
+            value: aboveIdle(second.peak.kb),
+            unit: 'MB',
+            digits: 1,
+          },
+          {
+            label: `${batch.name}, again on the same bot: RSS after, above idle`,
+            value: aboveIdle(second.afterKb),
+            unit: 'MB',
+            digits: 1,
+          },
+          {
+            label: `${batch.name}, again on the same bot: RSS ${(SETTLE_MS + LATE_EXTRA_MS) / 1000} s after, above idle`,
+            value: aboveIdle(result.lateKb),
+            unit: 'MB',
+            digits: 1,
+          },
+          {
+            label: `${batch.name}: RSS after both rounds and a full GC, above idle's`,
             value: (result.afterCollected.rssKb - result.idleCollected.rssKb) / 1024,
             unit: 'MB',
             digits: 1,
           },
           {
-            label: `${batch.name}: JS heap after a full GC, above idle's`,
+            label: `${batch.name}: JS heap after both rounds and a full GC, above idle's`,
             value: (result.afterCollected.heapKb - result.idleCollected.heapKb) / 1024,
             unit: 'MB',
             digits: 1,
@@ -123,19 +162,30 @@ export const deliveryMemory: Scenario = {
           .map(([name, value]) => `${name}=${value}`)
           .join(
             ' ',
-          )}: every /video sent at once from its own member, generations of ${GENERATION_MS / 1000} s; idle and after are settled readings as in memory (median of ${QUIET_SAMPLES}, after 10 s of quiet), the peak runs from the first /video to the last video at Discord`,
+          )}: every /video sent at once from its own member, generations of ${GENERATION_MS / 1000} s; idle and after are settled readings as in memory (median of ${QUIET_SAMPLES}, after ${SETTLE_MS / 1000} s of quiet), the peak runs from the first /video to the last video at Discord; then the same batch again from new members on the same bot, read the same way and once more ${LATE_EXTRA_MS / 1000} s later`,
         ...measured.flatMap(({ batch, result }) =>
           result
             ? [
-                `${batch.name}: idle ${mb(result.idleKb)}, peak ${mb(result.peak.kb)}, after ${mb(result.afterKb)}; all ${batch.jobs} delivered as attachments ${seconds(result.deliveredInMs)} after the first /video; ${describePeak(result.peak)}`,
-                `${batch.name}, after a full GC (through the bot's inspector, opened after the idle readings): RSS ${mb(result.idleCollected.rssKb)} idle (${describeParts(result.idleCollected.parts)}), ${mb(result.afterCollected.rssKb)} after (${describeParts(result.afterCollected.parts)}); JS heap used ${mb(result.idleCollected.heapKb)} idle, ${mb(result.afterCollected.heapKb)} after; external (Buffers and the like) ${mb(result.idleCollected.externalKb)} idle, ${mb(result.afterCollected.externalKb)} after`,
+                ...[result.first, result.second].map(
+                  (round, index) =>
+                    `${batch.name}${index === 0 ? '' : ', again'}: idle ${mb(result.idleKb)}, peak ${mb(round.peak.kb)}, after ${mb(round.afterKb)}; all ${batch.jobs} delivered as attachments ${seconds(round.deliveredInMs)} after the first /video; ${describePeak(round.peak)}`,
+                ),
+                `${batch.name}, after both rounds and a full GC (through the bot's inspector, opened after the idle readings): RSS ${mb(result.idleCollected.rssKb)} idle (${describeParts(result.idleCollected.parts)}), ${mb(result.afterCollected.rssKb)} after (${describeParts(result.afterCollected.parts)}); JS heap used ${mb(result.idleCollected.heapKb)} idle, ${mb(result.afterCollected.heapKb)} after; external (Buffers and the like) ${mb(result.idleCollected.externalKb)} idle, ${mb(result.afterCollected.externalKb)} after`,
               ]
             : [],
         ),
       ],
       samples: Object.fromEntries(
         measured.flatMap(({ batch, result }) =>
-          result ? [[`${batch.name}: RSS MB every 100 ms`, result.peak.readings.map((kb) => round(kb / 1024))]] : [],
+          result
+            ? [
+                [`${batch.name}: RSS MB every 100 ms`, result.first.peak.readings.map((kb) => round(kb / 1024))],
+                [
+                  `${batch.name}, again: RSS MB every 100 ms`,
+                  result.second.peak.readings.map((kb) => round(kb / 1024)),
+                ],
+              ]
+            : [],
         ),
       ),
     });
@@ -143,11 +193,20 @@ export const deliveryMemory: Scenario = {
 };
 
 async function deliverBatch(stage: Stage, batch: Batch): Promise<BatchResult> {
-  const { bot, discord } = stage;
-  const idle = await readSettledRss(bot, QUIET_SAMPLES);
+  const idle = await readSettledRss(stage.bot, QUIET_SAMPLES);
   const idleCollected = await collect(stage);
+  const first = await deliverRound(stage, batch, batch.label, 1);
+  const second = await deliverRound(stage, batch, `${batch.label}-again`, 1 + batch.jobs);
+  await sleep(LATE_EXTRA_MS);
+  const late = await readSettledRss(stage.bot, QUIET_SAMPLES);
+  return { idleKb: idle.kb, first, second, lateKb: late.kb, idleCollected, afterCollected: await collect(stage) };
+}
+
+/** Sends the batch from members `firstMember` on, waits for every video, and reads RSS once settled. */
+async function deliverRound(stage: Stage, batch: Batch, label: string, firstMember: number): Promise<Round> {
+  const { bot, discord } = stage;
   const peakRss = await PeakRss.start(bot);
-  const handles = sendVideos(discord, batch.label, batch.jobs, 1, batch.context);
+  const handles = sendVideos(discord, label, batch.jobs, firstMember, batch.context);
   const watch = new VideoWatch(discord, handles);
   const { refused } = await watch.acks(60_000);
   if (refused > 0) throw new Error(`${refused} of ${batch.jobs} /video were not acknowledged in time`);
@@ -155,14 +214,7 @@ async function deliverBatch(stage: Stage, batch: Batch): Promise<BatchResult> {
   const peak = await peakRss.stop();
   checkWhole(stage, handles, batch.outputBytes);
   const after = await readSettledRss(bot, QUIET_SAMPLES);
-  return {
-    idleKb: idle.kb,
-    peak,
-    afterKb: after.kb,
-    idleCollected,
-    afterCollected: await collect(stage),
-    deliveredInMs: max([...arrivals.values()]) - firstDispatch(handles),
-  };
+  return { peak, afterKb: after.kb, deliveredInMs: max([...arrivals.values()]) - firstDispatch(handles) };
 }
 
 /** A full GC through the bot's inspector, then RSS and its parts: what the bot still holds, garbage aside. */
