@@ -31,7 +31,17 @@ import { startup } from './scenarios/startup.js';
 import { webhook } from './scenarios/webhook.js';
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: readonly Scenario[] = [ack, lag, webhook, memory, deliveryMemory, refusals, cpu, startup, reservations];
+const SCENARIOS: readonly Scenario[] = [
+  ack,
+  lag,
+  webhook,
+  memory,
+  deliveryMemory,
+  refusals,
+  cpu,
+  startup,
+  reservations,
+];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, 'bench-results', 'latest.json');
 
