@@ -1,5 +1,7 @@
-import { channelMention, TimestampStyles, time } from 'discord.js';
+import { channelMention, TimestampStyles, time, userMention } from 'discord.js';
 import type { FailureReason, Job } from '../jobs/job.js';
+import type { JobAction } from '../jobs/job-actions.js';
+import { FINISHED_JOB_RETENTION_MS } from '../jobs/job-store.js';
 import type { JobNotice, JobText, Progress } from '../jobs/notices.js';
 import type { QuotaLimit } from '../quota/ledger.js';
 import { dollars, modelOf, sizeLabel } from '../video/catalog.js';
@@ -114,7 +116,37 @@ const FAILURE_TEXTS: Record<FailureReason, string> = {
   image_unavailable: `🖼️ Your image could not be fetched or passed on to the video service. Please attach it again. ${NOT_COUNTED}`,
   nsfw_blocked:
     '🔞 The video service flagged this video as not safe for work, so it is not posted in this channel. It counted toward your daily videos.',
+  cancelled: '✖️ This video was cancelled.',
 };
+
+/**
+ * The reply of a cancelled job, naming who cancelled it when it was not the requester. One the
+ * studio already had cannot be called back there: the member learns it will not be posted and
+ * still counts, so the Cancel button never looks like a refund it is not.
+ */
+function cancelledText(job: Job, by: string, atProvider: boolean): string {
+  const who = by === job.origin.userId ? '' : ` by ${userMention(by)}`;
+  const what = atProvider
+    ? `✖️ Cancelled${who}. The studio had already started this video and can't stop it, so it won't be posted, and it still counts toward today's videos.`
+    : `✖️ Cancelled${who} before it reached the studio. Nothing was spent, and it did not count toward today's videos.`;
+  return `${requestQuote(job)}\n${what}`;
+}
+
+const RETENTION_DAYS = Math.round(FINISHED_JOB_RETENTION_MS / (24 * 60 * 60_000));
+
+/** Why a press of a job's button did nothing; only the member who pressed reads it. */
+function actionRefusalText(action: JobAction, why: 'not_permitted' | 'unknown_job' | 'finished'): string {
+  switch (why) {
+    case 'not_permitted':
+      return action === 'cancel'
+        ? 'Only the member who asked for this video or a moderator can cancel it.'
+        : 'Only the member who made this video or a moderator can delete it.';
+    case 'unknown_job':
+      return `The bot no longer knows this video (its buttons work for ${RETENTION_DAYS} days), so nothing was done.`;
+    case 'finished':
+      return 'This video is already finished, so there is nothing left to cancel.';
+  }
+}
 
 /**
  * Why the job ended without a video. A video that was made but could not be fetched comes
@@ -169,6 +201,12 @@ export const discordText: JobText = {
         return "That prompt isn't allowed on this server.";
       case 'store_unavailable':
         return "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.";
+      case 'already_accepted':
+        return 'This request was already taken; its video is on the way.';
+      case 'cancelled':
+        return cancelledText(notice.job, notice.by, notice.atProvider);
+      case 'action_refused':
+        return actionRefusalText(notice.action, notice.why);
     }
   },
 };

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { allowanceFor, type GuildSettings } from '../guilds/guild-settings.js';
 import type { PromptFilter } from '../moderation/prompt-filter.js';
 import type { StoredFilterRule } from '../moderation/prompt-filters-store.js';
@@ -15,22 +16,50 @@ import type { JobNotice } from './notices.js';
  * once; this keeps the member's place current and covers a wake-up lost with its process.
  */
 const LINE_CHECK_MS = 10_000;
+/** Seeds the bot picks from: 0 to 2147483647, the range the catalog's `seed` option allows. */
+const SEEDS = 2 ** 31;
+
+/** The request with its seed known: WaveSpeed would pick a random one it never tells, so the bot picks it. */
+function withKnownSeed(request: VideoRequest): VideoRequest {
+  return request.seed === -1 ? { ...request, seed: randomInt(SEEDS) } : request;
+}
 
 /** The first stage of a job: the channel, filter and quota checks, the reservation, the line for a generation slot. */
 export class Admission {
+  /** Interaction ids being accepted in this process, so one delivered twice at once makes one job. */
+  private readonly accepting = new Set<string>();
+
   constructor(private readonly context: JobContext) {}
 
   /**
    * Checks the channel and the server's prompt filters, reserves the quota at the price of the
    * request's model and records the job: in line, or first preparing when it starts from a member's
-   * image not yet with the provider. Throws a {@link UserError} when it is refused (channel,
-   * filter, quota, store); nothing is spent then.
+   * image not yet with the provider. A seed left random is picked here, so the member can be shown
+   * it. Throws a {@link UserError} when it is refused (channel, filter, quota, store, an interaction
+   * already accepted); nothing is spent then.
    */
   async accept(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
+    const id = origin.interactionId;
+    // The interaction id is the job's and the reservation's: an interaction delivered again makes no second job.
+    if (this.accepting.has(id)) throw this.refusal('job.already_accepted', { kind: 'already_accepted' });
+    this.accepting.add(id);
+    try {
+      return await this.acceptOnce(origin, withKnownSeed(request), memberRoles);
+    } finally {
+      this.accepting.delete(id);
+    }
+  }
+
+  private async acceptOnce(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
     const { deps, options } = this.context;
-    const [settings, filter] = await this.guardStore(() =>
-      Promise.all([deps.settings.get(origin.guildId), deps.filters.filterFor(origin.guildId)]),
+    const [settings, filter, recorded] = await this.guardStore(() =>
+      Promise.all([
+        deps.settings.get(origin.guildId),
+        deps.filters.filterFor(origin.guildId),
+        deps.jobs.get(origin.interactionId),
+      ]),
     );
+    if (recorded) throw this.refusal('job.already_accepted', { kind: 'already_accepted' });
     this.assertChannelAllowed(settings, origin.channelId);
     // A video from an image may come without a prompt: nothing to check then.
     if (request.prompt !== undefined) this.assertPromptAllowed(filter, origin, request.prompt);
@@ -73,6 +102,8 @@ export class Admission {
       return false;
     }
     const place = await deps.line.claim(job.id, job.createdAt, now);
+    // Cancelled while it claimed: the cancel gives back whatever it was given, and nothing more is shown.
+    if (job.state === 'done') return false;
     this.context.reportLoad(place.waiting);
     if (place.admitted) return true;
     this.context.progress.show(job, { stage: 'waiting', ahead: place.ahead }, now);

@@ -1,4 +1,5 @@
 import type { DeliveryRoute, Job, JobOrigin } from './job.js';
+import type { JobAction } from './job-actions.js';
 
 /** A finished video on disk, ready to upload from there. */
 export interface VideoFile {
@@ -17,6 +18,8 @@ export interface ResultPost {
   file?: VideoFile;
   /** Sent instead when Discord refuses the file as too large; it carries the video's link. */
   linkContent?: string;
+  /** What the member can do from it; left out, none (a progress message's buttons go with it). */
+  actions?: readonly JobAction[];
 }
 
 /**
@@ -25,8 +28,11 @@ export interface ResultPost {
  * else a DM, else the log. Posting the same job twice must not post twice.
  */
 export interface Delivery {
-  /** Edits the deferred reply while its token lives; resolves whether the edit landed. Failures are the adapter's to log. */
-  progress(origin: JobOrigin, content: string): Promise<boolean>;
+  /**
+   * Edits the deferred reply while its token lives, with `actions` under it (left out, none);
+   * resolves whether the edit landed. Failures are the adapter's to log.
+   */
+  progress(origin: JobOrigin, content: string, actions?: readonly JobAction[]): Promise<boolean>;
   /**
    * Posts the result and says where. Throws only for faults worth retrying (Discord 5xx,
    * network); a route that is closed for good is skipped.

@@ -41,11 +41,15 @@ export class Generation {
 
   async submit(job: Job): Promise<void> {
     const { deps } = this.context;
+    // Cancelled in line after it was admitted: nothing is sent.
+    if (ended(job)) return;
     const now = this.context.now();
     const submitting: Job = { ...job, state: 'submitting', admittedAt: now, stage: { since: now, faults: 0 } };
     submitting.revision += 1;
     // Written before the submit, or it could be sent twice; a failed write leaves the job in line, holding its slot.
     await deps.jobs.save(submitting);
+    // Cancelled while this was written: the cancel's own write came after this one, and stands.
+    if (ended(job)) return;
     Object.assign(job, submitting);
     this.context.progress.show(job, { stage: 'submitting' }, now);
 
@@ -181,6 +185,14 @@ export class Generation {
     const finishedAt = (finishedAfter + this.context.now()) / 2;
     deps.planner.learn(plannerKey(job), Math.max(finishedAt - submittedAt, inferenceMs ?? 0));
   }
+}
+
+/**
+ * Whether the job was ended (cancelled in line) while a step held it. A function, so that the
+ * compiler does not carry a state narrowed before an `await` past it.
+ */
+function ended(job: Job): boolean {
+  return job.state === 'done';
 }
 
 /** Durations are learned per model, under its provider path (the key timings were always stored under). */

@@ -47,6 +47,8 @@ export class ImageUpload {
       this.context.log(job).warn({ err: error }, 'image refused');
       return this.context.conclude(job, { kind: 'failure', reason: imageFailureOf(error) });
     }
+    // Cancelled while its image was on the way: it stays ended.
+    if (job.state !== 'preparing') return;
     const now = this.context.now();
     job.state = 'waiting';
     enterStage(job, now);

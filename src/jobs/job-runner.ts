@@ -4,6 +4,7 @@ import { Admission } from './admission.js';
 import { Generation } from './generation.js';
 import { ImageUpload } from './image-upload.js';
 import type { DeliveryRoute, Job, JobOrigin, JobOutcome } from './job.js';
+import { type Actor, type JobAction, mayManage, PROGRESS_ACTIONS } from './job-actions.js';
 import {
   enterStage,
   type JobContext,
@@ -25,11 +26,22 @@ const MAX_RETRY_DELAY_MS = 120_000;
 export interface AcceptedJob {
   /** What the member's reply says at first, when the command answers with it instead of deferring. */
   readonly opening: string;
+  /** What the member can do from that first message. */
+  readonly actions: readonly JobAction[];
   /** Takes the job on: submits it, or puts it in line. `shown`: the reply already says {@link opening}. */
   start(shown: boolean): Promise<void>;
   /** Drops the job before anything was sent, refunded: Discord gave up on the interaction, so the member saw it fail. */
   withdraw(): Promise<void>;
 }
+
+/** What a cancel did, for the member's answer. */
+export type Cancellation =
+  /** It was still in the bot's line: nothing was sent, it ended and was refunded. */
+  | { kind: 'dropped'; job: Job }
+  /** The provider already had it and cannot stop it: it runs to its end, is not posted, and counts. */
+  | { kind: 'stopping'; job: Job }
+  /** Nothing changed. */
+  | { kind: 'refused'; why: 'not_permitted' | 'unknown_job' | 'finished' };
 
 /**
  * Takes a `/video` from reservation to delivery through three stages: admission (quota, the
@@ -92,6 +104,7 @@ export class JobRunner {
     const opening: Progress = { stage: 'submitting' };
     return {
       opening: this.deps.text.render({ kind: 'progress', job, progress: opening, handedOff: false }),
+      actions: PROGRESS_ACTIONS,
       start: async (shown) => {
         if (shown) this.progress.showing(job, opening);
         // Recorded and paid for: from here on a fault is the job's to retry, not the member's to see.
@@ -109,6 +122,38 @@ export class JobRunner {
         this.reportLoad();
       },
     };
+  }
+
+  /**
+   * A job's record in whatever state, for the buttons on its messages; `undefined` when it was
+   * never made here or its record has expired.
+   */
+  async find(jobId: string): Promise<Job | undefined> {
+    return this.active.get(jobId) ?? (await this.deps.jobs.get(jobId));
+  }
+
+  /**
+   * Cancels a job for its requester or a moderator. One still in the bot's line (nothing sent)
+   * ends at once, refunded. One the provider has cannot be stopped there: it runs to its end and
+   * is settled without being posted, counted if a video was made. A job already delivering is
+   * finished, and is left alone.
+   */
+  async cancel(jobId: string, by: Actor): Promise<Cancellation> {
+    const job = await this.load(jobId);
+    if (!job) return { kind: 'refused', why: (await this.deps.jobs.get(jobId)) ? 'finished' : 'unknown_job' };
+    if (!mayManage(job, by)) return { kind: 'refused', why: 'not_permitted' };
+    if (job.state === 'delivering') return { kind: 'refused', why: 'finished' };
+    if (job.cancelledBy !== undefined) return { kind: 'stopping', job };
+    if (job.state === 'preparing' || job.state === 'waiting') {
+      await this.drop(job, by.userId);
+      return { kind: 'dropped', job };
+    }
+    job.cancelledBy = by.userId;
+    // The reply is the cancel's to word from now on: no progress edit may land on top of it.
+    await this.progress.settled(job);
+    await this.persist(job);
+    this.log(job).info({ by: by.userId }, 'cancelled at the provider; it runs to its end and is not posted');
+    return { kind: 'stopping', job };
   }
 
   /**
@@ -142,6 +187,43 @@ export class JobRunner {
   /** Stops taking steps and lets running ones finish for up to `graceMs`. Jobs stay in the store. */
   async stop(graceMs: number): Promise<void> {
     await Promise.all([this.deps.steps.provider.stop(graceMs), this.deps.steps.delivery.stop(graceMs)]);
+  }
+
+  /**
+   * Ends a job still in line, refunded. It is marked done before anything is awaited, so a step
+   * holding it (claiming a slot, writing its submit) sees that and sends nothing; should the
+   * record not be written, the job goes on as it was.
+   */
+  private async drop(job: Job, by: string): Promise<void> {
+    const { state, origin } = job;
+    Object.assign(job, {
+      state: 'done',
+      cancelledBy: by,
+      outcome: { kind: 'failure', reason: 'cancelled' },
+      concludedAt: this.now(),
+      deliveredVia: 'reply',
+      origin: { ...origin, token: '' },
+    } satisfies Partial<Job>);
+    this.active.delete(job.id);
+    await this.progress.settled(job);
+    try {
+      await this.persist(job);
+    } catch (error) {
+      Object.assign(job, { state, origin });
+      delete job.cancelledBy;
+      delete job.outcome;
+      delete job.concludedAt;
+      delete job.deliveredVia;
+      this.active.set(job.id, job);
+      await this.context.schedule(job, this.now());
+      throw error;
+    }
+    this.progress.forget(job);
+    await this.deps.ledger.refund(job.id);
+    await this.releaseSlot(job);
+    this.log(job).info({ by }, 'cancelled in line; refunded');
+    this.deps.observer?.failed?.(job, 'cancelled');
+    this.reportLoad();
   }
 
   private async admitAndSubmit(job: Job): Promise<void> {
@@ -222,6 +304,8 @@ export class JobRunner {
   }
 
   private async conclude(job: Job, outcome: JobOutcome): Promise<void> {
+    // A step that held the job while it was cancelled in line has nothing left to tell.
+    if (job.state === 'done') return;
     job.state = 'delivering';
     job.outcome = outcome;
     job.concludedAt = this.now();

@@ -15,8 +15,15 @@ export interface JobStore {
   byPrediction(predictionId: string): Promise<string | undefined>;
 }
 
-/** Finished jobs are kept this long (as long as the provider keeps outputs), then expire. */
-const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Finished jobs are kept this long, then expire: the buttons under a video read its record (its
+ * options, its requester), so they work this long after it was made. The records live in the
+ * store, not in the process, so keeping more of them costs no memory.
+ */
+export const FINISHED_JOB_RETENTION_MS = 30 * DAY_MS;
+/** A prediction is looked up only by the provider's callbacks, which stop when it drops its outputs. */
+const PREDICTION_RETENTION_MS = 7 * DAY_MS;
 
 /** Job records in a Keyv namespace; works on SQLite, Redis and Keyv's in-memory map. */
 export class KeyvJobStore implements JobStore {
@@ -27,10 +34,10 @@ export class KeyvJobStore implements JobStore {
   ) {}
 
   async save(job: Job): Promise<void> {
-    await this.keyv.set(job.id, job, job.state === 'done' ? DONE_RETENTION_MS : undefined);
+    await this.keyv.set(job.id, job, job.state === 'done' ? FINISHED_JOB_RETENTION_MS : undefined);
     // Written with the job's first save as generating, before any callback can name the prediction.
     if (this.predictions && job.predictionId && job.state === 'generating' && job.polls === 0) {
-      await this.predictions.set(job.predictionId, job.id, DONE_RETENTION_MS);
+      await this.predictions.set(job.predictionId, job.id, PREDICTION_RETENTION_MS);
     }
   }
 

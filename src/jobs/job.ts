@@ -33,7 +33,9 @@ export type FailureReason =
   /** The member's image cannot be used: not the type it claims, too large, or refused by the provider. */
   | 'image_refused'
   /** The member's image could not be fetched (its link expired) or passed on to the provider in time. */
-  | 'image_unavailable';
+  | 'image_unavailable'
+  /** The requester or a moderator cancelled it: refunded in line, counted once the provider had it. */
+  | 'cancelled';
 
 export type JobOutcome =
   | {
@@ -111,4 +113,9 @@ export interface Job {
   /** Set once the member was told the result will come as a channel message instead of a reply edit. */
   handedOff?: boolean;
   deliveredVia?: DeliveryRoute;
+  /**
+   * Who cancelled it (a user id). In line it ended then; at the provider it could not be stopped,
+   * so it runs to its end and is settled without being posted.
+   */
+  cancelledBy?: string;
 }

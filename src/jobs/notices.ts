@@ -1,5 +1,6 @@
 import type { QuotaLimit } from '../quota/ledger.js';
 import type { FailureReason, Job } from './job.js';
+import type { JobAction } from './job-actions.js';
 
 /** Where a job is, as the member's progress message shows it. */
 export type Progress =
@@ -31,7 +32,19 @@ export type JobNotice =
   /** A prompt one of the server's filters refused; which one is for the log, never the member. */
   | { kind: 'prompt_refused' }
   /** Nothing was started because the store could not be reached. */
-  | { kind: 'store_unavailable' };
+  | { kind: 'store_unavailable' }
+  /** The same interaction arrived again: its job was already accepted, and no second one is made. */
+  | { kind: 'already_accepted' }
+  /**
+   * The reply of a job its requester or a moderator (`by`) cancelled. In line, nothing was spent;
+   * `atProvider`: the provider already had it and cannot be stopped, so it is not posted and counts.
+   */
+  | { kind: 'cancelled'; job: Job; by: string; atProvider: boolean }
+  /**
+   * A press of a job's button that did nothing: the member may not (`not_permitted`), the job is
+   * not known (never made here, or its record expired), or it is already finished.
+   */
+  | { kind: 'action_refused'; action: JobAction; why: 'not_permitted' | 'unknown_job' | 'finished' };
 
 /** Port that words a {@link JobNotice} as the message a member reads. */
 export interface JobText {

@@ -1,5 +1,6 @@
 import type { Delivery } from './delivery.js';
 import type { Job } from './job.js';
+import { PROGRESS_ACTIONS } from './job-actions.js';
 import type { JobText, Progress } from './notices.js';
 
 /**
@@ -23,8 +24,12 @@ export class ProgressDisplay {
     },
   ) {}
 
-  /** Edits the reply to show `progress`, unless it already does or an edit is under way. */
+  /**
+   * Edits the reply to show `progress`, unless it already does or an edit is under way. A
+   * cancelled job's reply says so, and keeps saying it while the provider finishes the video.
+   */
   show(job: Job, progress: Progress, now: number): void {
+    if (job.cancelledBy !== undefined) return;
     // While Discord rate-limits an edit, later ones wait for the next step rather than queue behind it.
     if (!this.delivery.replyOpen(job.origin, now) || this.inFlight.has(job.id)) return;
     const handoff = !job.handedOff && now >= job.origin.tokenExpiresAt - this.options.handoffNoticeMs;
@@ -36,7 +41,11 @@ export class ProgressDisplay {
     }
     this.shown.set(job.id, progress);
     const edit = this.delivery
-      .progress(job.origin, this.text.render({ kind: 'progress', job, progress, handedOff: job.handedOff === true }))
+      .progress(
+        job.origin,
+        this.text.render({ kind: 'progress', job, progress, handedOff: job.handedOff === true }),
+        PROGRESS_ACTIONS,
+      )
       .then((landed) => {
         if (!landed && this.shown.get(job.id) === progress) this.shown.delete(job.id);
       })

@@ -2,6 +2,7 @@ import type { GuildSettings } from '../guilds/guild-settings.js';
 import { OutputRejectedError, ProviderError } from '../provider/errors.js';
 import type { ResultPost } from './delivery.js';
 import type { DeliveryRoute, Job, JobOutcome, JobStage } from './job.js';
+import { VIDEO_ACTIONS } from './job-actions.js';
 import { enterStage, type JobContext } from './job-context.js';
 
 type VideoOutcome = Extract<JobOutcome, { kind: 'video' }>;
@@ -32,6 +33,7 @@ export class Settlement {
     const { outcome } = job;
     if (!outcome) throw new Error(`job ${job.id} is delivering without an outcome`);
     await this.context.progress.settled(job);
+    if (job.cancelledBy !== undefined) return this.settleCancelled(job, outcome);
     // Records written before stages were kept start their stage at the outcome.
     job.stage ??= { since: job.concludedAt ?? this.context.now(), faults: 0 };
     const { stage } = job;
@@ -42,7 +44,12 @@ export class Settlement {
     }
     if (this.spent(stage)) return this.moveOn(job, outcome);
     if (outcome.kind === 'failure') return this.postFailure(job, outcome);
-    if (outcome.asLink) return this.postAndSettle(job, { content: this.videoLink(job, outcome, 'upload_refused') });
+    if (outcome.asLink) {
+      return this.postAndSettle(job, {
+        content: this.videoLink(job, outcome, 'upload_refused'),
+        actions: VIDEO_ACTIONS,
+      });
+    }
     return this.postVideo(job, outcome, stage);
   }
 
@@ -99,7 +106,8 @@ export class Settlement {
     } catch (error) {
       if (error instanceof ProviderError) deps.observer?.providerError?.(error);
       if (!(error instanceof OutputRejectedError)) throw error;
-      if (error.reason === 'too_large') return this.postAndSettle(job, { content: linkContent });
+      if (error.reason === 'too_large')
+        return this.postAndSettle(job, { content: linkContent, actions: VIDEO_ACTIONS });
       this.context.log(job).warn({ err: error }, 'output rejected');
       return this.retell(job, { kind: 'failure', reason: 'output_unavailable' });
     }
@@ -111,6 +119,7 @@ export class Settlement {
         content,
         linkContent,
         file: { name, path, bytes, spoiler: outcome.nsfw },
+        actions: VIDEO_ACTIONS,
       });
       await this.settle(job, job.outcome, route);
     } finally {
@@ -120,6 +129,19 @@ export class Settlement {
         .catch((error: unknown) => this.context.log(job).warn({ err: error }, 'could not remove the video file'));
     }
     return this.finish(job, route);
+  }
+
+  /**
+   * A job cancelled once the provider had it is not posted: its reply already says it was
+   * cancelled. A video that was made counts, since it was paid for; one that failed is refunded.
+   */
+  private async settleCancelled(job: Job, outcome: JobOutcome): Promise<void> {
+    const { ledger } = this.context.deps;
+    if (outcome.kind === 'video') await ledger.commit(job.id);
+    else await ledger.refund(job.id);
+    this.context.log(job).info({ outcome: outcome.kind, url: outcome.url }, 'cancelled at the provider; not posted');
+    job.outcome = { kind: 'failure', reason: 'cancelled', ...(outcome.url !== undefined && { url: outcome.url }) };
+    return this.finish(job, 'reply');
   }
 
   /** The finished video as its link, and why it is not the file. */

@@ -16,7 +16,7 @@ import { DELIVERY_ATTEMPTS } from '../../src/jobs/settlement.js';
 import { VideoFiles } from '../../src/jobs/video-files.js';
 import { PromptFilterStore } from '../../src/moderation/prompt-filters-store.js';
 import { ProviderUnavailableError } from '../../src/provider/errors.js';
-import type { Prediction, VideoProvider } from '../../src/provider/video-provider.js';
+import type { Prediction, VideoProvider, VideoRequest } from '../../src/provider/video-provider.js';
 import { MemoryLedger } from '../../src/quota/memory-ledger.js';
 
 /**
@@ -32,7 +32,7 @@ const SLOTS = 2;
 /** A provider whose generations finish when the test says so. */
 class ScriptedProvider implements VideoProvider {
   status: Prediction = { id: 'p1', status: 'processing' };
-  submit = vi.fn(async () => ({ id: `p${this.submit.mock.calls.length}` }));
+  submit = vi.fn(async (_request: VideoRequest) => ({ id: `p${this.submit.mock.calls.length}` }));
   result = vi.fn(async (id: string) => this.finished.get(id) ?? { ...this.status, id });
   /** Outcomes by prediction id, for tests with several generations; the rest report `status`. */
   readonly finished = new Map<string, Prediction>();
@@ -282,7 +282,11 @@ describe('JobRunner', () => {
     await vi.advanceTimersByTimeAsync(10 * MINUTE);
     expect(delivery.tried).toBe(DELIVERY_ATTEMPTS + 1);
     expect(delivery.posts).toEqual([
-      { content: expect.stringMatching(/would not take the upload[\s\S]*https:\/\/cdn\.example\/p1\.mp4/) },
+      {
+        content: expect.stringMatching(/would not take the upload[\s\S]*https:\/\/cdn\.example\/p1\.mp4/),
+        // The link carries the video's buttons, as the file would have.
+        actions: ['reroll', 'remix', 'delete'],
+      },
     ]);
     expect(await ledger.usage(origin(start).userId, origin(start).guildId, start)).toMatchObject({ userUsed: 1 });
   });
@@ -413,5 +417,179 @@ describe('JobRunner, a video from a member’s image', () => {
       userInFlight: 0,
       spentCents: 0,
     });
+  });
+});
+
+describe('JobRunner: seeds, repeated interactions and cancels', () => {
+  const requester = (jobOrigin: JobOrigin) => ({ userId: jobOrigin.userId, moderator: false });
+  const usage = (jobOrigin: JobOrigin) => ledger.usage(jobOrigin.userId, jobOrigin.guildId, Date.now());
+
+  it('picks the seed of a video left random, sends it, keeps it in the record and shows it', async () => {
+    const first = origin(Date.now(), 1);
+    const second = origin(Date.now(), 2);
+    await takeOn(first);
+    await takeOn(second);
+    const [[one], [two]] = provider.submit.mock.calls as [[VideoRequest], [VideoRequest]];
+    for (const sent of [one, two]) {
+      expect(Number.isInteger(sent.seed) && sent.seed >= 0 && sent.seed <= 2_147_483_647).toBe(true);
+    }
+    // Two picks out of 2^31 meet once in two billion runs.
+    expect(one.seed).not.toBe(two.seed);
+    expect((await jobs.get(first.interactionId))?.request.seed).toBe(one.seed);
+
+    provider.finished.set('p1', completed('p1'));
+    await vi.advanceTimersByTimeAsync(5_100);
+    expect(delivery.posts[0]?.content).toContain(`seed ${one.seed} ·`);
+  });
+
+  it('sends a seed the member chose as it is', async () => {
+    await (await runner.accept(origin(Date.now()), { ...request, seed: 1234 }, [])).start(true);
+    expect(provider.submit.mock.calls[0]?.[0].seed).toBe(1234);
+  });
+
+  it('makes one job of an interaction that arrives twice, at once or later, with one reservation', async () => {
+    const jobOrigin = origin(Date.now());
+    const [first, again] = await Promise.allSettled([
+      runner.accept(jobOrigin, request, []),
+      runner.accept(jobOrigin, request, []),
+    ]);
+    expect(again).toMatchObject({ status: 'rejected', reason: { identifier: 'job.already_accepted' } });
+    if (first.status !== 'fulfilled') throw new Error('expected the first to be accepted');
+    await first.value.start(true);
+    await expect(runner.accept(jobOrigin, request, [])).rejects.toMatchObject({ identifier: 'job.already_accepted' });
+
+    expect(provider.submit).toHaveBeenCalledTimes(1);
+    expect(await usage(jobOrigin)).toMatchObject({ userInFlight: 1 });
+  });
+
+  it('drops a job still in line, refunded and never sent, and moves the next one up', async () => {
+    const start = Date.now();
+    for (const n of [1, 2, 3, 4]) await takeOn(origin(start, n));
+    const third = origin(start, 3);
+    expect(await usage(third)).toMatchObject({ userInFlight: 1 });
+    const editsBefore = delivery.edits.length;
+
+    expect(await runner.cancel(third.interactionId, requester(third))).toMatchObject({ kind: 'dropped' });
+    expect(await usage(third)).toMatchObject({ userUsed: 0, userInFlight: 0 });
+    expect(await jobs.get(third.interactionId)).toMatchObject({
+      state: 'done',
+      cancelledBy: third.userId,
+      outcome: { kind: 'failure', reason: 'cancelled' },
+      origin: { token: '' },
+    });
+    expect(lineLengths.at(-1)).toBe(1);
+
+    // Both generations finish: the fourth takes a freed slot, the third is never sent or posted.
+    provider.finished.set('p1', completed('p1'));
+    provider.finished.set('p2', completed('p2'));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(provider.submit).toHaveBeenCalledTimes(3);
+    expect(provider.submit.mock.calls.map(([sent]) => sent)).toHaveLength(3);
+    expect(delivery.posts).toHaveLength(2);
+    expect(delivery.edits.slice(editsBefore).some((edit) => edit.includes('3 video'))).toBe(false);
+    expect(await runner.cancel(third.interactionId, requester(third))).toEqual({ kind: 'refused', why: 'finished' });
+  });
+
+  it('lets a job the provider has run to its end unposted, counted, and its reply left as the cancel worded it', async () => {
+    const start = Date.now();
+    const jobOrigin = origin(start);
+    await takeOn(jobOrigin);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const moderator = { userId: '5000000000000000009', moderator: true };
+
+    expect(await runner.cancel(jobOrigin.interactionId, moderator)).toMatchObject({ kind: 'stopping' });
+    expect(await runner.cancel(jobOrigin.interactionId, moderator)).toMatchObject({ kind: 'stopping' });
+    const editsBefore = delivery.edits.length;
+    // Past the moment the reply would say the video comes in the channel: it says nothing more.
+    await vi.advanceTimersByTimeAsync(12 * MINUTE);
+    expect(delivery.edits.length).toBe(editsBefore);
+    provider.status = completed('p1');
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(delivery.posts).toEqual([]);
+    expect(provider.submit).toHaveBeenCalledTimes(1);
+    expect(await usage(jobOrigin)).toMatchObject({ userUsed: 1, userInFlight: 0 });
+    expect(await jobs.get(jobOrigin.interactionId)).toMatchObject({
+      state: 'done',
+      cancelledBy: moderator.userId,
+      outcome: { kind: 'failure', reason: 'cancelled', url: 'https://cdn.example/p1.mp4' },
+    });
+  });
+
+  it('refunds a cancelled job the provider then fails, without posting', async () => {
+    const jobOrigin = origin(Date.now());
+    await takeOn(jobOrigin);
+    await runner.cancel(jobOrigin.interactionId, requester(jobOrigin));
+    provider.status = { id: 'p1', status: 'failed', cause: new ProviderUnavailableError('boom', 500) };
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(delivery.posts).toEqual([]);
+    expect(await usage(jobOrigin)).toMatchObject({ userUsed: 0, userInFlight: 0 });
+  });
+
+  it('cancels only for the requester or a moderator, and says when there is no such job', async () => {
+    const jobOrigin = origin(Date.now());
+    await takeOn(jobOrigin);
+    const stranger = { userId: '5000000000000000009', moderator: false };
+    expect(await runner.cancel(jobOrigin.interactionId, stranger)).toEqual({ kind: 'refused', why: 'not_permitted' });
+    expect(await runner.cancel('1999999999999999999', stranger)).toEqual({ kind: 'refused', why: 'unknown_job' });
+    expect((await jobs.get(jobOrigin.interactionId))?.cancelledBy).toBeUndefined();
+  });
+
+  it('sends nothing for a job cancelled while its submit was being recorded', async () => {
+    const jobOrigin = origin(Date.now());
+    // Writes land in the order they were made, the submit's held until the test lets it through.
+    const save = jobs.save.bind(jobs);
+    let writes = Promise.resolve();
+    let letThrough = () => {};
+    const held = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    vi.spyOn(jobs, 'save').mockImplementation((job) => {
+      const copy = structuredClone(job);
+      writes = writes.then(async () => {
+        if (copy.state === 'submitting') await held;
+        await save(copy);
+      });
+      return writes;
+    });
+    const accepted = await runner.accept(jobOrigin, request, []);
+    const started = accepted.start(true);
+    await vi.advanceTimersByTimeAsync(0);
+
+    const cancelled = runner.cancel(jobOrigin.interactionId, requester(jobOrigin));
+    await vi.advanceTimersByTimeAsync(0);
+    letThrough();
+    await Promise.all([started, cancelled]);
+
+    expect(await cancelled).toMatchObject({ kind: 'dropped' });
+    expect(provider.submit).not.toHaveBeenCalled();
+    expect(await jobs.get(jobOrigin.interactionId)).toMatchObject({ state: 'done' });
+    expect(await usage(jobOrigin)).toMatchObject({ userInFlight: 0, userUsed: 0 });
+  });
+
+  it('keeps a job cancelled while its image was on the way ended when the upload comes back', async () => {
+    const jobOrigin = origin(Date.now());
+    let uploaded = (_url: string) => {};
+    provider.uploadImage.mockReturnValueOnce(
+      new Promise<string>((resolve) => {
+        uploaded = resolve;
+      }),
+    );
+    const image = {
+      model: 'i2v-plus-480p',
+      image: { url: 'https://cdn.discordapp.test/cat.png', type: 'image/png', bytes: 4096 },
+      seed: -1,
+      prompt_expansion: false,
+    } as const;
+    await (await runner.accept(jobOrigin, structuredClone(image), [])).start(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(provider.uploadImage).toHaveBeenCalledTimes(1);
+
+    expect(await runner.cancel(jobOrigin.interactionId, requester(jobOrigin))).toMatchObject({ kind: 'dropped' });
+    uploaded('https://media.test/image.png');
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(provider.submit).not.toHaveBeenCalled();
+    expect(await jobs.get(jobOrigin.interactionId)).toMatchObject({ state: 'done' });
+    expect(await usage(jobOrigin)).toMatchObject({ userInFlight: 0, spentCents: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Job } from '../../src/jobs/job.js';
 import { KeyvJobStore } from '../../src/jobs/job-store.js';
 import { openStore } from '../../src/store/store.js';
@@ -99,5 +99,16 @@ describe('KeyvJobStore', () => {
 
     expect(await jobs.get(job.id)).toEqual(job);
     expect(await jobs.unfinished()).toEqual([job]);
+  });
+
+  it('keeps a finished job 30 days, for the buttons under its video, and one under way until it ends', async () => {
+    const { keyv, jobs } = await jobStore();
+    const set = vi.spyOn(keyv, 'set');
+    const job = { ...storedBeforeCatalog, request: { model: 't2v-plus-480p', prompt: 'x', seed: 7 } } as unknown as Job;
+    await jobs.save(job);
+    await jobs.save({ ...job, state: 'done' });
+
+    expect(set.mock.calls.map(([, , ttl]) => ttl)).toEqual([undefined, 30 * 24 * 60 * 60 * 1000]);
+    expect(await jobs.get(job.id)).toMatchObject({ state: 'done', request: { seed: 7 } });
   });
 });
