@@ -233,7 +233,13 @@ function integer<const Field extends WaveSpeedField>(spec: {
   return {
     type: 'integer',
     ...option,
-    schema: z.number().int(notWhole).min(spec.minValue, range).max(spec.maxValue, range).default(fallback),
+    // Not a number at all (text typed into a modal, a forged payload) is refused in the same words.
+    schema: z
+      .number({ error: notWhole })
+      .int(notWhole)
+      .min(spec.minValue, range)
+      .max(spec.maxValue, range)
+      .default(fallback),
   };
 }
 
