@@ -112,7 +112,7 @@ describe.skipIf(process.platform !== 'linux')('a fresh install, run with npm (re
   afterAll(() => {
     // A test that failed half-way may leave its tree running.
     for (const { pid, exitCode, signalCode } of running) {
-      if (pid !== undefined && exitCode === null && signalCode === null) process.kill(-pid, 'SIGKILL');
+      if (pid !== undefined && exitCode === null && signalCode === null) killGroup(pid);
     }
     rmSync(install, { recursive: true, force: true });
   });
@@ -203,3 +203,12 @@ describe.skipIf(process.platform !== 'linux')('a fresh install, run with npm (re
     });
   });
 });
+
+/** Kills a process group that may already be gone: its exit can still be on its way to us. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
