@@ -2,6 +2,7 @@ import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder
 import type { Command } from '../src/command.js';
 import { answerAdmission } from '../src/discord/admission-reply.js';
 import { jobOriginOf, memberRoleIds } from '../src/discord/job-origin.js';
+import { videoButtons } from './video/buttons.js';
 import { parseVideoOptions, rawVideoOptions, withVideoOptions } from './video/options.js';
 
 const data = withVideoOptions(
@@ -20,4 +21,5 @@ export default {
     const admission = runner.accept(jobOriginOf(interaction), request, memberRoleIds(interaction));
     await answerAdmission(interaction, admission, logger);
   },
+  buttons: videoButtons,
 } satisfies Command;

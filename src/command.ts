@@ -1,7 +1,13 @@
-import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type {
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import type { GuildSettingsStore } from './guilds/guild-settings.js';
+import type { JobAction } from './jobs/job-actions.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './logger.js';
 import type { PromptFilterStore } from './moderation/prompt-filters-store.js';
@@ -17,10 +23,24 @@ export interface CommandContext {
   logger: Logger;
 }
 
-/** One slash command: its registration payload and its handler. */
+/**
+ * What the buttons named `action` do on a job's messages. A button outlives the process that
+ * posted it, so its handler is given only the job's id (from the button's custom id) and reads
+ * the rest from the store.
+ */
+export interface ButtonHandler {
+  action: JobAction;
+  /** Answers a press, within Discord's 3 seconds. */
+  press(interaction: ButtonInteraction, jobId: string, context: CommandContext): Promise<void>;
+  /** Answers the modal a press opened, which carries the same custom id. */
+  submit?(interaction: ModalSubmitInteraction, jobId: string, context: CommandContext): Promise<void>;
+}
+
+/** One slash command: its registration payload, its handler, and those of the buttons on its messages. */
 export interface Command {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  buttons?: readonly ButtonHandler[];
 }
 
 /** Checks a loaded command module, so a malformed one fails at start-up rather than on first use. */
@@ -30,4 +50,5 @@ export const commandPredicate = z.object({
     description: z.string().min(1).max(100),
   }),
   execute: z.function(),
+  buttons: z.array(z.object({ action: z.string(), press: z.function() })).optional(),
 });

@@ -1,6 +1,8 @@
-import { type ChatInputCommandInteraction, DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import type { AcceptedJob } from '../jobs/job-runner.js';
 import type { Logger } from '../logger.js';
+import { jobComponents } from './buttons.js';
+import type { JobInteraction } from './job-origin.js';
 
 /**
  * How long a command waits for its job's admission before it defers instead: well inside
@@ -17,7 +19,7 @@ type Settled<T> = { value: T } | { error: unknown };
  * clock: past {@link ADMISSION_WAIT_MS} the reply is deferred, and the decision follows it.
  */
 export async function answerAdmission(
-  interaction: ChatInputCommandInteraction,
+  interaction: JobInteraction,
   admission: Promise<AcceptedJob>,
   logger: Logger,
 ): Promise<void> {
@@ -30,7 +32,12 @@ export async function answerAdmission(
   if ('error' in decided) throw decided.error;
   const accepted = decided.value;
   const reply = await answered(
-    interaction.reply({ content: accepted.opening, allowedMentions: { parse: [] } }),
+    // The interaction id is the job's.
+    interaction.reply({
+      content: accepted.opening,
+      components: jobComponents(interaction.id, accepted.actions),
+      allowedMentions: { parse: [] },
+    }),
     logger,
   );
   if (reply === 'expired') return accepted.withdraw();

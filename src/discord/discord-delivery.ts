@@ -4,7 +4,9 @@ import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'di
 import { Agent } from 'undici';
 import type { Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
 import type { DeliveryRoute, Job, JobOrigin } from '../jobs/job.js';
+import type { JobAction } from '../jobs/job-actions.js';
 import type { Logger } from '../logger.js';
+import { type JobComponents, jobComponents } from './buttons.js';
 
 /** The reply is not used this close to its token's death: an upload can take a while. */
 const REPLY_MARGIN_MS = 60_000;
@@ -91,9 +93,11 @@ export class DiscordDelivery implements Delivery {
     return origin.token !== '' && now < origin.tokenExpiresAt - REPLY_MARGIN_MS;
   }
 
-  async progress(origin: JobOrigin, content: string): Promise<boolean> {
+  async progress(origin: JobOrigin, content: string, actions: readonly JobAction[] = []): Promise<boolean> {
     try {
-      await this.editReply(origin, { content, allowed_mentions: NO_PINGS });
+      // The interaction id is the job's.
+      const components = jobComponents(origin.interactionId, actions);
+      await this.editReply(origin, { content, components, allowed_mentions: NO_PINGS });
       return true;
     } catch (error) {
       this.logger.debug({ err: error, jobId: origin.interactionId }, 'progress edit failed');
@@ -140,26 +144,34 @@ export class DiscordDelivery implements Delivery {
 
   /** Posts on one route; when the file is refused as too large, posts the link instead. */
   private async postVia(route: Exclude<DeliveryRoute, 'log'>, job: Job, post: ResultPost): Promise<void> {
+    // The same buttons under the file and under its link; none replaces the progress's Cancel on the reply.
+    const components = jobComponents(job.id, post.actions ?? []);
     try {
-      await this.send(route, job, post.content, post.file);
+      await this.send(route, job, post.content, components, post.file);
     } catch (error) {
       const tooLarge = error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.RequestEntityTooLarge;
       if (!tooLarge || !post.file || !post.linkContent) throw error;
       this.logger.info({ jobId: job.id, route }, 'upload refused as too large; posting the link');
-      await this.send(route, job, post.linkContent);
+      await this.send(route, job, post.linkContent, components);
     }
   }
 
-  private async send(route: Exclude<DeliveryRoute, 'log'>, job: Job, content: string, file?: VideoFile): Promise<void> {
+  private async send(
+    route: Exclude<DeliveryRoute, 'log'>,
+    job: Job,
+    content: string,
+    components: JobComponents,
+    file?: VideoFile,
+  ): Promise<void> {
     const attachments = file ? [{ id: 0, filename: fileName(file) }] : [];
     const { origin } = job;
     const signal = AbortSignal.timeout(this.postDeadlineMs);
     if (route === 'reply') {
-      await this.editReply(origin, { content, attachments, allowed_mentions: NO_PINGS }, file, signal);
+      await this.editReply(origin, { content, attachments, components, allowed_mentions: NO_PINGS }, file, signal);
       return;
     }
     // A nonce makes Discord return the first message if a restart posts the same job again.
-    const message = { attachments, nonce: job.id.slice(0, 25), enforce_nonce: true };
+    const message = { attachments, components, nonce: job.id.slice(0, 25), enforce_nonce: true };
     if (route === 'channel') {
       const body = {
         ...message,

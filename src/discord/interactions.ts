@@ -1,4 +1,5 @@
 import {
+  type ChatInputCommandInteraction,
   DiscordAPIError,
   DiscordjsErrorCodes,
   DiscordjsTypeError,
@@ -10,6 +11,7 @@ import {
 import type { Command, CommandContext } from '../command.js';
 import type { Logger } from '../logger.js';
 import { UserError } from '../user-error.js';
+import { buttonHandlers, buttonRoute } from './buttons.js';
 import { firstRefusal } from './preconditions.js';
 
 const APOLOGY = 'Something went wrong on our side. Nothing was spent; please try again.';
@@ -27,35 +29,39 @@ const OPTION_ERRORS: ReadonlySet<DiscordjsErrorCodes> = new Set([
 ]);
 
 /**
- * Routes chat-input interactions to their command, after its preconditions, and turns failures
- * into short private replies. Whatever else arrives is answered too, so that Discord never
- * shows "The application did not respond".
+ * Routes chat-input interactions to their command, after its preconditions, and presses of a
+ * job's buttons (and the modals they open) to the handler of their action; turns failures into
+ * short private replies. Whatever else arrives is answered too, so that Discord never shows
+ * "The application did not respond".
  */
 export function interactionHandler(commands: readonly Command[], context: CommandContext) {
   const byName = new Map(commands.map((command) => [command.data.name, command]));
+  const buttons = buttonHandlers(commands.flatMap((command) => command.buttons ?? []));
   return async (interaction: Interaction): Promise<void> => {
     const logger = context.logger.child({
       interactionId: interaction.id,
       userId: interaction.user.id,
       guildId: interaction.guildId,
       ...(interaction.isCommand() && { command: interaction.commandName }),
+      ...((interaction.isMessageComponent() || interaction.isModalSubmit()) && { customId: interaction.customId }),
     });
     if (interaction.isAutocomplete()) {
       // No command offers suggestions yet; an empty list closes the member's picker.
       await interaction.respond([]).catch((error: unknown) => reportUnanswered(logger, error));
       return;
     }
-    const command = interaction.isChatInputCommand() ? byName.get(interaction.commandName) : undefined;
-    if (!interaction.isChatInputCommand() || !command) {
+    const run =
+      interaction.isButton() || interaction.isModalSubmit()
+        ? buttonRoute(buttons, interaction)
+        : interaction.isChatInputCommand() && commandRoute(byName.get(interaction.commandName), interaction);
+    if (!run) {
       logger.info({ interactionType: interaction.type }, 'no handler for the interaction');
       const message = interaction.isCommand() ? UNKNOWN_COMMAND : UNKNOWN_COMPONENT;
       await answerPrivately(interaction, message).catch((error: unknown) => reportUnanswered(logger, error));
       return;
     }
     try {
-      const refusal = firstRefusal(interaction, command);
-      if (refusal) throw refusal;
-      await command.execute(interaction, { ...context, logger });
+      await run({ ...context, logger });
     } catch (error) {
       const refusal = asRefusal(error);
       if (refusal) logger.info({ refusal: refusal.identifier }, 'refused');
@@ -64,6 +70,16 @@ export function interactionHandler(commands: readonly Command[], context: Comman
         reportUnanswered(logger, replyError),
       );
     }
+  };
+}
+
+/** What a command runs: its preconditions, then its body; `undefined` for a command the bot does not have. */
+function commandRoute(command: Command | undefined, interaction: ChatInputCommandInteraction) {
+  if (!command) return undefined;
+  return async (context: CommandContext): Promise<void> => {
+    const refusal = firstRefusal(interaction, command);
+    if (refusal) throw refusal;
+    await command.execute(interaction, context);
   };
 }
 
@@ -84,12 +100,17 @@ function reportUnanswered(logger: Logger, error: unknown): void {
 
 /**
  * Tells only the member. A public deferred reply is replaced by an ephemeral followup,
- * so a refusal never shows in the channel.
+ * so a refusal never shows in the channel; a press that already answered by updating its own
+ * message (discord.js then leaves `ephemeral` unset) keeps that message and gets the followup.
  */
 async function answerPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
   const message = { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply(message);
+    return;
+  }
+  if (interaction.ephemeral === null) {
+    await interaction.followUp(message);
     return;
   }
   if (interaction.ephemeral) {

@@ -1,5 +1,8 @@
-import type { ChatInputCommandInteraction } from 'discord.js';
+import type { ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction } from 'discord.js';
 import type { JobOrigin } from '../jobs/job.js';
+
+/** An interaction that starts a job: `/video`, or a press (or modal) on a job's message. */
+export type JobInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
 /**
  * Discord's default upload limit (10 MiB since 2025-01-16), assumed when an interaction
@@ -12,7 +15,7 @@ export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 
 /** What a job must remember of its interaction to answer it later, even after a restart. */
-export function jobOriginOf(interaction: ChatInputCommandInteraction): JobOrigin {
+export function jobOriginOf(interaction: JobInteraction): JobOrigin {
   const channel = interaction.channel;
   return {
     interactionId: interaction.id,
@@ -20,7 +23,8 @@ export function jobOriginOf(interaction: ChatInputCommandInteraction): JobOrigin
     tokenExpiresAt: interaction.createdTimestamp + INTERACTION_TOKEN_LIFETIME_MS,
     applicationId: interaction.applicationId,
     guildId: interaction.guildId,
-    channelId: interaction.channelId,
+    // discord.js types a modal submit's as nullable; Discord sends it for every interaction in a channel.
+    channelId: interaction.channelId ?? '',
     userId: interaction.user.id,
     // discord.js types it as a number, but it is undefined when Discord leaves the field out.
     attachmentSizeLimit: validLimit(interaction.attachmentSizeLimit as number | undefined),
@@ -33,7 +37,7 @@ function validLimit(limit: number | undefined): number {
 }
 
 /** The member's role ids, whether discord.js cached the member or only has the raw payload. */
-export function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
+export function memberRoleIds(interaction: JobInteraction): string[] {
   const roles = interaction.member?.roles;
   if (!roles) return [];
   return Array.isArray(roles) ? roles : [...roles.cache.keys()];

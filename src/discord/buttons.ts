@@ -1,0 +1,73 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type ButtonInteraction,
+  ButtonStyle,
+  ComponentType,
+  type ModalSubmitInteraction,
+} from 'discord.js';
+import type { ButtonHandler, CommandContext } from '../command.js';
+import type { JobAction } from '../jobs/job-actions.js';
+
+/**
+ * A job's buttons as Discord shows them. Their custom id is all a press carries back, possibly
+ * days and restarts later: a version, the action and the job's id (`v1:reroll:<jobId>`), so a
+ * later layout can still read the buttons already posted. A modal a button opens has the same id.
+ */
+const CUSTOM_ID = /^v1:([a-z]+):(\d{1,20})$/;
+
+const LOOKS: Record<JobAction, { emoji: string; label: string; style: APIButtonComponentWithCustomId['style'] }> = {
+  reroll: { emoji: '🔄', label: 'Reroll', style: ButtonStyle.Secondary },
+  remix: { emoji: '✏️', label: 'Remix', style: ButtonStyle.Secondary },
+  delete: { emoji: '🗑️', label: 'Delete', style: ButtonStyle.Danger },
+  cancel: { emoji: '✖️', label: 'Cancel', style: ButtonStyle.Secondary },
+};
+
+/** The custom id of `action`'s button (or modal) on a job's message. */
+export function customIdOf(action: JobAction, jobId: string): string {
+  return `v1:${action}:${jobId}`;
+}
+
+/** A message's components for a job's actions. */
+export type JobComponents = APIActionRowComponent<APIButtonComponentWithCustomId>[];
+
+/** The message components for a job's actions: one row of buttons, or none (which removes any shown). */
+export function jobComponents(jobId: string, actions: readonly JobAction[]): JobComponents {
+  if (actions.length === 0) return [];
+  const buttons = actions.map(
+    (action): APIButtonComponentWithCustomId => ({
+      type: ComponentType.Button,
+      custom_id: customIdOf(action, jobId),
+      label: LOOKS[action].label,
+      emoji: { name: LOOKS[action].emoji },
+      style: LOOKS[action].style,
+    }),
+  );
+  return [{ type: ComponentType.ActionRow, components: buttons }];
+}
+
+/** Handlers by action, from every command's buttons; an action handled twice is a wiring mistake. */
+export function buttonHandlers(handlers: readonly ButtonHandler[]): ReadonlyMap<string, ButtonHandler> {
+  const byAction = new Map<string, ButtonHandler>();
+  for (const handler of handlers) {
+    if (byAction.has(handler.action)) throw new Error(`two handlers for the "${handler.action}" buttons`);
+    byAction.set(handler.action, handler);
+  }
+  return byAction;
+}
+
+/**
+ * What a press or a modal submit runs, by its custom id; `undefined` for one no handler takes
+ * (a button from an older layout, or a forged id), which the router answers as stale.
+ */
+export function buttonRoute(
+  handlers: ReadonlyMap<string, ButtonHandler>,
+  interaction: ButtonInteraction | ModalSubmitInteraction,
+): ((context: CommandContext) => Promise<void>) | undefined {
+  const [, action, jobId] = CUSTOM_ID.exec(interaction.customId) ?? [];
+  const handler = action === undefined ? undefined : handlers.get(action);
+  if (!handler || jobId === undefined) return undefined;
+  if (interaction.isButton()) return (context) => handler.press(interaction, jobId, context);
+  const { submit } = handler;
+  return submit && ((context) => submit(interaction, jobId, context));
+}
