@@ -9,6 +9,8 @@ import {
   Routes,
 } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/jobs/job.js';
+import { openStore } from '../../src/store/store.js';
 import type { RecordedMessage } from '../stand-ins/discord.js';
 import { isFinal, type Rig, startRig } from './rig.js';
 
@@ -179,6 +181,33 @@ describe('🔄 Reroll', () => {
     expect(await usage(OTHER)).toMatchObject({ userUsed: 1, userInFlight: 0 });
   });
 
+  it('rerolls and remixes a video made from an image with the copy WaveSpeed already has, uploading nothing again', async () => {
+    rig = await startRig();
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 1)]);
+    const image = rig.discord.userAttachment({ filename: 'cat.png', bytes: png });
+    const first = rig.discord.sendCommand({
+      name: 'video',
+      options: { prompt: 'the cat yawns' },
+      attachments: { image },
+    });
+    const video = await first.waitForMessage(withVideo);
+    // Discord's link has expired since: nothing may fetch it again.
+    rig.discord.setAttachmentServing(image.id, { status: 404 });
+
+    await press(video, 'reroll', first.id).waitForMessage(withVideo);
+    const remix = press(video, 'remix', first.id);
+    await remix.callback();
+    expect(remix.modal()?.textInputs[0]).toMatchObject({ customId: 'prompt', value: 'the cat yawns', required: false });
+    await remix.submitModal({ prompt: 'the cat stretches' }).waitForMessage(withVideo);
+
+    const [upload] = rig.wavespeed.uploads;
+    expect(rig.wavespeed.uploads).toHaveLength(1);
+    expect(rig.wavespeed.submits.map((submit) => [submit.model, (submit.body as { image: string }).image])).toEqual(
+      Array(3).fill(['alibaba/wan-2.2/i2v-plus-480p', upload?.downloadUrl]),
+    );
+    expect(bodyOf(2)?.prompt).toBe('the cat stretches');
+  });
+
   it('still works after the bot restarts, as do the other buttons', async () => {
     rig = await startRig();
     const { message, jobId } = await delivered({ prompt: 'before the restart' });
@@ -273,6 +302,33 @@ describe('✏️ Remix', () => {
     const submitted = remix.submitModal({ seed: '' });
     await submitted.waitForMessage(withVideo);
     expect(bodyOf(1)?.seed).not.toBe(bodyOf(0)?.seed);
+  });
+});
+
+describe('a job stored before the bot picked seeds', () => {
+  it('resumes with the seed left to WaveSpeed, shows it as random, and leaves Remix’s seed blank', async () => {
+    rig = await startRig({ env: { WAVESPEED_MAX_CONCURRENCY: '1' } });
+    // The first video holds the only slot past the restart, so the second is still in line then.
+    rig.wavespeed.nextSubmit({ durationMs: 1_500 });
+    rig.discord.sendCommand({ name: 'video', options: { prompt: 'first in' } });
+    await rig.wavespeed.waitForSubmits(1);
+    const older = rig.discord.sendCommand({ name: 'video', options: { prompt: 'older' }, userId: OTHER });
+    await older.waitForMessage((m) => m.content.includes('In line for the studio'));
+    await rig.bot.stop();
+    const store = await openStore(rig.config.store);
+    const jobs = store.keyv<Job>('jobs');
+    const stored = await jobs.get(older.id);
+    if (!stored) throw new Error('the second video was not recorded');
+    await jobs.set(older.id, { ...stored, request: { ...stored.request, seed: -1 } });
+    await store.close();
+
+    await rig.restart();
+    const video = await older.waitForMessage(withVideo);
+    expect(bodyOf(1)?.seed).toBe(-1);
+    expect(video.content).toContain('seed random ·');
+    const remix = press(video, 'remix', older.id);
+    await remix.callback();
+    expect(remix.modal()?.textInputs[2]).toMatchObject({ customId: 'seed', value: undefined });
   });
 });
 
