@@ -71,11 +71,11 @@ const reroll: ButtonHandler = {
 };
 
 /** The modal's inputs, named as the `/video` options they fill. */
-const REMIXED = ['prompt', 'negative_prompt', 'seed'] as const;
+type Remixed = 'prompt' | 'negative_prompt' | 'seed';
 
 function remixModal(jobId: string, request: VideoRequest): ModalBuilder {
   /** An input for the option `name`, held to its bounds and pre-filled with what the first take used. */
-  const input = (name: (typeof REMIXED)[number], style: TextInputStyle, value: string | undefined) => {
+  const input = (name: Remixed, style: TextInputStyle, value: string | undefined) => {
     const text = new TextInputBuilder().setCustomId(name).setStyle(style).setRequired(false);
     const { maxLength, maxValue } = VIDEO_OPTIONS[name];
     const longest = maxLength ?? (maxValue === undefined ? undefined : String(maxValue).length);
@@ -103,7 +103,7 @@ function remixModal(jobId: string, request: VideoRequest): ModalBuilder {
  * typed (text that is none is refused like a forged one).
  */
 function remixed(source: VideoRequest, fields: ModalSubmitFields): VideoRequest {
-  const typed = (name: (typeof REMIXED)[number]) => fields.getTextInputValue(name).trim() || null;
+  const typed = (name: Remixed) => fields.getTextInputValue(name).trim() || null;
   const seed = typed('seed');
   const { model: _model, ...options } = source;
   const raw: RawVideoOptions = {

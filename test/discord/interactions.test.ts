@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import {
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   InteractionContextType,
   InteractionResponseType,
@@ -9,8 +10,9 @@ import {
 } from 'discord.js';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Command, CommandContext } from '../../src/command.js';
+import type { ButtonHandler, Command, CommandContext } from '../../src/command.js';
 import { interactionHandler } from '../../src/discord/interactions.js';
+import { UserError } from '../../src/user-error.js';
 import { interactionFactory } from './interaction-fixtures.js';
 
 let factory: ReturnType<typeof interactionFactory>;
@@ -138,5 +140,48 @@ describe('interactionHandler', () => {
     const { type, data } = callback();
     expect(type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
     expect(data.choices).toEqual([]);
+  });
+});
+
+describe('interactionHandler: buttons', () => {
+  /** A command whose `cancel` buttons record the job they are pressed for, then act as `body` says. */
+  function withButtons(body: (interaction: ButtonInteraction) => Promise<void>) {
+    const pressed: string[] = [];
+    const buttons: ButtonHandler[] = [
+      {
+        action: 'cancel',
+        async press(interaction, jobId) {
+          pressed.push(jobId);
+          await body(interaction);
+        },
+      },
+    ];
+    const video = { ...command(new SlashCommandBuilder().setName('video')), buttons };
+    const context = { logger: pino({ level: 'silent' }) } as unknown as CommandContext;
+    return { pressed, handle: interactionHandler([video], context) };
+  }
+
+  it('routes a press by its action to the handler, with the job id its custom id carries', async () => {
+    const { pressed, handle: route } = withButtons((interaction) => interaction.deferUpdate().then(() => {}));
+    await route(factory.button('v1:cancel:1234567890123456789'));
+    await route(factory.button('v2:cancel:1234567890123456789'));
+    expect(pressed).toEqual(['1234567890123456789']);
+    expect(factory.sent.map(({ body }) => (body as { type: number }).type)).toEqual([
+      InteractionResponseType.DeferredMessageUpdate,
+      InteractionResponseType.ChannelMessageWithSource,
+    ]);
+  });
+
+  it('answers a refusal after the press updated its own message with a private followup, keeping the message', async () => {
+    const { handle: route } = withButtons(async (interaction) => {
+      await interaction.deferUpdate();
+      throw new UserError('button.finished', 'Already finished.');
+    });
+    await route(factory.button('v1:cancel:1234567890123456789'));
+    expect(factory.sent.map(({ method, url }) => `${method} ${url.replace(/^.*\/api\/v\d+/, '')}`)).toEqual([
+      expect.stringMatching(/^POST \/interactions\/\d+\/[^/]+\/callback/),
+      expect.stringMatching(/^POST \/webhooks\/\d+\/[^/]+$/),
+    ]);
+    expect(factory.sent[1]?.body).toMatchObject({ content: 'Already finished.', flags: MessageFlags.Ephemeral });
   });
 });

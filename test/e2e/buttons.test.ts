@@ -406,6 +406,28 @@ describe('✖️ Cancel', () => {
     expect(reply.content).toContain('Cancelled');
     expect(await usage(rig.discord.userId)).toMatchObject({ userUsed: 1, userInFlight: 0 });
   });
+
+  it('answers a Cancel left on a reply whose video went to the channel privately, and keeps the reply', async () => {
+    rig = await startRig();
+    rig.wavespeed.nextSubmit({ durationMs: 200 });
+    const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'handed off' } });
+    await handle.callback();
+    handle.expireToken();
+    await rig.discord.waitForMessage((m) => m.origin === 'channel' && withVideo(m));
+    await ended(handle.id);
+    const reply = handle.original();
+    if (!reply) throw new Error('expected the reply');
+    expect(buttonsOf(reply)).toEqual([`v1:cancel:${handle.id}`]);
+
+    const cancel = press(reply, 'cancel', handle.id);
+    const answer = await cancel.waitForMessage((m) => m.origin === 'followup');
+    expect(answer).toMatchObject({
+      flags: MessageFlags.Ephemeral,
+      content: 'This video is already finished, so there is nothing left to cancel.',
+    });
+    expect(reply.deletedAt).toBeUndefined();
+    expect(await usage(rig.discord.userId)).toMatchObject({ userUsed: 1 });
+  });
 });
 
 describe('a button the bot does not know', () => {
