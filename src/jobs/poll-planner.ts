@@ -13,9 +13,9 @@ const MIN_SAMPLES = 3;
 /**
  * Result calls a job spends, on average, from the shortest learned duration to the longest.
  * Lag grows with the spread for a given number: for videos of 30-50 s, a finished video is
- * found in about 0.45 s at the median, and a 40-s job makes 12 calls, the early ones included.
+ * found in about 0.45 s at the median, and a 40-s job makes 11 calls, the early ones included.
  */
-const CHECKS_IN_WINDOW = 10;
+const CHECKS_IN_WINDOW = 9;
 /**
  * Closest two checks of one job may come. WaveSpeed's official SDK polls every second for the
  * whole job; this pace only applies where a video is most likely to finish, so a job costs a
@@ -124,10 +124,10 @@ export class PollPlanner {
 
   private learnedWait(curve: FinishCurve, elapsed: number): number {
     if (elapsed >= curve.longest) {
-      // Running long: back off from the pace at the longest recent job in proportion to how far
-      // past it. Few samples make a narrow window that many jobs outrun, so the back-off starts gently.
-      const pace = Math.max(curve.closingGap, (elapsed - curve.shortest) / CHECKS_IN_WINDOW);
-      return Math.min(pace + (elapsed - curve.longest) / 3, LONGEST_WAIT_MS);
+      // Past every recent job nothing says when this one ends: check as if the window reached to now,
+      // and back off as it runs further past. Few samples make a narrow window that many jobs
+      // outrun, so the back-off starts gently.
+      return Math.min(curve.paceBeyond(elapsed) + (elapsed - curve.longest) / 3, LONGEST_WAIT_MS);
     }
     const wait = Math.min(curve.gapAt(elapsed), LONGEST_WAIT_MS);
     const ahead = curve.shortest - elapsed;
@@ -162,12 +162,9 @@ class FinishCurve {
     return this.sorted[this.sorted.length - 1] ?? 0;
   }
 
-  /** The gap between checks as a job reaches the longest recent duration. */
-  get closingGap(): number {
-    const { sorted } = this;
-    const width = this.longest - (sorted[sorted.length - 2] ?? this.longest);
-    // There the chance of finishing per ms is 1 / width; see `gapAt`.
-    return Math.sqrt(this.spacing * width);
+  /** The gap for a job past the longest recent duration: the budget's pace over a window stretched to now. */
+  paceBeyond(elapsed: number): number {
+    return (elapsed - this.shortest) / CHECKS_IN_WINDOW;
   }
 
   /**
