@@ -23,6 +23,8 @@ export const KEEP_MS = 2 * 86_400_000;
 
 /** Stands in for the guild id of DMs in keys; guild ids are snowflakes, so it cannot clash. */
 const DM_SCOPE = 'dm';
+/** Entries the reservations in flight are spread over: each change rewrites one, so each stays short in a burst. */
+const LIVE_SHARDS = 32;
 
 /**
  * The quota entries, as keys of the `quota` namespace (Keyv stores them as `quota:<key>`, and the
@@ -36,8 +38,9 @@ const DM_SCOPE = 'dm';
  *   in-flight:<scope>:<user>     number   the member's reservations in flight, whatever their day
  *   reservation:<id>             object   the reservation and its state: reserved, committed,
  *                                         refunded, or expired (released uncommitted)
- *   live                         object   reservation id → expiresAt of every reservation in flight,
- *                                         so that an expired one is released without a timer
+ *   live:<0…31>                  object   reservation id → expiresAt of every reservation in flight,
+ *                                         spread by id over 32 entries so that each stays small;
+ *                                         an expired one is released from there without a timer
  *
  * A reservation in flight or delivered is counted in its day's three numbers; one released
  * (refunded, expired) is not. Day entries expire `KEEP_MS` after their day, the others `KEEP_MS`
@@ -50,7 +53,10 @@ export const quotaKeys = {
   grant: (day: string, guildId: string | null, userId: string) => `grant:${day}:${scopeOf(guildId)}:${userId}`,
   inFlight: (guildId: string | null, userId: string) => `in-flight:${scopeOf(guildId)}:${userId}`,
   reservation: (id: string) => `reservation:${id}`,
-  live: 'live',
+  /** The entry of `live` that lists reservation `id`. */
+  live: (id: string) => `live:${liveShard(id)}`,
+  /** Every entry of `live`. */
+  allLive: Array.from({ length: LIVE_SHARDS }, (_, shard) => `live:${shard}`),
 };
 
 export type ReservationState = 'reserved' | 'committed' | 'refunded' | 'expired';
@@ -80,6 +86,8 @@ export class KeyvLedger implements QuotaLedger {
   readonly #keyv: Keyv;
   readonly #entries: AtomicEntries;
   readonly #timeoutMs: number | undefined;
+  /** Releases under way in this process, by reservation id: a burst finding the same expired reservations shares them. */
+  readonly #releasing = new Map<string, Promise<void>>();
 
   constructor(keyv: Keyv, entries: AtomicEntries, { timeoutMs }: KeyvLedgerOptions = {}) {
     this.#keyv = keyv;
@@ -91,43 +99,43 @@ export class KeyvLedger implements QuotaLedger {
     const { id, userId, guildId, costCents, allowance, now, ttlMs } = request;
     const day = utcDay(now);
     const reservation: Reservation = { id, userId, guildId, day, costCents, expiresAt: now + ttlMs };
-    const key = quotaKeys.reservation(id);
-    const grantKey = quotaKeys.grant(day, guildId, userId);
-    const figures: Record<Figure, string> = {
+    const figures: Record<Figure | 'userGranted', string> = {
       userInFlight: quotaKeys.inFlight(guildId, userId),
       userUsed: quotaKeys.member(day, guildId, userId),
+      userGranted: quotaKeys.grant(day, guildId, userId),
       guildUsed: quotaKeys.guild(day, guildId),
       spentCents: quotaKeys.spend(day),
     };
     const dayTtl = nextUtcMidnight(now) - now + KEEP_MS;
     const holdTtl = ttlMs + KEEP_MS;
+    const limits = bounds(allowance, costCents);
+    const change: EntryChange = {
+      record: {
+        key: quotaKeys.reservation(id),
+        from: null,
+        value: { ...reservation, state: 'reserved' },
+        expires: Date.now() + holdTtl,
+      },
+      add: limits.map(({ figure, adds, max, raisedBy }) => ({
+        key: figures[figure],
+        by: adds,
+        max,
+        ...(raisedBy && { raisedBy: figures[raisedBy] }),
+        ttlMs: figure === 'userInFlight' ? holdTtl : dayTtl,
+      })),
+      fields: [{ key: quotaKeys.live(id), field: id, value: reservation.expiresAt, ttlMs: holdTtl }],
+    };
     return this.#run(async () => {
-      for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-        const [existing, granted, live] = await this.#keyv.getMany([key, grantKey, quotaKeys.live]);
-        if (existing !== undefined) return { ok: true, reservation: reservationOf(existing) };
-        await this.#release(live, now);
-        const userGranted = count(granted);
-        const limits = bounds(allowance, userGranted, costCents);
-        const outcome = await this.#entries.apply({
-          record: { key, from: null, value: { ...reservation, state: 'reserved' }, expires: Date.now() + holdTtl },
-          unchanged: [{ key: grantKey, value: userGranted }],
-          add: limits.map(({ figure, adds, max }) => ({
-            key: figures[figure],
-            by: adds,
-            max,
-            ttlMs: figure === 'userInFlight' ? holdTtl : dayTtl,
-          })),
-          fields: [{ key: quotaKeys.live, field: id, value: reservation.expiresAt, ttlMs: holdTtl }],
-        });
-        if (outcome.applied) return { ok: true, reservation };
-        if ('record' in outcome) return { ok: true, reservation: reservationOf(outcome.record?.value) };
-        if ('exceeded' in outcome) {
-          const { limit, max } = limits[outcome.exceeded] ?? {};
-          if (limit && typeof max === 'number') return { ok: false, limit, max };
-        }
-        // Otherwise an admin's grant came in between the read and the change: read it again.
-      }
-      throw new Error(`reservation ${id} kept meeting concurrent changes`);
+      // One step when it is taken, which is what a burst is made of.
+      let outcome = await this.#entries.apply(change);
+      // An expired reservation still counts until released: before refusing, release those and try again.
+      if ('exceeded' in outcome && (await this.#release(now))) outcome = await this.#entries.apply(change);
+      if (outcome.applied) return { ok: true, reservation };
+      if ('record' in outcome) return { ok: true, reservation: reservationOf(outcome.record?.value) };
+      const limit = 'exceeded' in outcome ? limits[outcome.exceeded]?.limit : undefined;
+      if (!limit || !('max' in outcome))
+        throw new Error(`unexpected outcome of reservation ${id}: ${JSON.stringify(outcome)}`);
+      return { ok: false, limit, max: outcome.max };
     });
   }
 
@@ -147,13 +155,12 @@ export class KeyvLedger implements QuotaLedger {
       quotaKeys.grant(day, guildId, userId),
       quotaKeys.guild(day, guildId),
       quotaKeys.spend(day),
-      quotaKeys.live,
     ];
     return this.#run(async () => {
-      let values = await this.#keyv.getMany(keys);
+      const values = await this.#keyv.getMany([...keys, ...quotaKeys.allLive]);
       // Releasing changes the figures just read.
-      if (await this.#release(values[5], now)) values = await this.#keyv.getMany(keys);
-      const [userUsed, userInFlight, userGranted, guildUsed, spentCents] = values.slice(0, 5).map(count) as [
+      const figures = (await this.#release(now, values.slice(keys.length))) ? await this.#keyv.getMany(keys) : values;
+      const [userUsed, userInFlight, userGranted, guildUsed, spentCents] = figures.slice(0, keys.length).map(count) as [
         number,
         number,
         number,
@@ -177,11 +184,11 @@ export class KeyvLedger implements QuotaLedger {
     const grantKey = quotaKeys.grant(day, guildId, userId);
     await this.#run(async () => {
       for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-        const [used, granted, live] = await this.#keyv.getMany([memberKey, grantKey, quotaKeys.live]);
+        const [used, granted, ...live] = await this.#keyv.getMany([memberKey, grantKey, ...quotaKeys.allLive]);
         // A release changes the member's count: the guard below then sends this round again.
-        await this.#release(live, now);
+        await this.#release(now, live);
         // What stays counted is the member's reservations in flight taken today.
-        const ids = Object.entries(idsToExpiry(live))
+        const ids = Object.entries(inFlight(live))
           .filter(([, expiresAt]) => expiresAt >= now)
           .map(([id]) => id);
         const inFlightToday = (await this.#keyv.getMany(ids.map(quotaKeys.reservation)))
@@ -208,16 +215,25 @@ export class KeyvLedger implements QuotaLedger {
   }
 
   /**
-   * Releases the reservations in `live` (as read) that expired uncommitted before `now`: no timer
-   * does it for us. Resolves whether there were any.
+   * Releases the reservations in flight (the `live` entries, as read, or read now) that expired
+   * uncommitted before `now`: no timer does it for us. Resolves whether there were any.
    */
-  async #release(live: unknown, now: number): Promise<boolean> {
-    const expired = Object.entries(idsToExpiry(live))
+  async #release(now: number, live?: unknown[]): Promise<boolean> {
+    const expired = Object.entries(inFlight(live ?? (await this.#keyv.getMany(quotaKeys.allLive))))
       .filter(([, expiresAt]) => expiresAt < now)
       .map(([id]) => id);
     if (expired.length === 0) return false;
-    const stored = await this.#keyv.getManyRaw(expired.map(quotaKeys.reservation));
-    await Promise.all(expired.map((id, index) => this.#move(id, 'expired', stored[index] ?? null)));
+    const fresh = expired.filter((id) => !this.#releasing.has(id));
+    if (fresh.length > 0) {
+      const reading = this.#keyv.getManyRaw(fresh.map(quotaKeys.reservation));
+      fresh.forEach((id, index) => {
+        const releasing = reading
+          .then((stored) => this.#move(id, 'expired', stored[index] ?? null))
+          .finally(() => this.#releasing.delete(id));
+        this.#releasing.set(id, releasing);
+      });
+    }
+    await Promise.all(expired.map((id) => this.#releasing.get(id)));
     return true;
   }
 
@@ -291,7 +307,14 @@ function transition(
 }
 
 function liveField(id: string, expiresAt: number | null) {
-  return { key: quotaKeys.live, field: id, value: expiresAt, ttlMs: KEEPS_ITS_EXPIRY };
+  return { key: quotaKeys.live(id), field: id, value: expiresAt, ttlMs: KEEPS_ITS_EXPIRY };
+}
+
+/** FNV-1a over the id's UTF-16 units: the same shard in every process. */
+function liveShard(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index += 1) hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193);
+  return (hash >>> 0) % LIVE_SHARDS;
 }
 
 function scopeOf(guildId: string | null): string {
@@ -306,10 +329,15 @@ function count(value: unknown): number {
   return value;
 }
 
-function idsToExpiry(value: unknown): Record<string, number> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null) throw new Error('the live quota entry holds no object');
-  return value as Record<string, number>;
+/** Reservation id → expiresAt, from the `live` entries as read. */
+function inFlight(live: readonly unknown[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const value of live) {
+    if (value === undefined) continue;
+    if (typeof value !== 'object' || value === null) throw new Error('a live quota entry holds no object');
+    Object.assign(merged, value);
+  }
+  return merged;
 }
 
 const STATES: readonly ReservationState[] = ['reserved', 'committed', 'refunded', 'expired'];

@@ -99,20 +99,23 @@ export interface Bound {
   adds: number;
   /** `null`: no limit (an exempt member, no guild limit, no budget). */
   max: number | null;
+  /** A figure that raises the maximum: the videos an admin granted for the day. */
+  raisedBy?: 'userGranted';
 }
 
 /**
  * The quota rule: a reservation is taken only if every figure plus what it adds stays within its
- * maximum, and refused by the first that would not. Checked in the order user_concurrent,
+ * maximum (raised, for the member's daily limit, by what was granted them today), and refused by
+ * the first that would not. Checked in the order user_concurrent,
  * user_daily, guild_daily, budget: a member hears about their own limits first, the one that
  * clears soonest (a video finishing) before the one that clears at midnight. A ledger applies
  * these bounds in one atomic step with the reservation, so concurrent requests cannot both pass.
  */
-export function bounds(allowance: Allowance, userGranted: number, costCents: number): Bound[] {
+export function bounds(allowance: Allowance, costCents: number): Bound[] {
   const { userDaily, userConcurrent, guildDaily, budgetDailyCents } = allowance;
   return [
     { limit: 'user_concurrent', figure: 'userInFlight', adds: 1, max: userConcurrent },
-    { limit: 'user_daily', figure: 'userUsed', adds: 1, max: userDaily === null ? null : userDaily + userGranted },
+    { limit: 'user_daily', figure: 'userUsed', adds: 1, max: userDaily, raisedBy: 'userGranted' },
     { limit: 'guild_daily', figure: 'guildUsed', adds: 1, max: guildDaily },
     { limit: 'budget', figure: 'spentCents', adds: costCents, max: budgetDailyCents },
   ];

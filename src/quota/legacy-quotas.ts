@@ -94,7 +94,7 @@ function rowChange(row: LegacyRow, now: number): EntryChange {
         : []),
       ...(live ? [{ key: quotaKeys.inFlight(guildId, userId), by: 1, ttlMs: holdTtl }] : []),
     ],
-    fields: live ? [{ key: quotaKeys.live, field: id, value: expiresAt, ttlMs: holdTtl }] : [],
+    fields: live ? [{ key: quotaKeys.live(id), field: id, value: expiresAt, ttlMs: holdTtl }] : [],
   };
 }
 
@@ -152,7 +152,9 @@ async function legacyChange(client: RedisClientType, key: string): Promise<Entry
     }
     case 'live': {
       const live = await client.zRangeWithScores(key, 0, -1);
-      return { fields: live.map(({ value, score }) => ({ key: quotaKeys.live, field: value, value: score, ttlMs })) };
+      return {
+        fields: live.map(({ value, score }) => ({ key: quotaKeys.live(value), field: value, value: score, ttlMs })),
+      };
     }
     case 'reservation': {
       const id = parts.join(':');

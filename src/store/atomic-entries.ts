@@ -27,12 +27,22 @@ export interface EntryChange {
   /** Numbers that must still hold what the caller read. */
   readonly unchanged?: ReadonlyArray<{ key: string; value: number }>;
   /**
-   * Numbers to add to, each only if the sum stays at or below `max` (`null` or absent: no bound).
-   * With `ifPresent`, an absent entry is left absent: a day already forgotten stays forgotten.
+   * Numbers to add to, each only if the sum stays at or below `max` (`null` or absent: no bound),
+   * raised by the number in entry `raisedBy` if given. With `ifPresent`, an absent entry is left
+   * absent: a day already forgotten stays forgotten.
    */
-  readonly add?: ReadonlyArray<{ key: string; by: number; max?: number | null; ttlMs: number; ifPresent?: boolean }>;
+  readonly add?: ReadonlyArray<Addition>;
   /** Fields of object entries to set to a number, or to remove with `null`. */
   readonly fields?: ReadonlyArray<{ key: string; field: string; value: number | null; ttlMs: number }>;
+}
+
+export interface Addition {
+  key: string;
+  by: number;
+  max?: number | null;
+  raisedBy?: string;
+  ttlMs: number;
+  ifPresent?: boolean;
 }
 
 export type ChangeOutcome =
@@ -41,8 +51,8 @@ export type ChangeOutcome =
   | { applied: false; record: StoredEntry | undefined }
   /** The guard at this index no longer holds. */
   | { applied: false; changed: number }
-  /** The addition at this index would pass its maximum. */
-  | { applied: false; exceeded: number };
+  /** The addition at this index would pass its maximum, `max` once raised. */
+  | { applied: false; exceeded: number; max: number };
 
 /** An entry as Keyv stores it: its value, and when it expires (epoch ms; none: never). */
 export interface StoredEntry {
@@ -112,8 +122,9 @@ export function planChange(
     const stored = live(addition.key);
     if (!stored && addition.ifPresent) continue;
     const sum = numberIn(stored) + addition.by;
-    if (addition.max !== undefined && addition.max !== null && sum > addition.max) {
-      return refuse({ applied: false, exceeded: index });
+    if (addition.max !== undefined && addition.max !== null) {
+      const max = addition.max + (addition.raisedBy === undefined ? 0 : numberIn(live(addition.raisedBy)));
+      if (sum > max) return refuse({ applied: false, exceeded: index, max });
     }
     writes.push({ key: addition.key, entry: { value: sum, expires: laterExpiry(stored, clock, addition.ttlMs) } });
   }

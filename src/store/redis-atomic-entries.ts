@@ -76,7 +76,11 @@ for i, add in ipairs(change.add) do
   local entry = read(add.k)
   if entry or not add.ifPresent then
     local sum = number_in(entry, add.k) + add.by
-    if add.max ~= nil and add.max ~= NULL and sum > add.max then return { 'exceeded', i - 1 } end
+    if add.max ~= NULL then
+      local max = add.max
+      if add.raisedBy then max = max + number_in(read(add.raisedBy), add.raisedBy) end
+      if sum > max then return { 'exceeded', i - 1, max } end
+    end
     sums[#sums + 1] = { add.k, sum, later_expiry(entry, add.ttl) }
   end
 end
@@ -156,10 +160,11 @@ export class RedisAtomicEntries implements AtomicEntries {
         },
       }),
       unchanged: (change.unchanged ?? []).map(({ key, value }) => ({ k: k(key), value })),
-      add: (change.add ?? []).map(({ key, by, max, ttlMs, ifPresent }) => ({
+      add: (change.add ?? []).map(({ key, by, max, raisedBy, ttlMs, ifPresent }) => ({
         k: k(key),
         by,
         max: max ?? null,
+        ...(raisedBy !== undefined && { raisedBy: k(raisedBy) }),
         ttl: ttlMs,
         ifPresent: ifPresent ?? false,
       })),
@@ -173,13 +178,15 @@ export class RedisAtomicEntries implements AtomicEntries {
 }
 
 function outcomeOf(reply: unknown, codec: KeyvCodec): ChangeOutcome | 'gone' {
-  const [kind, detail] = Array.isArray(reply) ? reply : [];
+  const [kind, detail, max] = Array.isArray(reply) ? reply : [];
   if (kind === 'applied') return { applied: true };
   if (kind === 'gone') return 'gone';
   if (kind === 'record') {
     return { applied: false, record: typeof detail === 'string' ? codec.deserialize(detail) : undefined };
   }
   if (kind === 'changed' && typeof detail === 'number') return { applied: false, changed: detail };
-  if (kind === 'exceeded' && typeof detail === 'number') return { applied: false, exceeded: detail };
+  if (kind === 'exceeded' && typeof detail === 'number' && typeof max === 'number') {
+    return { applied: false, exceeded: detail, max };
+  }
   throw new Error(`unexpected reply from Redis: ${JSON.stringify(reply)}`);
 }
