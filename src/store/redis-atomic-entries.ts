@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisClientType } from '@keyv/redis';
 import type Keyv from 'keyv';
 import {
@@ -10,25 +11,34 @@ import {
 } from './atomic-entries.js';
 
 /**
- * `planChange` (atomic-entries.ts) in Lua, over the values as Keyv stores them (`{"value":…,"expires":…}`, with a
- * PX expiry to match). KEYS: every entry the change touches. ARGV[1]: the change as JSON, entries
- * named by their index in KEYS, the record already serialized by Keyv; ARGV[2]: the clock (epoch ms);
- * ARGV[3], when given: the index of a key outside the namespace that the change takes (moves in and
- * deletes), which must still exist. Redis runs a script with nothing else in between, so a change
- * is atomic across processes.
+ * `planChange` (atomic-entries.ts) in Lua, over the values as Keyv stores them
+ * (`{"value":…,"expires":…}`, with a PX expiry to match). KEYS: every entry the change touches.
+ * ARGV, flat so that a call parses no JSON: the clock (epoch ms); the index in KEYS of a key
+ * outside the namespace that the change takes (moves in and deletes) and which must still exist,
+ * or 0; the record's index or 0, its `from` ('' for none), its value serialized by Keyv and its
+ * expiry; then the guards (count, then index and value each), the additions (count, then index,
+ * by, max or '', raisedBy index or 0, ttl, ifPresent 1 or 0 each) and the fields (count, then
+ * index, field, value or '', ttl each). Redis runs a script with nothing else in between, so a
+ * change is atomic across processes.
  */
 const APPLY = `
-local change = cjson.decode(ARGV[1])
-local clock = tonumber(ARGV[2])
-local taken = tonumber(ARGV[3])
-local NULL = cjson.null
-if taken and redis.call('EXISTS', KEYS[taken]) == 0 then return { 'gone' } end
+local clock = tonumber(ARGV[1])
+local taken = tonumber(ARGV[2])
+if taken > 0 and redis.call('EXISTS', KEYS[taken]) == 0 then return { 'gone' } end
+local at = 7
+local function arg()
+  at = at + 1
+  return ARGV[at - 1]
+end
 
--- An entry as Keyv stores it, or nil when absent or past its expiry.
+-- An entry as Keyv stores it, or nil when absent or past its expiry. A number entry, the
+-- commonest, is read without the JSON parser.
 local function read(k)
   local raw = redis.call('GET', KEYS[k])
   if not raw then return nil end
-  local entry = cjson.decode(raw)
+  local value, expires = string.match(raw, '^{"value":(%-?%d+),"expires":(%d+)}$')
+  local entry
+  if value then entry = { value = tonumber(value), expires = tonumber(expires) } else entry = cjson.decode(raw) end
   if type(entry.expires) == 'number' and clock > entry.expires then return nil end
   return entry, raw
 end
@@ -42,9 +52,9 @@ end
 -- At least ttl ms more, or for ever for an entry Keyv keeps for ever.
 local function later_expiry(entry, ttl)
   if entry and type(entry.expires) ~= 'number' then return nil end
-  local at = clock + ttl
-  if entry and entry.expires > at then return entry.expires end
-  return at
+  local until_at = clock + ttl
+  if entry and entry.expires > until_at then return entry.expires end
+  return until_at
 end
 
 local function integer(n)
@@ -61,51 +71,56 @@ local function write(k, value, expires)
   end
 end
 
-local record = change.record
-if record ~= nil then
-  local entry, raw = read(record.k)
-  local state = NULL
+local record = tonumber(ARGV[3])
+if record > 0 then
+  local entry, raw = read(record)
+  local state = ''
   if entry then state = entry.value.state end
-  if state ~= record.from then return { 'record', raw or false } end
+  if state ~= ARGV[4] then return { 'record', raw or false } end
 end
-for i, guard in ipairs(change.unchanged) do
-  if number_in(read(guard.k), guard.k) ~= guard.value then return { 'changed', i - 1 } end
+for i = 1, tonumber(arg()) do
+  local k, value = tonumber(arg()), tonumber(arg())
+  if number_in(read(k), k) ~= value then return { 'changed', i - 1 } end
 end
 local sums = {}
-for i, add in ipairs(change.add) do
-  local entry = read(add.k)
-  if entry or not add.ifPresent then
-    local sum = number_in(entry, add.k) + add.by
-    if add.max ~= NULL then
-      local max = add.max
-      if add.raisedBy then max = max + number_in(read(add.raisedBy), add.raisedBy) end
+for i = 1, tonumber(arg()) do
+  local k, by, max, raised_by, ttl, if_present = tonumber(arg()), tonumber(arg()), tonumber(arg()),
+    tonumber(arg()), tonumber(arg()), arg() == '1'
+  local entry = read(k)
+  if entry or not if_present then
+    local sum = number_in(entry, k) + by
+    if max then
+      if raised_by > 0 then max = max + number_in(read(raised_by), raised_by) end
       if sum > max then return { 'exceeded', i - 1, max } end
     end
-    sums[#sums + 1] = { add.k, sum, later_expiry(entry, add.ttl) }
+    sums[#sums + 1] = { k, sum, later_expiry(entry, ttl) }
   end
 end
 -- Objects by KEYS index, each { fields, expires }; several fields of one may be written.
 local maps, order = {}, {}
-for _, field in ipairs(change.fields) do
-  local map = maps[field.k]
+for _ = 1, tonumber(arg()) do
+  local k, field, value, ttl = tonumber(arg()), arg(), tonumber(arg()), tonumber(arg())
+  local map = maps[k]
   if not map then
-    local entry = read(field.k)
-    map = { {}, nil }
-    if entry then map[1] = entry.value; map[2] = entry.expires end
-    if not entry then map[2] = clock + field.ttl end
-    maps[field.k] = map
-    order[#order + 1] = field.k
+    local entry = read(k)
+    map = { {}, clock + ttl }
+    if entry then map = { entry.value, entry.expires } end
+    maps[k] = map
+    order[#order + 1] = k
   end
-  if field.value == NULL then map[1][field.field] = nil else map[1][field.field] = field.value end
-  if type(map[2]) == 'number' then map[2] = math.max(map[2], clock + field.ttl) end
+  map[1][field] = value
+  if type(map[2]) == 'number' then map[2] = math.max(map[2], clock + ttl) end
 end
 
-if record ~= nil then redis.call('SET', KEYS[record.k], record.raw, 'PX', math.max(1, record.expires - clock)) end
+if record > 0 then redis.call('SET', KEYS[record], ARGV[5], 'PX', math.max(1, tonumber(ARGV[6]) - clock)) end
 for _, sum in ipairs(sums) do write(sum[1], integer(sum[2]), sum[3]) end
 for _, k in ipairs(order) do write(k, cjson.encode(maps[k][1]), maps[k][2]) end
-if taken then redis.call('DEL', KEYS[taken]) end
+if taken > 0 then redis.call('DEL', KEYS[taken]) end
 return { 'applied' }
 `;
+
+/** Redis keeps scripts by their SHA-1: sent once, then named, so a burst does not send the text each time. */
+const APPLY_SHA = createHash('sha1').update(APPLY).digest('hex');
 
 /** How the Keyv adapter for Redis names a key in its namespace (`@keyv/redis`'s `createKeyPrefix`). */
 interface KeyPrefixing {
@@ -148,31 +163,39 @@ export class RedisAtomicEntries implements AtomicEntries {
       const index = keys.indexOf(stored);
       return index === -1 ? keys.push(stored) : index + 1;
     };
-    const clock = Date.now();
-    const { record } = change;
-    const script = {
-      ...(record && {
-        record: {
-          k: k(record.key),
-          from: record.from,
-          raw: this.#codec.serialize({ value: record.value, expires: record.expires }),
-          expires: record.expires,
-        },
-      }),
-      unchanged: (change.unchanged ?? []).map(({ key, value }) => ({ k: k(key), value })),
-      add: (change.add ?? []).map(({ key, by, max, raisedBy, ttlMs, ifPresent }) => ({
-        k: k(key),
-        by,
-        max: max ?? null,
-        ...(raisedBy !== undefined && { raisedBy: k(raisedBy) }),
-        ttl: ttlMs,
-        ifPresent: ifPresent ?? false,
-      })),
-      fields: (change.fields ?? []).map(({ key, field, value, ttlMs }) => ({ k: k(key), field, value, ttl: ttlMs })),
-    };
-    const args = [JSON.stringify(script), String(clock)];
-    if (taken !== undefined) args.push(String(keys.push(taken)));
-    const reply = await this.#client.eval(APPLY, { keys, arguments: args });
+    const { record, unchanged = [], add = [], fields = [] } = change;
+    const args = [String(Date.now()), '0'];
+    if (record) {
+      const raw = this.#codec.serialize({ value: record.value, expires: record.expires });
+      args.push(String(k(record.key)), record.from ?? '', raw, String(record.expires));
+    } else {
+      args.push('0', '', '', '');
+    }
+    args.push(String(unchanged.length));
+    for (const { key, value } of unchanged) args.push(String(k(key)), String(value));
+    args.push(String(add.length));
+    for (const { key, by, max, raisedBy, ttlMs, ifPresent } of add) {
+      const raised = raisedBy === undefined ? 0 : k(raisedBy);
+      args.push(
+        String(k(key)),
+        String(by),
+        max == null ? '' : String(max),
+        String(raised),
+        String(ttlMs),
+        ifPresent ? '1' : '0',
+      );
+    }
+    args.push(String(fields.length));
+    for (const { key, field, value, ttlMs } of fields) {
+      args.push(String(k(key)), field, value === null ? '' : String(value), String(ttlMs));
+    }
+    if (taken !== undefined) args[1] = String(keys.push(taken));
+    const options = { keys, arguments: args };
+    const reply = await this.#client.evalSha(APPLY_SHA, options).catch((error: unknown) => {
+      // A restarted or flushed server has forgotten it.
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return this.#client.eval(APPLY, options);
+      throw error;
+    });
     return outcomeOf(reply, this.#codec);
   }
 }
