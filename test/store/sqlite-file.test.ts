@@ -109,6 +109,39 @@ describe('SqliteFile', () => {
     expect(await committedNotes(path)).toEqual([{ id: 'next' }]);
   });
 
+  it('runs a unit of work with nothing in between, and undoes only its own writes when it throws', async () => {
+    const path = await tempFileForTest('bot.sqlite');
+    const file = open(path);
+    await file.query('INSERT INTO notes (id) VALUES (?)', 'seen');
+
+    const turn = [
+      file.query('INSERT INTO notes (id) VALUES (?)', 'before'),
+      file.atomically((run) => {
+        const seen = run('SELECT count(*) AS notes FROM notes') as Array<{ notes: number }>;
+        run('INSERT INTO notes (id) VALUES (?)', `unit saw ${seen[0]?.notes}`);
+        return seen[0]?.notes;
+      }),
+      file.atomically((run) => {
+        run('INSERT INTO notes (id) VALUES (?)', 'undone');
+        throw new Error('changed its mind');
+      }),
+      file.query('INSERT INTO notes (id) VALUES (?)', 'after'),
+    ];
+
+    expect(await Promise.allSettled(turn)).toMatchObject([
+      { status: 'fulfilled' },
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: { message: 'changed its mind' } },
+      { status: 'fulfilled' },
+    ]);
+    expect(await committedNotes(path)).toEqual([
+      { id: 'after' },
+      { id: 'before' },
+      { id: 'seen' },
+      { id: 'unit saw 2' },
+    ]);
+  });
+
   it('commits what is queued when it closes, and refuses statements after', async () => {
     const path = await tempFileForTest('bot.sqlite');
     const file = new SqliteFile(path, { schema: SCHEMA });
@@ -187,6 +220,33 @@ describe('SqliteFile while another connection holds the write lock', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(late.state).toBe('resolved');
     expect(shell.prepare('SELECT id FROM notes').all()).toEqual([{ id: 'late' }]);
+  });
+
+  it('rejects a unit of work with StoreBusyError after BUSY_WAIT_MS, and runs it afresh if the lock goes first', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const path = await tempFileForTest('bot.sqlite');
+    const file = open(path);
+    const shell = otherConnection(path);
+    shell.exec('BEGIN IMMEDIATE');
+
+    const unit = (id: string) =>
+      file.atomically((run) => {
+        run('INSERT INTO notes (id) VALUES (?)', id);
+        return (run('SELECT count(*) AS notes FROM notes') as Array<{ notes: number }>)[0]?.notes;
+      });
+    const early = track(unit('early'));
+    await vi.advanceTimersByTimeAsync(BUSY_WAIT_MS - 1);
+    expect(early.state).toBe('pending');
+    const late = unit('late');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(early).toMatchObject({ state: 'rejected', reason: { code: 'STORE_BUSY' } });
+    // Written meanwhile by the other connection: the unit that waited decides from it.
+    shell.exec("INSERT INTO notes (id) VALUES ('shell')");
+    shell.exec('COMMIT');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await late).toBe(2);
+    expect(shell.prepare('SELECT id FROM notes ORDER BY id').all()).toEqual([{ id: 'late' }, { id: 'shell' }]);
   });
 
   it('answers reads at once: under WAL they need no write lock', async () => {
