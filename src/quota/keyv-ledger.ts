@@ -68,6 +68,8 @@ export interface ReservationRecord extends Reservation {
 
 /** For a change that moves an entry on without changing how long it lives. */
 const KEEPS_ITS_EXPIRY = 1;
+/** How much earlier a release under way may have started for a refusal to wait on it rather than start its own. */
+const CHECK_SHARED_MS = 1_000;
 /** A change a concurrent one got in before is read and tried again this many times. */
 const ATTEMPTS = 10;
 
@@ -88,6 +90,8 @@ export class KeyvLedger implements QuotaLedger {
   readonly #timeoutMs: number | undefined;
   /** Releases under way in this process, by reservation id: a burst finding the same expired reservations shares them. */
   readonly #releasing = new Map<string, Promise<void>>();
+  /** The release a refusal is waiting on, shared by the refusals of a burst (see `#releaseBeforeRefusing`). */
+  #check: { now: number; released: Promise<boolean> } | undefined;
 
   constructor(keyv: Keyv, entries: AtomicEntries, { timeoutMs }: KeyvLedgerOptions = {}) {
     this.#keyv = keyv;
@@ -129,7 +133,8 @@ export class KeyvLedger implements QuotaLedger {
       // One step when it is taken, which is what a burst is made of.
       let outcome = await this.#entries.apply(change);
       // An expired reservation still counts until released: before refusing, release those and try again.
-      if ('exceeded' in outcome && (await this.#release(now))) outcome = await this.#entries.apply(change);
+      if ('exceeded' in outcome && (await this.#releaseBeforeRefusing(now)))
+        outcome = await this.#entries.apply(change);
       if (outcome.applied) return { ok: true, reservation };
       if ('record' in outcome) return { ok: true, reservation: reservationOf(outcome.record?.value) };
       const limit = 'exceeded' in outcome ? limits[outcome.exceeded]?.limit : undefined;
@@ -212,6 +217,21 @@ export class KeyvLedger implements QuotaLedger {
       }
       throw new Error(`resetting ${userId}'s day kept meeting concurrent changes`);
     });
+  }
+
+  /**
+   * `#release` for a refusal. The refusals of a burst share one that is under way for a moment
+   * up to `CHECK_SHARED_MS` earlier: one reservation expiring in between may refuse one member
+   * for that long, an hour or more after a crash left it, but never lets one through too many.
+   */
+  #releaseBeforeRefusing(now: number): Promise<boolean> {
+    const check = this.#check;
+    if (check && check.now >= now - CHECK_SHARED_MS) return check.released;
+    const released = this.#release(now).finally(() => {
+      if (this.#check?.released === released) this.#check = undefined;
+    });
+    this.#check = { now, released };
+    return released;
   }
 
   /**
