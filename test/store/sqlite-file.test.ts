@@ -173,13 +173,25 @@ describe('SqliteFile', () => {
 });
 
 describe('SqliteFile while another connection holds the write lock', () => {
-  it('keeps the event loop turning and commits once the lock is released', async () => {
+  /**
+   * A fresh file on a fake clock, and another connection that holds its write lock (after
+   * `before`, which runs on that connection first).
+   */
+  async function lockedByAnotherConnection(
+    before: (shell: Database.Database) => void = () => {},
+  ): Promise<{ file: SqliteFile; shell: Database.Database }> {
     vi.useFakeTimers();
     onTestFinished(() => void vi.useRealTimers());
     const path = await tempFileForTest('bot.sqlite');
     const file = open(path);
     const shell = otherConnection(path);
+    before(shell);
     shell.exec('BEGIN IMMEDIATE');
+    return { file, shell };
+  }
+
+  it('keeps the event loop turning and commits once the lock is released', async () => {
+    const { file, shell } = await lockedByAnotherConnection();
 
     const events: string[] = [];
     const written = file.query('INSERT INTO notes (id) VALUES (?)', 'a').then(
@@ -199,12 +211,7 @@ describe('SqliteFile while another connection holds the write lock', () => {
   });
 
   it('rejects a statement with StoreBusyError once it has waited BUSY_WAIT_MS, keeping nothing of it', async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
-    const path = await tempFileForTest('bot.sqlite');
-    const file = open(path);
-    const shell = otherConnection(path);
-    shell.exec('BEGIN IMMEDIATE');
+    const { file, shell } = await lockedByAnotherConnection();
 
     const early = track(file.query('INSERT INTO notes (id) VALUES (?)', 'early'));
     await vi.advanceTimersByTimeAsync(BUSY_WAIT_MS - 1);
@@ -223,12 +230,7 @@ describe('SqliteFile while another connection holds the write lock', () => {
   });
 
   it('rejects a unit of work with StoreBusyError after BUSY_WAIT_MS, and runs it afresh if the lock goes first', async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
-    const path = await tempFileForTest('bot.sqlite');
-    const file = open(path);
-    const shell = otherConnection(path);
-    shell.exec('BEGIN IMMEDIATE');
+    const { file, shell } = await lockedByAnotherConnection();
 
     const unit = (id: string) =>
       file.atomically((run) => {
@@ -250,13 +252,7 @@ describe('SqliteFile while another connection holds the write lock', () => {
   });
 
   it('answers reads at once: under WAL they need no write lock', async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
-    const path = await tempFileForTest('bot.sqlite');
-    const file = open(path);
-    const shell = otherConnection(path);
-    shell.exec("INSERT INTO notes (id) VALUES ('kept')");
-    shell.exec('BEGIN IMMEDIATE');
+    const { file } = await lockedByAnotherConnection((shell) => shell.exec("INSERT INTO notes (id) VALUES ('kept')"));
 
     const read = track(file.query('SELECT id FROM notes'));
     await vi.advanceTimersByTimeAsync(0);
