@@ -9,7 +9,10 @@ import {
   type OptionName,
   offeredOptions,
   optionsOf,
+  QUALITY_OPTION,
+  qualityOf,
   VIDEO_MODELS,
+  type VideoModel,
   type VideoModelId,
   type VideoOption,
 } from '../../src/video/catalog.js';
@@ -19,7 +22,10 @@ const OFFERED = offeredOptions().sort((a, b) => Number(b.required) - Number(a.re
 
 const NOT_VALID = 'Those options are not valid.';
 
-/** Adds `/video`'s options to its builder, each with the description, bounds and choices the catalog gives it. */
+/**
+ * Adds `/video`'s options to its builder, each with the description, bounds and choices the
+ * catalog gives it, then the `quality` that picks the model.
+ */
 export function withVideoOptions(builder: SlashCommandBuilder): SlashCommandOptionsOnlyBuilder {
   for (const { name, option, required } of OFFERED) {
     if (option.type === 'integer') {
@@ -46,11 +52,19 @@ export function withVideoOptions(builder: SlashCommandBuilder): SlashCommandOpti
       });
     }
   }
-  return builder;
+  return builder.addStringOption((quality) =>
+    quality
+      .setName(QUALITY_OPTION.name)
+      .setDescription(QUALITY_OPTION.description)
+      .setRequired(false)
+      .addChoices(...QUALITY_OPTION.choices.map(({ value, label }) => ({ name: label, value }))),
+  );
 }
 
 /** The raw `/video` options as Discord delivered them. */
-export type RawVideoOptions = Partial<Record<OptionName, string | number | boolean | AttachedFile | null>>;
+export type RawVideoOptions = Partial<
+  Record<OptionName | typeof QUALITY_OPTION.name, string | number | boolean | AttachedFile | null>
+>;
 
 type Resolver = ChatInputCommandInteraction['options'];
 const READERS: Record<
@@ -69,7 +83,10 @@ const READERS: Record<
 
 /** Reads each `/video` option by its Discord type. */
 export function rawVideoOptions(options: Resolver): RawVideoOptions {
-  return Object.fromEntries(OFFERED.map(({ name, option }) => [name, READERS[option.type](options, name)]));
+  return {
+    ...Object.fromEntries(OFFERED.map(({ name, option }) => [name, READERS[option.type](options, name)])),
+    [QUALITY_OPTION.name]: options.getString(QUALITY_OPTION.name),
+  };
 }
 
 /**
@@ -78,28 +95,31 @@ export function rawVideoOptions(options: Resolver): RawVideoOptions {
  */
 const SCHEMAS = new Map(
   OFFERED_MODELS.map((id) => {
-    const options = optionsOf(VIDEO_MODELS[id]);
+    const model: VideoModel = VIDEO_MODELS[id];
+    const options = optionsOf(model);
     const shape = Object.fromEntries(
-      options.map(({ name, option, required }) => [
-        name,
-        required
-          ? option.schema.pipe(z.custom((value) => value !== undefined, { error: option.missing ?? NOT_VALID }))
-          : option.schema,
-      ]),
+      options.map(({ name, option, required }) => {
+        const schema = option.schemaFor?.(model) ?? option.schema;
+        const missing = model.missing?.[option.field] ?? option.missing ?? NOT_VALID;
+        return [name, required ? schema.pipe(z.custom((value) => value !== undefined, { error: missing })) : schema];
+      }),
     );
     return [id, { takes: new Set<string>(options.map(({ name }) => name)), schema: z.object(shape) }];
   }),
 );
 
 /**
- * Validates `/video` options for the model they ask for (an image makes it image to video),
- * with control characters stripped from the prompts. Throws a {@link UserError} naming the
- * first problem: an option that model takes no input for, or a value it refuses; a prompt with
- * nothing visible counts as empty.
+ * Validates `/video` options for the model they ask for (an image makes it image to video, the
+ * quality picks the resolution), with control characters stripped from the prompts. Throws a
+ * {@link UserError} naming the first problem: an option that model takes no input for, or a
+ * value it refuses; a prompt with nothing visible counts as empty. Whether the server allows
+ * the quality is for the job's admission.
  */
 export function parseVideoOptions(raw: RawVideoOptions): VideoRequest {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null && value !== undefined));
-  const model: VideoModelId = modelFor({ fromImage: present.image !== undefined });
+  const quality = QUALITY_OPTION.schema.safeParse(present.quality);
+  if (!quality.success) throw new UserError('video.invalid_options', quality.error.issues[0]?.message ?? NOT_VALID);
+  const model: VideoModelId = modelFor({ fromImage: present.image !== undefined, quality: quality.data });
   const rules = SCHEMAS.get(model);
   if (!rules) throw new Error(`/video does not offer ${model}`);
   const unused = OFFERED.find(({ name }) => name in present && !rules.takes.has(name));
@@ -111,4 +131,20 @@ export function parseVideoOptions(raw: RawVideoOptions): VideoRequest {
   // The schema is assembled from the catalog, as `VideoRequest` is; an option left out has no key.
   const values = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
   return { model, ...values } as VideoRequest;
+}
+
+/**
+ * The raw options that ask for `request` again, as Discord would deliver them: what a take started
+ * from a video's buttons is parsed from, with the member's changes on top.
+ */
+export function rawOptionsOf(request: VideoRequest): RawVideoOptions {
+  const { model, ...options } = request;
+  return {
+    ...(options as RawVideoOptions),
+    // The parser reads the image as Discord declares an attachment.
+    ...('image' in request && {
+      image: { url: request.image.url, contentType: request.image.type, size: request.image.bytes },
+    }),
+    [QUALITY_OPTION.name]: qualityOf(model),
+  };
 }

@@ -23,6 +23,20 @@ export function sizeLabel(size: VideoSize): string {
   return VIDEO_SIZES[size];
 }
 
+/** Whether a frame is wider than tall. */
+function isLandscape(size: VideoSize): boolean {
+  const [width = 0, height = 0] = size.split('*').map(Number);
+  return width >= height;
+}
+
+/** Of `sizes`, the frame of the same shape as `size` (landscape or portrait), or `size` when none is. */
+function sameShape(sizes: readonly VideoSize[], size: VideoSize): VideoSize {
+  return sizes.find((candidate) => isLandscape(candidate) === isLandscape(size)) ?? size;
+}
+
+/** Seconds of video Wan 2.2 Plus renders: the one duration it offers. */
+export const CLIP_SECONDS = 5;
+
 /** An input field of a model, as WaveSpeed's model pages name it. */
 export type WaveSpeedField =
   | 'prompt'
@@ -47,6 +61,8 @@ export interface VideoModel {
   fixed: Readonly<Partial<Record<WaveSpeedField, string | number | boolean>>>;
   /** What one video costs the server owner, in US cents. */
   priceCents: number;
+  /** What a member is told who leaves out an input it requires, where the option's own words do not fit. */
+  missing?: Readonly<Partial<Record<WaveSpeedField, string>>>;
 }
 
 const TEXT_TO_VIDEO = ['prompt', 'negative_prompt', 'size', 'duration', 'seed', 'enable_prompt_expansion'] as const;
@@ -59,7 +75,7 @@ export const VIDEO_MODELS = {
     sizes: ['832*480', '480*832'],
     takes: TEXT_TO_VIDEO,
     requires: ['prompt'],
-    fixed: { duration: 5 },
+    fixed: { duration: CLIP_SECONDS },
     priceCents: 5,
   },
   't2v-plus-1080p': {
@@ -67,7 +83,7 @@ export const VIDEO_MODELS = {
     sizes: ['1920*1080', '1080*1920'],
     takes: TEXT_TO_VIDEO,
     requires: ['prompt'],
-    fixed: { duration: 5 },
+    fixed: { duration: CLIP_SECONDS },
     priceCents: 80,
   },
   'i2v-plus-480p': {
@@ -85,6 +101,7 @@ export const VIDEO_MODELS = {
     requires: ['image', 'prompt'],
     fixed: {},
     priceCents: 80,
+    missing: { prompt: 'A 1080p video from an image needs a `prompt` too: say what happens in it.' },
   },
 } as const satisfies Record<string, VideoModel>;
 export type VideoModelId = keyof typeof VIDEO_MODELS;
@@ -99,8 +116,9 @@ export function dollars(cents: number): string {
   return `$${(cents / 100).toFixed(2)}`;
 }
 
-/** How sharp a video is asked for. Only 480p is offered so far; 1080p comes with its own allowance. */
+/** How sharp a video is asked for: 480p, or 1080p where a server allows it, at its own price and allowance. */
 export type Quality = '480p' | '1080p';
+export const QUALITIES = ['480p', '1080p'] as const satisfies readonly Quality[];
 
 const MODEL_BY_INPUT = {
   text: { '480p': 't2v-plus-480p', '1080p': 't2v-plus-1080p' },
@@ -112,14 +130,42 @@ export function modelFor(request: { fromImage: boolean; quality?: Quality }): Vi
   return MODEL_BY_INPUT[request.fromImage ? 'image' : 'text'][request.quality ?? '480p'];
 }
 
+/** The quality a model renders at. */
+export function qualityOf(model: VideoModelId): Quality {
+  const quality = QUALITIES.find((each) => Object.values(MODEL_BY_INPUT).some((input) => input[each] === model));
+  if (!quality) throw new Error(`${model} is no model /video can ask for`);
+  return quality;
+}
+
 /**
  * The models `/video` makes videos with, its default first: the options any of them takes are
  * the command's, and those all of them require are required.
  */
-export const OFFERED_MODELS: readonly VideoModelId[] = [modelFor({ fromImage: false }), modelFor({ fromImage: true })];
+export const OFFERED_MODELS: readonly VideoModelId[] = QUALITIES.flatMap((quality) =>
+  [false, true].map((fromImage) => modelFor({ fromImage, quality })),
+);
+
+/**
+ * `/video`'s `quality`: not a model input but which model makes the video, with the image (see
+ * {@link modelFor}). Whether the server allows 1080p is checked when the job is accepted.
+ */
+export const QUALITY_OPTION = {
+  name: 'quality',
+  description: 'Sharpness: 480p (default), or 1080p where this server allows it',
+  choices: QUALITIES.map((value) => ({ value, label: qualityLabel(value) })),
+  schema: z.enum(QUALITIES, { error: 'Pick one of the offered qualities.' }).default('480p'),
+} as const;
+
+/** A quality with what a video costs at it: "1080p ($0.80)", "480p ($0.05, $0.20 from an image)". */
+function qualityLabel(quality: Quality): string {
+  const [text, image] = [false, true].map((fromImage) => VIDEO_MODELS[modelFor({ fromImage, quality })].priceCents);
+  return `${quality} (${dollars(text ?? 0)}${image === text ? '' : `, ${dollars(image ?? 0)} from an image`})`;
+}
 
 /** The first model `/video` offers, whose sizes are the `size` choices. */
 const DEFAULT_MODEL = VIDEO_MODELS['t2v-plus-480p'];
+/** The 1080p model from text, whose frames the `size` choices name too. */
+const SHARP_MODEL = VIDEO_MODELS[modelFor({ fromImage: false, quality: '1080p' })];
 
 /** Image types a member may start a video from, with the file extension each is uploaded under. */
 export const IMAGE_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' } as const;
@@ -173,6 +219,8 @@ export interface VideoOption<Value = unknown, Field extends WaveSpeedField = Wav
    * out, `undefined` when there is none.
    */
   schema: z.ZodType<Value>;
+  /** `schema` for one model, where the value depends on the model (a frame shape at its resolution). */
+  schemaFor?(model: VideoModel): z.ZodType<Value>;
   /** The model input it fills. */
   field: Field;
   /** What the model is sent for a value, when it is not the value itself; `undefined` sends nothing. */
@@ -204,18 +252,29 @@ function text<const Field extends WaveSpeedField>(spec: {
   };
 }
 
-/** One of a few offered values, the default when left out. */
-function choice<const Value extends string, const Field extends WaveSpeedField>(spec: {
+/**
+ * A frame shape, offered as the default model's frames and given to each model as its own frame of
+ * that shape: landscape 832×480 asks a 1080p model for 1920×1080. A model's own frames pass too, so
+ * a stored request (the Remix of a 1080p video) reads back as it was made.
+ */
+function frame<const Field extends WaveSpeedField>(spec: {
   description: string;
-  choices: readonly OptionChoice<Value>[];
-  default: Value;
+  offered: readonly [VideoSize, ...VideoSize[]];
+  label: (size: VideoSize) => string;
   invalid: string;
-  notTaken?: string;
+  notTaken: string;
   field: Field;
-}): VideoOption<Value, Field> {
-  const { invalid, default: fallback, ...option } = spec;
-  const values = spec.choices.map((offered) => offered.value);
-  return { type: 'string', ...option, schema: z.enum(values, { error: invalid }).default(fallback) };
+}): VideoOption<VideoSize, Field> {
+  const { offered, label, invalid, ...option } = spec;
+  const accepting = (sizes: readonly VideoSize[]) =>
+    z.enum([...new Set(sizes)], { error: invalid }).default(offered[0]);
+  return {
+    type: 'string',
+    ...option,
+    choices: offered.map((value) => ({ value, label: label(value) })),
+    schema: accepting(offered),
+    schemaFor: (model) => accepting([...offered, ...model.sizes]).transform((size) => sameShape(model.sizes, size)),
+  };
 }
 
 /** A whole number between two bounds, the default when left out. */
@@ -305,10 +364,10 @@ export const VIDEO_OPTIONS = {
     tooLong: (max) => `The negative prompt can be at most ${max} characters.`,
     field: 'negative_prompt',
   }),
-  size: choice({
+  size: frame({
     description: 'Frame shape (default landscape)',
-    choices: DEFAULT_MODEL.sizes.map((value) => ({ value, label: sizeLabel(value) })),
-    default: DEFAULT_MODEL.sizes[0],
+    offered: DEFAULT_MODEL.sizes,
+    label: (size) => `${sizeLabel(size)}, or ${sameShape(SHARP_MODEL.sizes, size).replace('*', '×')} at 1080p`,
     invalid: 'Pick one of the offered sizes.',
     notTaken: 'Size comes from the image; leave size out.',
     field: 'size',

@@ -40,8 +40,8 @@ describe('/video', () => {
           description: 'Frame shape (default landscape)',
           required: false,
           choices: [
-            { name: 'Landscape 832×480', value: '832*480' },
-            { name: 'Portrait 480×832', value: '480*832' },
+            { name: 'Landscape 832×480, or 1920×1080 at 1080p', value: '832*480' },
+            { name: 'Portrait 480×832, or 1080×1920 at 1080p', value: '480*832' },
           ],
         },
         {
@@ -57,6 +57,16 @@ describe('/video', () => {
           name: 'prompt_expansion',
           description: 'Let the model enrich a short prompt (default off)',
           required: false,
+        },
+        {
+          type: 3,
+          name: 'quality',
+          description: 'Sharpness: 480p (default), or 1080p where this server allows it',
+          required: false,
+          choices: [
+            { name: '480p ($0.05, $0.20 from an image)', value: '480p' },
+            { name: '1080p ($0.80)', value: '1080p' },
+          ],
         },
       ],
     });

@@ -6,6 +6,8 @@ import {
   OFFERED_MODELS,
   offeredOptions,
   optionsOf,
+  QUALITY_OPTION,
+  qualityOf,
   sizeLabel,
   VIDEO_MODELS,
   VIDEO_OPTIONS,
@@ -72,9 +74,20 @@ describe('the video catalog', () => {
       'Portrait 1080×1920',
     ]);
     expect(VIDEO_OPTIONS.size.choices).toEqual([
-      { value: '832*480', label: 'Landscape 832×480' },
-      { value: '480*832', label: 'Portrait 480×832' },
+      { value: '832*480', label: 'Landscape 832×480, or 1920×1080 at 1080p' },
+      { value: '480*832', label: 'Portrait 480×832, or 1080×1920 at 1080p' },
     ]);
+  });
+
+  it('gives each model the frame of the shape asked for at its own resolution', () => {
+    const sharp = VIDEO_OPTIONS.size.schemaFor(VIDEO_MODELS['t2v-plus-1080p']);
+    expect(sharp.parse('832*480')).toBe('1920*1080');
+    expect(sharp.parse('480*832')).toBe('1080*1920');
+    expect(sharp.parse('1080*1920')).toBe('1080*1920');
+    expect(sharp.parse(undefined)).toBe('1920*1080');
+    const draft = VIDEO_OPTIONS.size.schemaFor(VIDEO_MODELS['t2v-plus-480p']);
+    expect(draft.parse('480*832')).toBe('480*832');
+    expect(draft.safeParse('1920*1080').error?.issues[0]?.message).toBe('Pick one of the offered sizes.');
   });
 });
 
@@ -90,8 +103,26 @@ describe('the model a video is made with', () => {
     expect(modelFor({ fromImage, ...(quality && { quality }) })).toBe(model);
   });
 
-  it('offers text and image at 480p, text first', () => {
-    expect(OFFERED_MODELS).toEqual(['t2v-plus-480p', 'i2v-plus-480p']);
+  it('offers text and image at 480p, then at 1080p, text first', () => {
+    expect(OFFERED_MODELS).toEqual(['t2v-plus-480p', 'i2v-plus-480p', 't2v-plus-1080p', 'i2v-plus-1080p']);
+  });
+
+  it.each([
+    ['t2v-plus-480p', '480p'],
+    ['i2v-plus-480p', '480p'],
+    ['t2v-plus-1080p', '1080p'],
+    ['i2v-plus-1080p', '1080p'],
+  ] as const)('knows %s renders at %s', (model, quality) => {
+    expect(qualityOf(model)).toBe(quality);
+  });
+
+  it('offers the quality as a choice with its price, 480p when left out', () => {
+    expect(QUALITY_OPTION.choices).toEqual([
+      { value: '480p', label: '480p ($0.05, $0.20 from an image)' },
+      { value: '1080p', label: '1080p ($0.80)' },
+    ]);
+    expect(QUALITY_OPTION.schema.parse(undefined)).toBe('480p');
+    expect(QUALITY_OPTION.schema.safeParse('4k').error?.issues[0]?.message).toBe('Pick one of the offered qualities.');
   });
 });
 

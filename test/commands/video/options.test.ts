@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVideoOptions } from '../../../commands/video/options.js';
+import { parseVideoOptions, rawOptionsOf } from '../../../commands/video/options.js';
 import { UserError } from '../../../src/user-error.js';
 
 const MISSING_PROMPT = 'Describe the video you want in `prompt`, or attach an `image` to start from.';
@@ -177,5 +177,76 @@ describe('parseVideoOptions with an image', () => {
     expect(refusal({ image: { ...png, url: 'file:///etc/passwd' } }).message).toBe(
       'The image must be a PNG, JPEG or WebP file.',
     );
+  });
+});
+
+describe('parseVideoOptions at 1080p', () => {
+  const png = { url: 'https://cdn.discordapp.com/attachments/1/2/cat.png?ex=1', contentType: 'image/png', size: 4096 };
+
+  it('makes a video from text on the 1080p model, in the frame of the shape asked for', () => {
+    expect(parseVideoOptions({ prompt: 'waves', quality: '1080p' })).toEqual({
+      model: 't2v-plus-1080p',
+      prompt: 'waves',
+      size: '1920*1080',
+      seed: -1,
+      prompt_expansion: false,
+    });
+    expect(parseVideoOptions({ prompt: 'waves', size: '480*832', quality: '1080p' })).toMatchObject({
+      model: 't2v-plus-1080p',
+      size: '1080*1920',
+    });
+  });
+
+  it('makes a video from an image on the 1080p image model, which needs a prompt too', () => {
+    expect(parseVideoOptions({ image: png, prompt: 'the cat yawns', quality: '1080p' })).toMatchObject({
+      model: 'i2v-plus-1080p',
+      prompt: 'the cat yawns',
+    });
+    expect(refusal({ image: png, quality: '1080p' }).message).toBe(
+      'A 1080p video from an image needs a `prompt` too: say what happens in it.',
+    );
+  });
+
+  it('stays at 480p when asked for, and refuses a quality it does not offer', () => {
+    expect(parseVideoOptions({ prompt: 'waves', quality: '480p' })).toMatchObject({ model: 't2v-plus-480p' });
+    expect(refusal({ prompt: 'waves', quality: '4k' }).message).toBe('Pick one of the offered qualities.');
+    // A 1080p frame is not one a 480p model renders.
+    expect(refusal({ prompt: 'waves', size: '1920*1080' }).message).toBe('Pick one of the offered sizes.');
+  });
+
+  it.each([
+    { model: 't2v-plus-480p', prompt: 'waves', size: '480*832', seed: 4, prompt_expansion: true },
+    {
+      model: 't2v-plus-1080p',
+      prompt: 'waves',
+      negative_prompt: 'boats',
+      size: '1080*1920',
+      seed: 4,
+      prompt_expansion: false,
+    },
+    {
+      model: 'i2v-plus-1080p',
+      image: { url: png.url, type: 'image/png', bytes: 4096 },
+      prompt: 'the cat yawns',
+      seed: 9,
+      prompt_expansion: false,
+    },
+  ] as const)('reads back a stored $model request as it was made', (request) => {
+    expect(parseVideoOptions(rawOptionsOf(request))).toEqual(request);
+  });
+
+  it('asks for the same take at 1080p from a 480p request', () => {
+    const draft = {
+      model: 't2v-plus-480p',
+      prompt: 'waves',
+      size: '480*832',
+      seed: 4,
+      prompt_expansion: false,
+    } as const;
+    expect(parseVideoOptions({ ...rawOptionsOf(draft), quality: '1080p' })).toEqual({
+      ...draft,
+      model: 't2v-plus-1080p',
+      size: '1080*1920',
+    });
   });
 });
