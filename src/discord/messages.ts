@@ -170,6 +170,8 @@ function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: number): str
   switch (limit) {
     case 'user_daily':
       return `You have used your ${max} video${max === 1 ? '' : 's'} for today. Your allowance resets ${resets}.`;
+    case 'user_daily_1080p':
+      return `You have used your ${max} 1080p video${max === 1 ? '' : 's'} for today (your 1080p allowance; 1080p videos count toward your daily videos too). You can still make 480p ones, and it resets ${resets}.`;
     case 'user_concurrent':
       return `You already have ${max} video${max === 1 ? '' : 's'} in the making. Wait for one to finish, then try again.`;
     case 'guild_daily':

@@ -4,6 +4,7 @@ import { StoreBusyError } from '../store/store-errors.js';
 import { withTimeout } from '../store/timeout.js';
 import {
   bounds,
+  countedIn,
   type Figure,
   nextUtcMidnight,
   type QuotaLedger,
@@ -32,6 +33,7 @@ const LIVE_SHARDS = 32;
  *
  *   member:<day>:<scope>:<user>  number   the member's videos that day: delivered and in flight
  *                                         (less those `resetUser` forgot)
+ *   member-1080p:<day>:<scope>:<user>     of those, the 1080p ones, likewise
  *   guild:<day>:<scope>          number   the guild's videos that day, likewise (forgotten ones too)
  *   spend:<day>                  number   the bot's spend that day, in US cents, likewise
  *   grant:<day>:<scope>:<user>   number   extra videos granted to the member that day
@@ -42,12 +44,14 @@ const LIVE_SHARDS = 32;
  *                                         spread by id over 32 entries so that each stays small;
  *                                         an expired one is released from there without a timer
  *
- * A reservation in flight or delivered is counted in its day's three numbers; one released
+ * A reservation in flight or delivered is counted in its day's numbers; one released
  * (refunded, expired) is not. Day entries expire `KEEP_MS` after their day, the others `KEEP_MS`
  * after the reservation's expiry.
  */
 export const quotaKeys = {
   member: (day: string, guildId: string | null, userId: string) => `member:${day}:${scopeOf(guildId)}:${userId}`,
+  member1080p: (day: string, guildId: string | null, userId: string) =>
+    `member-1080p:${day}:${scopeOf(guildId)}:${userId}`,
   guild: (day: string, guildId: string | null) => `guild:${day}:${scopeOf(guildId)}`,
   spend: (day: string) => `spend:${day}`,
   grant: (day: string, guildId: string | null, userId: string) => `grant:${day}:${scopeOf(guildId)}:${userId}`,
@@ -64,6 +68,18 @@ export type ReservationState = 'reserved' | 'committed' | 'refunded' | 'expired'
 /** What `reservation:<id>` holds. */
 export interface ReservationRecord extends Reservation {
   state: ReservationState;
+}
+
+/** The entry of each figure of a member's day, and of what was granted them. */
+function figureKeys(day: string, guildId: string | null, userId: string): Record<Figure | 'userGranted', string> {
+  return {
+    userInFlight: quotaKeys.inFlight(guildId, userId),
+    userUsed: quotaKeys.member(day, guildId, userId),
+    userUsed1080p: quotaKeys.member1080p(day, guildId, userId),
+    userGranted: quotaKeys.grant(day, guildId, userId),
+    guildUsed: quotaKeys.guild(day, guildId),
+    spentCents: quotaKeys.spend(day),
+  };
 }
 
 /** For a change that moves an entry on without changing how long it lives. */
@@ -100,19 +116,13 @@ export class KeyvLedger implements QuotaLedger {
   }
 
   reserve(request: ReserveRequest): Promise<ReserveOutcome> {
-    const { id, userId, guildId, costCents, allowance, now, ttlMs } = request;
+    const { id, userId, guildId, costCents, quality = '480p', allowance, now, ttlMs } = request;
     const day = utcDay(now);
-    const reservation: Reservation = { id, userId, guildId, day, costCents, expiresAt: now + ttlMs };
-    const figures: Record<Figure | 'userGranted', string> = {
-      userInFlight: quotaKeys.inFlight(guildId, userId),
-      userUsed: quotaKeys.member(day, guildId, userId),
-      userGranted: quotaKeys.grant(day, guildId, userId),
-      guildUsed: quotaKeys.guild(day, guildId),
-      spentCents: quotaKeys.spend(day),
-    };
+    const reservation: Reservation = { id, userId, guildId, day, costCents, quality, expiresAt: now + ttlMs };
+    const figures = figureKeys(day, guildId, userId);
     const dayTtl = nextUtcMidnight(now) - now + KEEP_MS;
     const holdTtl = ttlMs + KEEP_MS;
-    const limits = bounds(allowance, costCents);
+    const limits = bounds(allowance, reservation);
     const change: EntryChange = {
       record: {
         key: quotaKeys.reservation(id),
@@ -154,25 +164,14 @@ export class KeyvLedger implements QuotaLedger {
 
   usage(userId: string, guildId: string | null, now: number): Promise<Usage> {
     const day = utcDay(now);
-    const keys = [
-      quotaKeys.member(day, guildId, userId),
-      quotaKeys.inFlight(guildId, userId),
-      quotaKeys.grant(day, guildId, userId),
-      quotaKeys.guild(day, guildId),
-      quotaKeys.spend(day),
-    ];
+    const figures = Object.entries(figureKeys(day, guildId, userId)) as [keyof Omit<Usage, 'day'>, string][];
+    const keys = figures.map(([, key]) => key);
     return this.#run(async () => {
       const values = await this.#keyv.getMany([...keys, ...quotaKeys.allLive]);
       // Releasing changes the figures just read.
-      const figures = (await this.#release(now, values.slice(keys.length))) ? await this.#keyv.getMany(keys) : values;
-      const [userUsed, userInFlight, userGranted, guildUsed, spentCents] = figures.slice(0, keys.length).map(count) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      return { day, userUsed, userInFlight, userGranted, guildUsed, spentCents };
+      const read = (await this.#release(now, values.slice(keys.length))) ? await this.#keyv.getMany(keys) : values;
+      const usage = Object.fromEntries(figures.map(([figure], index) => [figure, count(read[index])]));
+      return { day, ...usage } as Usage;
     });
   }
 
@@ -186,10 +185,16 @@ export class KeyvLedger implements QuotaLedger {
   async resetUser(userId: string, guildId: string | null, now: number): Promise<void> {
     const day = utcDay(now);
     const memberKey = quotaKeys.member(day, guildId, userId);
+    const member1080pKey = quotaKeys.member1080p(day, guildId, userId);
     const grantKey = quotaKeys.grant(day, guildId, userId);
     await this.#run(async () => {
       for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-        const [used, granted, ...live] = await this.#keyv.getMany([memberKey, grantKey, ...quotaKeys.allLive]);
+        const [used, used1080p, granted, ...live] = await this.#keyv.getMany([
+          memberKey,
+          member1080pKey,
+          grantKey,
+          ...quotaKeys.allLive,
+        ]);
         // A release changes the member's count: the guard below then sends this round again.
         await this.#release(now, live);
         // What stays counted is the member's reservations in flight taken today.
@@ -200,15 +205,23 @@ export class KeyvLedger implements QuotaLedger {
           .filter((value) => value !== undefined)
           .map(recordOf)
           .filter((record) => record.state === 'reserved' && record.day === day)
-          .filter((record) => record.userId === userId && record.guildId === guildId).length;
-        const [usedBefore, grantedBefore] = [count(used), count(granted)];
+          .filter((record) => record.userId === userId && record.guildId === guildId);
+        const inFlight1080pToday = inFlightToday.filter((record) => record.quality === '1080p').length;
+        const [usedBefore, used1080pBefore, grantedBefore] = [count(used), count(used1080p), count(granted)];
         const outcome = await this.#entries.apply({
           unchanged: [
             { key: memberKey, value: usedBefore },
+            { key: member1080pKey, value: used1080pBefore },
             { key: grantKey, value: grantedBefore },
           ],
           add: [
-            { key: memberKey, by: inFlightToday - usedBefore, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true },
+            { key: memberKey, by: inFlightToday.length - usedBefore, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true },
+            {
+              key: member1080pKey,
+              by: inFlight1080pToday - used1080pBefore,
+              ttlMs: KEEPS_ITS_EXPIRY,
+              ifPresent: true,
+            },
             { key: grantKey, by: -grantedBefore, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true },
           ],
         });
@@ -300,15 +313,15 @@ function transition(
   to: ReservationState,
   expires: number | undefined,
 ): EntryChange | undefined {
-  const { id, userId, guildId, day, costCents, state } = record;
+  const { id, userId, guildId, day, state } = record;
+  const figures = figureKeys(day, guildId, userId);
+  // The day's figures it counts in; leaving flight is apart, since a commit leaves it too.
   const counts = (sign: number) =>
-    [
-      { key: quotaKeys.member(day, guildId, userId), by: sign },
-      { key: quotaKeys.guild(day, guildId), by: sign },
-      { key: quotaKeys.spend(day), by: sign * costCents },
-    ].map((addition) => ({ ...addition, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true }));
+    countedIn(record)
+      .filter(({ figure }) => figure !== 'userInFlight')
+      .map(({ figure, adds }) => ({ key: figures[figure], by: sign * adds, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true }));
   const leavesFlight = {
-    add: [{ key: quotaKeys.inFlight(guildId, userId), by: -1, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true }],
+    add: [{ key: figures.userInFlight, by: -1, ttlMs: KEEPS_ITS_EXPIRY, ifPresent: true }],
     fields: [liveField(id, null)],
   };
   let change: Omit<EntryChange, 'record'>;
@@ -364,19 +377,20 @@ const STATES: readonly ReservationState[] = ['reserved', 'committed', 'refunded'
 
 function recordOf(value: unknown): ReservationRecord {
   const record = value as Partial<Record<keyof ReservationRecord, unknown>> | null | undefined;
-  const { id, userId, guildId, day, costCents, expiresAt, state } = record ?? {};
+  const { id, userId, guildId, day, costCents, quality = '480p', expiresAt, state } = record ?? {};
   if (
     typeof id !== 'string' ||
     typeof userId !== 'string' ||
     (guildId !== null && typeof guildId !== 'string') ||
     typeof day !== 'string' ||
     typeof costCents !== 'number' ||
+    (quality !== '480p' && quality !== '1080p') ||
     typeof expiresAt !== 'number' ||
     !STATES.some((known) => known === state)
   ) {
     throw new Error(`a quota reservation record is malformed: ${JSON.stringify(value)}`);
   }
-  return { id, userId, guildId, day, costCents, expiresAt, state: state as ReservationState };
+  return { id, userId, guildId, day, costCents, quality, expiresAt, state: state as ReservationState };
 }
 
 function reservationOf(value: unknown): Reservation {

@@ -7,10 +7,14 @@
  * committed reservation changes nothing. Days are UTC days ("2026-11-26").
  */
 
+import type { Quality } from '../video/catalog.js';
+
 /** The limits that apply to one request, already resolved from config, guild settings and roles. */
 export interface Allowance {
   /** Videos per member per UTC day in this guild; `null` for exempt members. */
   userDaily: number | null;
+  /** 1080p videos per member per UTC day in this guild, which count toward `userDaily` too; unset or `null`: no own limit. */
+  userDaily1080p?: number | null;
   /** Videos one member may have in flight at once. */
   userConcurrent: number;
   /** Videos per guild per UTC day; `null` for no limit. In DMs it counts all DMs together. */
@@ -26,6 +30,8 @@ export interface ReserveRequest {
   /** The guild the command ran in, or `null` in a DM. Counts are kept per guild. */
   guildId: string | null;
   costCents: number;
+  /** 480p unless said: a 1080p video counts toward the member's 1080p allowance too. */
+  quality?: Quality;
   allowance: Allowance;
   /** Epoch milliseconds; decides the UTC day. */
   now: number;
@@ -40,12 +46,13 @@ export interface Reservation {
   /** UTC day the reservation counts against, `YYYY-MM-DD`. */
   day: string;
   costCents: number;
+  quality: Quality;
   /** Epoch milliseconds after which an uncommitted reservation no longer counts. */
   expiresAt: number;
 }
 
 /** Which limit refused a reservation. When several are reached, the first in `bounds`'s order is reported. */
-export type QuotaLimit = 'user_daily' | 'user_concurrent' | 'guild_daily' | 'budget';
+export type QuotaLimit = 'user_daily' | 'user_daily_1080p' | 'user_concurrent' | 'guild_daily' | 'budget';
 
 /** A reservation that a limit refused. */
 export interface Refusal {
@@ -66,6 +73,8 @@ export interface Usage {
   userInFlight: number;
   /** Extra videos an admin granted the member today. */
   userGranted: number;
+  /** Of `userUsed`, the 1080p ones. */
+  userUsed1080p: number;
   guildUsed: number;
   /** Bot-wide spend today, committed plus live reservations. */
   spentCents: number;
@@ -90,7 +99,7 @@ export interface QuotaLedger {
 }
 
 /** A figure of {@link Usage} that a limit bounds. */
-export type Figure = 'userInFlight' | 'userUsed' | 'guildUsed' | 'spentCents';
+export type Figure = 'userInFlight' | 'userUsed' | 'userUsed1080p' | 'guildUsed' | 'spentCents';
 
 /** One limit on one more reservation: the figure it bounds, what the reservation adds to it, and its maximum. */
 export interface Bound {
@@ -103,22 +112,40 @@ export interface Bound {
   raisedBy?: 'userGranted';
 }
 
+/** What a reservation is for, as the rule reads it. */
+export type Reserved = Pick<ReserveRequest, 'costCents' | 'quality'>;
+
 /**
  * The quota rule: a reservation is taken only if every figure plus what it adds stays within its
  * maximum (raised, for the member's daily limit, by what was granted them today), and refused by
- * the first that would not. Checked in the order user_concurrent,
- * user_daily, guild_daily, budget: a member hears about their own limits first, the one that
- * clears soonest (a video finishing) before the one that clears at midnight. A ledger applies
+ * the first that would not. Checked in the order user_concurrent, user_daily, user_daily_1080p
+ * (a 1080p video only), guild_daily, budget: a member hears about their own limits first, the one
+ * that clears soonest (a video finishing) before the one that clears at midnight. A ledger applies
  * these bounds in one atomic step with the reservation, so concurrent requests cannot both pass.
  */
-export function bounds(allowance: Allowance, costCents: number): Bound[] {
-  const { userDaily, userConcurrent, guildDaily, budgetDailyCents } = allowance;
+export function bounds(allowance: Allowance, { costCents, quality }: Reserved): Bound[] {
+  const { userDaily, userDaily1080p, userConcurrent, guildDaily, budgetDailyCents } = allowance;
   return [
     { limit: 'user_concurrent', figure: 'userInFlight', adds: 1, max: userConcurrent },
     { limit: 'user_daily', figure: 'userUsed', adds: 1, max: userDaily, raisedBy: 'userGranted' },
+    ...(quality === '1080p'
+      ? [{ limit: 'user_daily_1080p', figure: 'userUsed1080p', adds: 1, max: userDaily1080p ?? null } as const]
+      : []),
     { limit: 'guild_daily', figure: 'guildUsed', adds: 1, max: guildDaily },
     { limit: 'budget', figure: 'spentCents', adds: costCents, max: budgetDailyCents },
   ];
+}
+
+const UNLIMITED: Allowance = {
+  userDaily: null,
+  userConcurrent: Number.POSITIVE_INFINITY,
+  guildDaily: null,
+  budgetDailyCents: null,
+};
+
+/** The figures a reservation counts in, and by how much: those {@link bounds} bounds, whatever the maxima. */
+export function countedIn(reserved: Reserved): Pick<Bound, 'figure' | 'adds'>[] {
+  return bounds(UNLIMITED, reserved).map(({ figure, adds }) => ({ figure, adds }));
 }
 
 /** The UTC day of an instant, as `YYYY-MM-DD`. */

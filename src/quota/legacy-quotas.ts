@@ -81,7 +81,8 @@ function rowChange(row: LegacyRow, now: number): EntryChange {
   const counted = live || state === 'committed';
   const holdTtl = expiresAt + KEEP_MS - now;
   const ttlMs = dayTtl(day, now);
-  const record: ReservationRecord = { id, userId, guildId, day, costCents, expiresAt, state };
+  // Quotas kept in SQL tables predate 1080p.
+  const record: ReservationRecord = { id, userId, guildId, day, costCents, quality: '480p', expiresAt, state };
   return {
     record: { key: quotaKeys.reservation(id), from: null, value: record, expires: Date.now() + holdTtl },
     add: [
@@ -166,6 +167,7 @@ async function legacyChange(client: RedisClientType, key: string): Promise<Entry
         guildId: guildOf(scope),
         day,
         costCents: Number(cost),
+        quality: '480p',
         expiresAt: Number(expiresAt),
         state,
       };

@@ -264,7 +264,7 @@ function frame<const Field extends WaveSpeedField>(spec: {
   invalid: string;
   notTaken: string;
   field: Field;
-}): VideoOption<VideoSize, Field> {
+}): VideoOption<VideoSize, Field> & Required<Pick<VideoOption<VideoSize>, 'schemaFor'>> {
   const { offered, label, invalid, ...option } = spec;
   const accepting = (sizes: readonly VideoSize[]) =>
     z.enum([...new Set(sizes)], { error: invalid }).default(offered[0]);

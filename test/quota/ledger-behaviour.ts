@@ -22,17 +22,22 @@ interface Ask {
   user?: string;
   guild?: string | null;
   cost?: number;
+  quality?: '480p' | '1080p';
   now?: number;
   ttlMs?: number;
   limits?: Partial<Allowance>;
 }
 
-function ask(id: string, { user = 'alice', guild = 'guild-1', cost = 10, now = NOON, ttlMs = HOUR, limits }: Ask = {}) {
+function ask(
+  id: string,
+  { user = 'alice', guild = 'guild-1', cost = 10, quality, now = NOON, ttlMs = HOUR, limits }: Ask = {},
+) {
   const request: ReserveRequest = {
     id,
     userId: user,
     guildId: guild,
     costCents: cost,
+    ...(quality && { quality }),
     now,
     ttlMs,
     allowance: { ...GENEROUS, ...limits },
@@ -73,6 +78,7 @@ export function describeLedger(name: string, open: () => Promise<LedgerFixture>)
           guildId: null,
           day: '2026-11-26',
           costCents: 25,
+          quality: '480p',
           expiresAt: NOON + MINUTE,
         },
       });
@@ -90,6 +96,7 @@ export function describeLedger(name: string, open: () => Promise<LedgerFixture>)
         userUsed: 2,
         userInFlight: 0,
         userGranted: 0,
+        userUsed1080p: 0,
         guildUsed: 3,
         spentCents: 30,
       });
@@ -104,6 +111,63 @@ export function describeLedger(name: string, open: () => Promise<LedgerFixture>)
       expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(3);
       expect(outcomes.filter((outcome) => !outcome.ok)).toEqual(Array(97).fill(refused('user_daily', 3)));
       expect(await ledger.usage('alice', 'guild-1', NOON)).toMatchObject({ userUsed: 3, userInFlight: 3 });
+    });
+
+    it('lets exactly 2 of 10 simultaneous 1080p reservations through a 1080p allowance of 2', async () => {
+      const limits = { userDaily1080p: 2 };
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => ledger.reserve(ask(`hd${index}`, { quality: '1080p', limits }))),
+      );
+
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(2);
+      expect(outcomes.filter((outcome) => !outcome.ok)).toEqual(Array(8).fill(refused('user_daily_1080p', 2)));
+      expect(await ledger.usage('alice', 'guild-1', NOON)).toMatchObject({
+        userUsed: 2,
+        userUsed1080p: 2,
+        userInFlight: 2,
+      });
+      // 480p videos are not 1080p ones, and another member has an allowance of their own.
+      expect(await ledger.reserve(ask('sd', { limits }))).toMatchObject({ ok: true });
+      expect(await ledger.reserve(ask('bob-hd', { user: 'bob', quality: '1080p', limits }))).toMatchObject({
+        ok: true,
+      });
+    });
+
+    it('counts a 1080p video toward the daily limit too, which refuses first when both are reached', async () => {
+      const limits = { userDaily: 2, userDaily1080p: 1 };
+      await deliver(ask('a', { quality: '1080p', limits }));
+      expect(await ledger.reserve(ask('b', { quality: '1080p', limits }))).toEqual(refused('user_daily_1080p', 1));
+      await deliver(ask('c', { limits }));
+
+      expect(await ledger.reserve(ask('d', { quality: '1080p', limits }))).toEqual(refused('user_daily', 2));
+      expect(await ledger.usage('alice', 'guild-1', NOON)).toMatchObject({ userUsed: 2, userUsed1080p: 1 });
+    });
+
+    it('gives a refunded or expired 1080p reservation back to the 1080p allowance', async () => {
+      const limits = { userDaily1080p: 1 };
+      await ledger.reserve(ask('a', { quality: '1080p', limits }));
+      await ledger.refund('a');
+      expect(await ledger.usage('alice', 'guild-1', NOON)).toMatchObject({ userUsed: 0, userUsed1080p: 0 });
+
+      await ledger.reserve(ask('b', { quality: '1080p', ttlMs: MINUTE, limits }));
+      expect(await ledger.reserve(ask('c', { quality: '1080p', limits }))).toEqual(refused('user_daily_1080p', 1));
+      const afterExpiry = NOON + 2 * MINUTE;
+      expect(await ledger.reserve(ask('d', { quality: '1080p', now: afterExpiry, limits }))).toMatchObject({
+        ok: true,
+      });
+      expect(await ledger.usage('alice', 'guild-1', afterExpiry)).toMatchObject({ userUsed: 1, userUsed1080p: 1 });
+    });
+
+    it('forgets the day’s 1080p videos on resetUser, but not those in flight', async () => {
+      const limits = { userDaily1080p: 2 };
+      await deliver(ask('a', { quality: '1080p', limits }));
+      await ledger.reserve(ask('b', { quality: '1080p', limits }));
+
+      await ledger.resetUser('alice', 'guild-1', NOON);
+
+      expect(await ledger.usage('alice', 'guild-1', NOON)).toMatchObject({ userUsed: 1, userUsed1080p: 1 });
+      expect(await ledger.reserve(ask('c', { quality: '1080p', limits }))).toMatchObject({ ok: true });
+      expect(await ledger.reserve(ask('d', { quality: '1080p', limits }))).toEqual(refused('user_daily_1080p', 2));
     });
 
     it('refuses a member with too many videos in flight until one is delivered', async () => {
@@ -153,13 +217,16 @@ export function describeLedger(name: string, open: () => Promise<LedgerFixture>)
       expect(await ledger.usage('dave', null, NOON)).toMatchObject({ spentCents: 100 });
     });
 
-    it('reports the first limit reached, in the order user_concurrent, user_daily, guild_daily, budget', async () => {
-      await ledger.reserve(ask('a', { cost: 50 }));
-      const full = { userConcurrent: 1, userDaily: 1, guildDaily: 1, budgetDailyCents: 50 };
+    it('reports the first limit reached, in the order user_concurrent, user_daily, user_daily_1080p, guild_daily, budget', async () => {
+      await ledger.reserve(ask('a', { cost: 50, quality: '1080p' }));
+      const full = { userConcurrent: 1, userDaily: 1, userDaily1080p: 1, guildDaily: 1, budgetDailyCents: 50 };
 
-      expect(await ledger.reserve(ask('b', { limits: full }))).toEqual(refused('user_concurrent', 1));
+      expect(await ledger.reserve(ask('b', { quality: '1080p', limits: full }))).toEqual(refused('user_concurrent', 1));
       await ledger.commit('a');
-      expect(await ledger.reserve(ask('c', { limits: full }))).toEqual(refused('user_daily', 1));
+      expect(await ledger.reserve(ask('c', { quality: '1080p', limits: full }))).toEqual(refused('user_daily', 1));
+      expect(await ledger.reserve(ask('c2', { quality: '1080p', limits: { ...full, userDaily: 2 } }))).toEqual(
+        refused('user_daily_1080p', 1),
+      );
       expect(await ledger.reserve(ask('d', { user: 'bob', limits: full }))).toEqual(refused('guild_daily', 1));
       expect(await ledger.reserve(ask('e', { user: 'bob', guild: 'guild-2', limits: full }))).toEqual(
         refused('budget', 50),
@@ -208,6 +275,7 @@ export function describeLedger(name: string, open: () => Promise<LedgerFixture>)
         userUsed: 1,
         userInFlight: 1,
         userGranted: 0,
+        userUsed1080p: 0,
         guildUsed: 2,
         spentCents: 20,
       });
@@ -310,7 +378,8 @@ export function describeLedger(name: string, open: () => Promise<LedgerFixture>)
       const { restart } = fixture;
       if (!restart) return context.skip('this ledger keeps nothing across a restart');
       await deliver(ask('a'));
-      const inFlight = await ledger.reserve(ask('b', { guild: null }));
+      await deliver(ask('hd', { quality: '1080p' }));
+      const inFlight = await ledger.reserve(ask('b', { guild: null, quality: '1080p' }));
       await ledger.grant('alice', 'guild-1', 2, NOON);
       const before = await ledger.usage('alice', 'guild-1', NOON);
 
@@ -318,8 +387,9 @@ export function describeLedger(name: string, open: () => Promise<LedgerFixture>)
 
       expect(await ledger.usage('alice', 'guild-1', NOON)).toEqual(before);
       expect(await ledger.reserve(ask('b', { guild: null }))).toEqual(inFlight);
-      await ledger.commit('b');
-      expect(await ledger.usage('alice', null, NOON)).toMatchObject({ userUsed: 1, userInFlight: 0 });
+      expect(before).toMatchObject({ userUsed: 2, userUsed1080p: 1 });
+      await ledger.refund('b');
+      expect(await ledger.usage('alice', null, NOON)).toMatchObject({ userUsed: 0, userUsed1080p: 0, userInFlight: 0 });
     });
   });
 }

@@ -60,6 +60,7 @@ describe('the Keyv ledger on SQLite, on its own', () => {
       guildId: 'guild-1',
       day: '2026-11-26',
       costCents: 10,
+      quality: '480p',
       expiresAt: NOON + 60_000,
       state: 'committed',
     });
