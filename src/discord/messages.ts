@@ -4,7 +4,7 @@ import type { JobAction } from '../jobs/job-actions.js';
 import { FINISHED_JOB_RETENTION_MS } from '../jobs/job-store.js';
 import type { JobNotice, JobText, Progress } from '../jobs/notices.js';
 import type { QuotaLimit } from '../quota/ledger.js';
-import { dollars, modelOf, sizeLabel } from '../video/catalog.js';
+import { CLIP_SECONDS, dollars, modelOf, OUTPUT_RETENTION_MS, qualityOf, sizeLabel } from '../video/catalog.js';
 
 /** What a member sees while their video is made, when it is done, and when it is refused. */
 
@@ -91,7 +91,9 @@ function resultText(job: Job, generationMs: number): string {
   const seed = request.seed === -1 ? 'random' : String(request.seed);
   const details = [
     // A video from an image has the image's frame.
-    'size' in request ? sizeLabel(request.size) : 'From an image',
+    'size' in request
+      ? sizeLabel(request.size)
+      : `From an image${qualityOf(request.model) === '480p' ? '' : ' at 1080p'}`,
     `seed ${seed}`,
     `made in ${Math.round(generationMs / 1000)} s`,
     dollars(modelOf(request).priceCents),
@@ -159,9 +161,31 @@ function failureText(job: Job, reason: FailureReason, url?: string): string {
   return `${requestQuote(job)}\n${FAILURE_TEXTS[reason]}${link}`;
 }
 
-/** The finished video as a link, when Discord would not take the file even after retries. */
-function linkOnlyText(job: Job, generationMs: number, url: string): string {
-  return `${resultText(job, generationMs)}\nDiscord would not take the upload, so here is the video's link (kept for 7 days): ${url}`;
+/** A file's size as Discord states upload limits: "42.3 MB", "10 MB", "20 KB". */
+function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb < 1) return `${Math.ceil(bytes / 1024)} KB`;
+  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}
+
+/**
+ * The finished video as its link, with what it is (size, length), why it is not the file (the
+ * upload limit it exceeded, or Discord refusing it) and when the link stops working, live.
+ */
+function linkText(notice: Extract<JobNotice, { kind: 'video_link' }>): string {
+  const { job, bytes, limitBytes } = notice;
+  const expires = time(
+    Math.floor(((job.submittedAt ?? job.createdAt) + OUTPUT_RETENTION_MS) / 1000),
+    TimestampStyles.RelativeTime,
+  );
+  const what = `${bytes === undefined ? '' : `${megabytes(bytes)}, `}${CLIP_SECONDS} s`;
+  const why =
+    notice.why === 'upload_refused'
+      ? `📎 Discord would not take the upload (${what}), so here is the video's link.`
+      : limitBytes === undefined
+        ? `📎 The video (${what}) is more than Discord takes here, so here is its link.`
+        : `📎 The video (${what}) is over the ${megabytes(limitBytes)} upload limit here, so here is its link.`;
+  return `${resultText(job, notice.generationMs)}\n${why} It expires ${expires}.\n${notice.url}`;
 }
 
 /** Why a reservation was refused, with when the daily count resets. */
@@ -190,15 +214,17 @@ export const discordText: JobText = {
       case 'video':
         return resultText(notice.job, notice.generationMs);
       case 'video_link':
-        return notice.why === 'too_large'
-          ? `${resultText(notice.job, notice.generationMs)}\n${notice.url}`
-          : linkOnlyText(notice.job, notice.generationMs, notice.url);
+        return linkText(notice);
       case 'failure':
         return failureText(notice.job, notice.reason, notice.url);
       case 'quota_refused':
         return quotaRefusalText(notice.limit, notice.max, notice.resetsAt);
       case 'channel_refused':
         return `Videos can't be made in this channel. Try ${notice.allowedChannels.map(channelMention).join(', ')}.`;
+      case 'quality_refused':
+        return notice.inServer
+          ? `${notice.quality} videos aren't enabled on this server, so nothing was started or spent. Ask a server admin to turn them on with \`/video-admin 1080p\`, or leave \`quality\` at 480p.`
+          : `${notice.quality} videos are made only in servers whose admins turned them on, so nothing was started or spent. Leave \`quality\` at 480p here.`;
       case 'prompt_refused':
         return "That prompt isn't allowed on this server.";
       case 'store_unavailable':

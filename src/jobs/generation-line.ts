@@ -11,6 +11,8 @@ export type LinePlace = { admitted: true; waiting: number } | { admitted: false;
  * may run twice.
  */
 export interface GenerationLine {
+  /** Generations at once on the account, across every process. */
+  readonly slots: number;
   /**
    * Takes a slot for the job if one is free and nobody joined the line before it; otherwise
    * keeps (or gives) it its place, ordered by `joinedAt`.
@@ -43,7 +45,7 @@ export class MemoryGenerationLine implements GenerationLine {
   /** In line order. */
   private readonly line: Waiting[] = [];
 
-  constructor(private readonly slots: number) {}
+  constructor(readonly slots: number) {}
 
   async claim(jobId: string, joinedAt: number): Promise<LinePlace> {
     if (this.holders.has(jobId)) return { admitted: true, waiting: this.line.length };

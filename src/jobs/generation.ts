@@ -196,6 +196,6 @@ function ended(job: Job): boolean {
 }
 
 /** Durations are learned per model, under its provider path (the key timings were always stored under). */
-function plannerKey(job: Job): string {
+export function plannerKey(job: Job): string {
   return modelOf(job.request).path;
 }

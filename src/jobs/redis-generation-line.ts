@@ -73,6 +73,10 @@ export class RedisGenerationLine implements GenerationLine {
     this.#options = { keyPrefix: 'generation-line:', timeoutMs: 2_000, ...options };
   }
 
+  get slots(): number {
+    return this.#options.slots;
+  }
+
   async claim(jobId: string, joinedAt: number, now: number): Promise<LinePlace> {
     const { slots, slotTtlMs } = this.#options;
     const [admitted, waiting, ahead] = (await this.#run(CLAIM, now, jobId, joinedAt, now + slotTtlMs, slots)).map(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discordText } from '../../src/discord/messages.js';
 import type { Job } from '../../src/jobs/job.js';
+import type { Progress } from '../../src/jobs/notices.js';
 
 const job = {
   id: 'i1',
@@ -14,8 +15,30 @@ const url = 'https://cdn.example/p1.mp4';
 describe('discordText', () => {
   it('shows the time since the prompt was sent as a live Discord timestamp', () => {
     expect(discordText.render({ kind: 'progress', job, progress: { stage: 'generating' }, handedOff: true })).toBe(
-      '> a paper boat\n🎬 Generating · started <t:1795694405:R>\nThis is taking a while: the video will be posted in this channel when it is ready.',
+      '> a paper boat\n🎬 Generating · started <t:1795694405:R> · id `p1`\nThis is taking a while: the video will be posted in this channel when it is ready.',
     );
+  });
+
+  it('shows the ETA as a live time, rounded up, or that the job is slower than usual once it ran past it', () => {
+    const progress = (progress: Progress) => discordText.render({ kind: 'progress', job, progress, handedOff: false });
+    const eta = { at: Date.UTC(2026, 10, 26, 12, 0, 45, 200) };
+    expect(progress({ stage: 'generating', eta })).toBe(
+      '> a paper boat\n🎬 Generating · started <t:1795694405:R> · likely ready <t:1795694446:R> · id `p1`',
+    );
+    expect(progress({ stage: 'queued', eta: 'overdue' })).toBe(
+      '> a paper boat\n⏳ Queued · sent <t:1795694405:R> · taking longer than usual · id `p1`',
+    );
+    expect(progress({ stage: 'waiting', ahead: 2, eta })).toBe(
+      '> a paper boat\n🕒 In line for the studio · 2 videos ahead of yours · likely ready <t:1795694446:R>',
+    );
+    expect(progress({ stage: 'submitting', eta })).toBe(
+      '> a paper boat\n📨 Sending your prompt to the studio… · likely ready <t:1795694446:R>',
+    );
+    // Before enough jobs are learned, and before the studio gave an id, neither is shown.
+    const unsent = { ...job, predictionId: undefined } as unknown as Job;
+    expect(
+      discordText.render({ kind: 'progress', job: unsent, progress: { stage: 'submitting' }, handedOff: false }),
+    ).toBe('> a paper boat\n📨 Sending your prompt to the studio…');
   });
 
   it('words a finished video, and its link when it is too large or the upload was refused', () => {

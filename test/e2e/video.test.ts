@@ -50,6 +50,38 @@ describe('/video end to end', () => {
     expect(states.some((content) => /(Generating · started|Queued · sent) <t:\d+:R>/.test(content))).toBe(true);
   });
 
+  it('shows the prediction id once the studio gives it, and an ETA once three jobs of the model are known', async () => {
+    rig = await startRig();
+    // Three jobs to learn from, none with an ETA: nothing was known when they ran.
+    for (let job = 0; job < 3; job += 1) rig.wavespeed.nextSubmit({ durationMs: 400 });
+    const learning = [0, 1, 2].map((job) =>
+      rig.discord.sendCommand({
+        name: 'video',
+        options: { prompt: `lesson ${job}` },
+        userId: `30000000000000001${job}`,
+      }),
+    );
+    const lessons = await Promise.all(learning.map((handle) => handle.waitForMessage((m) => m.attachments.length > 0)));
+    const lessonStates = lessons.flatMap((message) => message.history.map((revision) => revision.content));
+    expect(lessonStates.some((content) => /Generating · started <t:\d+:R> · id `[^`]+`$/.test(content))).toBe(true);
+    expect(lessonStates.some((content) => content.includes('likely ready'))).toBe(false);
+
+    rig.wavespeed.nextSubmit({ durationMs: 1_500 });
+    const handle = rig.discord.sendCommand({ name: 'video', options: { prompt: 'learned' } });
+    const final = await handle.waitForMessage((m) => m.attachments.length > 0);
+    const submit = rig.wavespeed.submits[3];
+    const generating = final.history
+      .map((revision) =>
+        /Generating · started <t:\d+:R> · likely ready <t:(\d+):R> · id `([^`]+)`/.exec(revision.content),
+      )
+      .find((match) => match !== null);
+    expect(generating?.[2]).toBe(submit?.predictionId);
+    // About the 400 ms the others took after its submit, rounded up to the second.
+    const etaSeconds = Number(generating?.[1]);
+    expect(etaSeconds).toBeGreaterThanOrEqual(Math.ceil(((submit?.at ?? 0) + 400) / 1000) - 1);
+    expect(etaSeconds).toBeLessThanOrEqual(Math.ceil(((submit?.at ?? 0) + 1_500) / 1000));
+  });
+
   it('keeps a video beyond the account’s generation slots in line, shows its place and submits it when one frees', async () => {
     rig = await startRig({ env: { WAVESPEED_MAX_CONCURRENCY: '1' } });
     rig.wavespeed.nextSubmit({ durationMs: 500 });

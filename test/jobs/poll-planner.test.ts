@@ -199,4 +199,28 @@ describe('PollPlanner', () => {
       vi.useRealTimers();
     }
   });
+
+  it('knows how long a job usually takes from three finished jobs on: the median of the recent ones', () => {
+    const plan = planner();
+    plan.learn(MODEL, 40_000);
+    plan.learn(MODEL, 30_000);
+    expect(plan.typicalMs(MODEL)).toBeUndefined();
+    plan.learn(MODEL, 52_000);
+    expect(plan.typicalMs(MODEL)).toBe(40_000);
+    plan.learn(MODEL, 44_000);
+    expect(plan.typicalMs(MODEL)).toBe(42_000);
+    expect(plan.typicalMs('alibaba/wan-2.2/t2v-plus-1080p')).toBeUndefined();
+  });
+
+  it('predicts most jobs within 20 % from the ones before them, when load spreads their durations', () => {
+    const plan = planner();
+    const runs = logNormal(300, 40_000, 0.15, 11);
+    let within = 0;
+    for (const [index, duration] of runs.entries()) {
+      const typical = plan.typicalMs(MODEL);
+      if (index >= 10 && typical !== undefined && Math.abs(typical - duration) <= 0.2 * duration) within += 1;
+      plan.learn(MODEL, duration);
+    }
+    expect(within / (runs.length - 10)).toBeGreaterThan(0.75);
+  });
 });
