@@ -2,7 +2,7 @@ import { channelMention, TimestampStyles, time, userMention } from 'discord.js';
 import type { FailureReason, Job } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
 import { FINISHED_JOB_RETENTION_MS } from '../jobs/job-store.js';
-import type { JobNotice, JobText, Progress } from '../jobs/notices.js';
+import type { Eta, JobNotice, JobText, Progress } from '../jobs/notices.js';
 import type { QuotaLimit } from '../quota/ledger.js';
 import { CLIP_SECONDS, dollars, modelOf, OUTPUT_RETENTION_MS, qualityOf, sizeLabel } from '../video/catalog.js';
 
@@ -54,6 +54,22 @@ export function quotePrompt(prompt: string, max = 400): string {
   return `> ${quoted}${escapeMarkup(short.slice(from), from === 0)}`;
 }
 
+/**
+ * The ETA after the stage, as a live time ("likely ready in 40 seconds": Discord words the
+ * relative time itself); once the job ran past it, only that it is slower than usual.
+ */
+function etaLabel(eta: Eta | undefined): string {
+  if (eta === undefined) return '';
+  if (eta === 'overdue') return ' · taking longer than usual';
+  // Rounded up: a time shown is never already past.
+  return ` · likely ready ${time(Math.ceil(eta.at / 1000), TimestampStyles.RelativeTime)}`;
+}
+
+/** The prediction's id once the studio gave it, in the result line's form, so a member or admin can quote it. */
+function predictionLabel(job: Job): string {
+  return job.predictionId === undefined ? '' : ` · id \`${job.predictionId}\``;
+}
+
 function progressLabel(job: Job, progress: Progress): string {
   // Discord shows the time relative to now ("started 35 seconds ago") and keeps it current in
   // the member's client, so the clock runs without an edit every few seconds.
@@ -62,14 +78,14 @@ function progressLabel(job: Job, progress: Progress): string {
     case 'waiting': {
       const { ahead } = progress;
       const place = ahead === 0 ? 'next up' : `${ahead} video${ahead === 1 ? '' : 's'} ahead of yours`;
-      return `🕒 In line for the studio · ${place}`;
+      return `🕒 In line for the studio · ${place}${etaLabel(progress.eta)}`;
     }
     case 'submitting':
-      return '📨 Sending your prompt to the studio…';
+      return `📨 Sending your prompt to the studio…${etaLabel(progress.eta)}`;
     case 'queued':
-      return `⏳ Queued · sent ${started()}`;
+      return `⏳ Queued · sent ${started()}${etaLabel(progress.eta)}${predictionLabel(job)}`;
     case 'generating':
-      return `🎬 Generating · started ${started()}`;
+      return `🎬 Generating · started ${started()}${etaLabel(progress.eta)}${predictionLabel(job)}`;
   }
 }
 

@@ -3,12 +3,19 @@ import type { Quality } from '../video/catalog.js';
 import type { FailureReason, Job } from './job.js';
 import type { JobAction } from './job-actions.js';
 
-/** Where a job is, as the member's progress message shows it. */
-export type Progress =
+/**
+ * When a job's video should be ready, learned from recent jobs of its model: `at` (epoch ms, ahead
+ * of when it is shown), or `overdue` once the job has run past it.
+ */
+export type Eta = { at: number } | 'overdue';
+
+/** Where a job is, as the member's progress message shows it; `eta` once enough jobs of its model are known. */
+export type Progress = (
   | { stage: 'waiting'; ahead: number }
   | { stage: 'submitting' }
   | { stage: 'queued' }
-  | { stage: 'generating' };
+  | { stage: 'generating' }
+) & { eta?: Eta };
 
 /**
  * What the job engine tells a member, as facts; the chat adapter words them ({@link JobText}).

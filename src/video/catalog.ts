@@ -37,6 +37,9 @@ function sameShape(sizes: readonly VideoSize[], size: VideoSize): VideoSize {
 /** Seconds of video Wan 2.2 Plus renders: the one duration it offers. */
 export const CLIP_SECONDS = 5;
 
+/** How long WaveSpeed keeps a finished video, from when it was made: 7 days. */
+export const OUTPUT_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
 /** An input field of a model, as WaveSpeed's model pages name it. */
 export type WaveSpeedField =
   | 'prompt'
