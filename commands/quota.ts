@@ -3,13 +3,13 @@ import type { Command } from '../src/command.js';
 import { memberRoleIds } from '../src/discord/job-origin.js';
 import { allowanceFor } from '../src/guilds/guild-settings.js';
 import { nextUtcMidnight } from '../src/quota/ledger.js';
-import { dollars, modelFor, modelOf } from '../src/video/catalog.js';
+import { dollars, modelFor, modelOf, type Quality } from '../src/video/catalog.js';
 
 /** What one video costs the server owner, from text and from an image. */
 const PRICES = `A video costs ${price(false)} from text, ${price(true)} from an image.`;
 
-function price(fromImage: boolean): string {
-  return dollars(modelOf({ model: modelFor({ fromImage }) }).priceCents);
+function price(fromImage: boolean, quality: Quality = '480p'): string {
+  return dollars(modelOf({ model: modelFor({ fromImage, quality }) }).priceCents);
 }
 
 export default {
@@ -32,6 +32,12 @@ export default {
         : `You have **${Math.max(0, allowance.userDaily + usage.userGranted - usage.userUsed)}** of ${allowance.userDaily + usage.userGranted} videos left today.`,
       `In the making: ${usage.userInFlight} of ${allowance.userConcurrent} at once.`,
     ];
+    if (guild.video1080p.enabled) {
+      const hd = allowance.userDaily1080p ?? 0;
+      lines.push(
+        `1080p: **${Math.max(0, hd - usage.userUsed1080p)}** of ${hd} left today, ${price(false, '1080p')} each (they count toward your videos above too).`,
+      );
+    }
     if (allowance.guildDaily !== null) {
       lines.push(
         `This server has ${Math.max(0, allowance.guildDaily - usage.guildUsed)} of ${allowance.guildDaily} videos left today.`,

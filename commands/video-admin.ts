@@ -13,6 +13,7 @@ import { type Config, DAILY_LIMIT_BOUNDS } from '../src/config.js';
 import { guildIdOf } from '../src/discord/preconditions.js';
 import { type GuildSettings, NSFW_POLICIES, type NsfwPolicy } from '../src/guilds/guild-settings.js';
 import { UserError } from '../src/user-error.js';
+import { dollars, modelFor, VIDEO_MODELS } from '../src/video/catalog.js';
 import { filterGroup, runFilterSubcommand } from './video-admin/filters.js';
 
 /**
@@ -26,6 +27,9 @@ const BOUNDS = {
   daily: { min: -1, max: DAILY_LIMIT_BOUNDS.userDaily.max },
   videos: { min: 1, max: 100 },
 } as const satisfies Record<string, { min: number; max: number }>;
+
+/** What a 1080p video costs the server owner. */
+const PRICE_1080P = dollars(VIDEO_MODELS[modelFor({ fromImage: false, quality: '1080p' })].priceCents);
 
 const data = new SlashCommandBuilder()
   .setName('video-admin')
@@ -116,6 +120,23 @@ const data = new SlashCommandBuilder()
           ),
       ),
   )
+  .addSubcommand((sub) =>
+    sub
+      .setName('1080p')
+      .setDescription(
+        `Allow 1080p videos (${PRICE_1080P} each) in this server, with a daily 1080p allowance per member`,
+      )
+      .addBooleanOption((o) =>
+        o.setName('enabled').setDescription('Whether members may ask for 1080p').setRequired(true),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('user_daily')
+          .setDescription('1080p videos per member per day (they count toward the daily videos too)')
+          .setMinValue(BOUNDS.user_daily.min)
+          .setMaxValue(BOUNDS.user_daily.max),
+      ),
+  )
   .addSubcommandGroup(filterGroup);
 
 export default {
@@ -194,6 +215,11 @@ async function runSubcommand(
       audit({ memberId: member.id });
       return `${userMention(member.id)}'s count for today is back to zero.`;
     }
+    case '1080p': {
+      const enabled = options.getBoolean('enabled', true);
+      const userDaily = boundedInteger(interaction, 'user_daily');
+      return update((s) => ({ ...s, video1080p: { enabled, userDaily: userDaily ?? s.video1080p.userDaily } }));
+    }
     case 'nsfw': {
       const policy = options.getString('policy', true);
       if (!isNsfwPolicy(policy)) throw new UserError('admin.invalid_policy', 'Pick one of the offered policies.');
@@ -235,6 +261,11 @@ const NSFW_LABELS: Record<NsfwPolicy, string> = {
   anywhere: 'posted as spoilers in any channel',
 };
 
+function describe1080p({ enabled, userDaily }: GuildSettings['video1080p']): string {
+  const allowance = `${userDaily} per member a day, within their daily videos`;
+  return enabled ? `on (${PRICE_1080P} each), ${allowance}` : `off (when turned on: ${allowance})`;
+}
+
 /** The guild's effective settings, in words. */
 export function describeSettings(settings: GuildSettings, quota: Config['quota']): string {
   const guildDaily = settings.guildDaily === undefined ? quota.guildDaily : settings.guildDaily;
@@ -246,5 +277,6 @@ export function describeSettings(settings: GuildSettings, quota: Config['quota']
     `**Exempt roles:** ${settings.exemptRoles.length ? settings.exemptRoles.map(roleMention).join(', ') : 'none'}`,
     `**Role allowances:** ${roleAllowances.length ? roleAllowances.map(([role, daily]) => `${roleMention(role)} ${daily}/day`).join(', ') : 'none'}`,
     `**NSFW-flagged videos:** ${NSFW_LABELS[settings.nsfw]}`,
+    `**1080p videos:** ${describe1080p(settings.video1080p)}`,
   ].join('\n');
 }

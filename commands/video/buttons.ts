@@ -7,7 +7,7 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import type { ButtonHandler } from '../../src/command.js';
+import type { ButtonHandler, CommandContext } from '../../src/command.js';
 import { answerAdmission } from '../../src/discord/admission-reply.js';
 import { customIdOf } from '../../src/discord/buttons.js';
 import { type JobInteraction, jobOriginOf, memberRoleIds } from '../../src/discord/job-origin.js';
@@ -18,11 +18,11 @@ import type { JobRunner } from '../../src/jobs/job-runner.js';
 import type { VideoRequest } from '../../src/provider/video-provider.js';
 import { UserError } from '../../src/user-error.js';
 import { modelOf, VIDEO_OPTIONS } from '../../src/video/catalog.js';
-import { parseVideoOptions, type RawVideoOptions } from './options.js';
+import { parseVideoOptions, type RawVideoOptions, rawOptionsOf } from './options.js';
 
 /**
- * The buttons under `/video`'s messages. Reroll and Remix start a new job for the member who
- * pressed, under their own quota, answered like `/video` itself; Delete and Cancel act on the
+ * The buttons under `/video`'s messages. Reroll, Remix and 1080p start a new job for the member
+ * who pressed, under their own quota, answered like `/video` itself; Delete and Cancel act on the
  * pressed message. Each reads the job from the store by the id its button carries.
  */
 
@@ -48,8 +48,8 @@ async function pressedJob(runner: JobRunner, interaction: JobInteraction, jobId:
 function originOf(interaction: JobInteraction, source: Job): JobOrigin {
   const origin = jobOriginOf(interaction);
   if (interaction.inGuild()) return origin;
-  const { guildId, channelId, channelNsfw } = source.origin;
-  return { ...origin, guildId, channelId, channelNsfw };
+  const { guildId, channelId, channelNsfw, foreignGuild } = source.origin;
+  return { ...origin, guildId, channelId, channelNsfw, ...(foreignGuild && { foreignGuild }) };
 }
 
 function actorOf(interaction: ButtonInteraction): Actor {
@@ -59,14 +59,45 @@ function actorOf(interaction: ButtonInteraction): Actor {
   };
 }
 
+/**
+ * Starts another take of the pressed job's video, made from its request by `take`, for the member
+ * who pressed; answered like `/video`, and made once however often the interaction arrives.
+ */
+async function startTake(
+  interaction: JobInteraction,
+  jobId: string,
+  action: JobAction,
+  { runner, logger }: CommandContext,
+  take: (source: VideoRequest) => VideoRequest,
+): Promise<void> {
+  const admission = pressedJob(runner, interaction, jobId, action).then((source) =>
+    runner.accept(originOf(interaction, source), take(source.request), memberRoleIds(interaction)),
+  );
+  await answerAdmission(interaction, admission, logger);
+}
+
+/**
+ * `source` asked for again with `changes`, checked exactly as `/video` checks its options. The
+ * image stays the provider's copy the first take uploaded: Discord's link may have expired since.
+ */
+function retake(source: VideoRequest, changes: RawVideoOptions): VideoRequest {
+  const request = parseVideoOptions({ ...rawOptionsOf(source), ...changes });
+  return 'image' in source && 'image' in request ? { ...request, image: source.image } : request;
+}
+
 const reroll: ButtonHandler = {
   action: 'reroll',
-  async press(interaction, jobId, { runner, logger }) {
+  async press(interaction, jobId, context) {
     // The same options with a seed left random, which admission picks anew.
-    const admission = pressedJob(runner, interaction, jobId, 'reroll').then((source) =>
-      runner.accept(originOf(interaction, source), { ...source.request, seed: -1 }, memberRoleIds(interaction)),
-    );
-    await answerAdmission(interaction, admission, logger);
+    await startTake(interaction, jobId, 'reroll', context, (source) => ({ ...source, seed: -1 }));
+  },
+};
+
+const upscale: ButtonHandler = {
+  action: 'upscale',
+  async press(interaction, jobId, context) {
+    // The same take, seed included, on the 1080p model; admission refuses it where the server no longer allows 1080p.
+    await startTake(interaction, jobId, 'upscale', context, (source) => retake(source, { quality: '1080p' }));
   },
 };
 
@@ -98,27 +129,17 @@ function remixModal(jobId: string, request: VideoRequest): ModalBuilder {
 }
 
 /**
- * The source's request with what the member typed in the modal, checked exactly as `/video`
- * checks its options: an input left empty counts as left out, and a seed is read as the number
- * typed (text that is none is refused like a forged one).
+ * The source's request with what the member typed in the modal: an input left empty counts as
+ * left out, and a seed is read as the number typed (text that is none is refused like a forged one).
  */
 function remixed(source: VideoRequest, fields: ModalSubmitFields): VideoRequest {
   const typed = (name: Remixed) => fields.getTextInputValue(name).trim() || null;
   const seed = typed('seed');
-  const { model: _model, ...options } = source;
-  const raw: RawVideoOptions = {
-    ...(options as RawVideoOptions),
-    // The parser reads the image as Discord declares an attachment.
-    ...('image' in source && {
-      image: { url: source.image.url, contentType: source.image.type, size: source.image.bytes },
-    }),
+  return retake(source, {
     prompt: typed('prompt'),
     negative_prompt: typed('negative_prompt'),
     seed: seed === null ? null : Number(seed),
-  };
-  const request = parseVideoOptions(raw);
-  // The image stays the provider's copy the first take uploaded: Discord's link may have expired since.
-  return 'image' in source && 'image' in request ? { ...request, image: source.image } : request;
+  });
 }
 
 const remix: ButtonHandler = {
@@ -127,15 +148,8 @@ const remix: ButtonHandler = {
     const source = await pressedJob(runner, interaction, jobId, 'remix');
     await interaction.showModal(remixModal(jobId, source.request));
   },
-  async submit(interaction, jobId, { runner, logger }) {
-    const admission = pressedJob(runner, interaction, jobId, 'remix').then((source) =>
-      runner.accept(
-        originOf(interaction, source),
-        remixed(source.request, interaction.fields),
-        memberRoleIds(interaction),
-      ),
-    );
-    await answerAdmission(interaction, admission, logger);
+  async submit(interaction, jobId, context) {
+    await startTake(interaction, jobId, 'remix', context, (source) => remixed(source, interaction.fields));
   },
 };
 
@@ -174,4 +188,4 @@ const cancel: ButtonHandler = {
 };
 
 /** Every button `/video`'s messages carry. */
-export const videoButtons: readonly ButtonHandler[] = [reroll, remix, remove, cancel];
+export const videoButtons: readonly ButtonHandler[] = [reroll, remix, upscale, remove, cancel];

@@ -19,6 +19,7 @@ const CUSTOM_ID = /^v1:([a-z]+):(\d{1,20})$/;
 const LOOKS: Record<JobAction, { emoji: string; label: string; style: APIButtonComponentWithCustomId['style'] }> = {
   reroll: { emoji: '🔄', label: 'Reroll', style: ButtonStyle.Secondary },
   remix: { emoji: '✏️', label: 'Remix', style: ButtonStyle.Secondary },
+  upscale: { emoji: '⬆️', label: '1080p', style: ButtonStyle.Secondary },
   delete: { emoji: '🗑️', label: 'Delete', style: ButtonStyle.Danger },
   cancel: { emoji: '✖️', label: 'Cancel', style: ButtonStyle.Secondary },
 };

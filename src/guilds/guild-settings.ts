@@ -22,6 +22,14 @@ export interface GuildSettings {
   /** Daily allowance by role; a member gets the most generous of their roles'. */
   roleAllowances: Record<string, number>;
   nsfw: NsfwPolicy;
+  /** 1080p videos: off until an admin enables them, and how many one member may make a day. */
+  video1080p: Video1080pSettings;
+}
+
+/** Whether a server allows 1080p videos, and each member's daily 1080p allowance (kept while off). */
+export interface Video1080pSettings {
+  enabled: boolean;
+  userDaily: number;
 }
 
 export const DEFAULT_GUILD_SETTINGS: GuildSettings = {
@@ -29,6 +37,7 @@ export const DEFAULT_GUILD_SETTINGS: GuildSettings = {
   exemptRoles: [],
   roleAllowances: {},
   nsfw: 'age-restricted',
+  video1080p: { enabled: false, userDaily: 1 },
 };
 
 /** Guild settings in Keyv. Admin changes are rare and whole-record, so last write wins. */
@@ -55,9 +64,13 @@ const within = (value: number, { min, max }: { min: number; max: number }) =>
  * `settings` without the limits outside the environment's bounds, which fall back to the bot's
  * defaults: `/video-admin` checks them before saving, but a forged command once did not.
  */
-function heldToBounds({ userDaily, guildDaily, roleAllowances, ...rest }: GuildSettings): GuildSettings {
+function heldToBounds({ userDaily, guildDaily, roleAllowances, video1080p, ...rest }: GuildSettings): GuildSettings {
   return {
     ...rest,
+    video1080p:
+      typeof video1080p.enabled === 'boolean' && within(video1080p.userDaily, DAILY_LIMIT_BOUNDS.userDaily)
+        ? video1080p
+        : DEFAULT_GUILD_SETTINGS.video1080p,
     ...(userDaily !== undefined && within(userDaily, DAILY_LIMIT_BOUNDS.userDaily) && { userDaily }),
     ...(guildDaily !== undefined &&
       (guildDaily === null || within(guildDaily, DAILY_LIMIT_BOUNDS.guildDaily)) && { guildDaily }),
@@ -83,5 +96,7 @@ export function allowanceFor(
     userConcurrent: quota.userConcurrent,
     guildDaily: settings.guildDaily === undefined ? quota.guildDaily : settings.guildDaily,
     budgetDailyCents: quota.budgetDailyCents,
+    // The allowance holds exempt members too: exemption lifts the daily limit, not 1080p's price.
+    userDaily1080p: settings.video1080p.enabled ? settings.video1080p.userDaily : 0,
   };
 }

@@ -6,7 +6,7 @@ import type { VideoRequest } from '../provider/video-provider.js';
 import { nextUtcMidnight } from '../quota/ledger.js';
 import { StoreBusyError } from '../store/store-errors.js';
 import { UserError } from '../user-error.js';
-import { modelOf } from '../video/catalog.js';
+import { modelOf, qualityOf } from '../video/catalog.js';
 import type { Job, JobOrigin } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
 import type { JobNotice } from './notices.js';
@@ -61,6 +61,7 @@ export class Admission {
     );
     if (recorded) throw this.refusal('job.already_accepted', { kind: 'already_accepted' });
     this.assertChannelAllowed(settings, origin.channelId);
+    this.assertQualityAllowed(settings, origin, request);
     // A video from an image may come without a prompt: nothing to check then.
     if (request.prompt !== undefined) this.assertPromptAllowed(filter, origin, request.prompt);
     await this.reserve(origin, request, settings, memberRoles);
@@ -132,6 +133,7 @@ export class Admission {
           userId: origin.userId,
           guildId: origin.guildId,
           costCents: modelOf(request).priceCents,
+          quality: qualityOf(request.model),
           allowance: allowanceFor(options.quota, settings, memberRoles),
           now,
           // Outlives the longest job and its delivery, so only a crashed process's reservations lapse.
@@ -161,6 +163,13 @@ export class Admission {
     const allowed = settings.allowedChannels;
     if (allowed.length === 0 || allowed.includes(channelId)) return;
     throw this.refusal('video.channel_not_allowed', { kind: 'channel_refused', allowedChannels: allowed });
+  }
+
+  /** 1080p is a server's to allow; outside servers no admin can, so it stays off there. */
+  private assertQualityAllowed(settings: GuildSettings, origin: JobOrigin, request: VideoRequest): void {
+    if (qualityOf(request.model) === '480p' || settings.video1080p.enabled) return;
+    const inServer = origin.guildId !== null;
+    throw this.refusal('video.quality_not_allowed', { kind: 'quality_refused', quality: '1080p', inServer });
   }
 
   /** The member is told only that the prompt is not allowed; the log names the rule, not the prompt. */

@@ -2,7 +2,7 @@ import type { GuildSettings } from '../guilds/guild-settings.js';
 import { OutputRejectedError, ProviderError } from '../provider/errors.js';
 import type { ResultPost } from './delivery.js';
 import type { DeliveryRoute, Job, JobOutcome, JobStage } from './job.js';
-import { VIDEO_ACTIONS } from './job-actions.js';
+import { type JobAction, videoActions } from './job-actions.js';
 import { enterStage, type JobContext } from './job-context.js';
 
 type VideoOutcome = Extract<JobOutcome, { kind: 'video' }>;
@@ -47,7 +47,7 @@ export class Settlement {
     if (outcome.asLink) {
       return this.postAndSettle(job, {
         content: this.videoLink(job, outcome, 'upload_refused'),
-        actions: VIDEO_ACTIONS,
+        actions: await this.actionsFor(job),
       });
     }
     return this.postVideo(job, outcome, stage);
@@ -96,7 +96,6 @@ export class Settlement {
   private async postVideo(job: Job, outcome: VideoOutcome, stage: JobStage): Promise<void> {
     const { deps, options } = this.context;
     const content = deps.text.render({ kind: 'video', job, generationMs: outcome.generationMs });
-    const linkContent = this.videoLink(job, outcome, 'too_large');
     const path = deps.files.pathFor(job.id);
     const maxBytes = Math.min(job.origin.attachmentSizeLimit, options.outputMaxBytes);
     let bytes: number;
@@ -106,12 +105,19 @@ export class Settlement {
     } catch (error) {
       if (error instanceof ProviderError) deps.observer?.providerError?.(error);
       if (!(error instanceof OutputRejectedError)) throw error;
-      if (error.reason === 'too_large')
-        return this.postAndSettle(job, { content: linkContent, actions: VIDEO_ACTIONS });
+      if (error.reason === 'too_large') {
+        const size = { limitBytes: maxBytes, ...(error.declaredBytes !== undefined && { bytes: error.declaredBytes }) };
+        return this.postAndSettle(job, {
+          content: this.videoLink(job, outcome, 'too_large', size),
+          actions: await this.actionsFor(job),
+        });
+      }
       this.context.log(job).warn({ err: error }, 'output rejected');
       return this.retell(job, { kind: 'failure', reason: 'output_unavailable' });
     }
     stage.doing = 'post';
+    // Posted instead should Discord refuse the file as too large after all: its limit here is not known then.
+    const linkContent = this.videoLink(job, outcome, 'too_large', { bytes });
     const name = `${job.predictionId ?? job.id}.mp4`;
     let route: DeliveryRoute;
     try {
@@ -119,7 +125,7 @@ export class Settlement {
         content,
         linkContent,
         file: { name, path, bytes, spoiler: outcome.nsfw },
-        actions: VIDEO_ACTIONS,
+        actions: await this.actionsFor(job),
       });
       await this.settle(job, job.outcome, route);
     } finally {
@@ -144,10 +150,20 @@ export class Settlement {
     return this.finish(job, 'reply');
   }
 
+  /** The buttons under the job's video, as its server's settings now allow. */
+  private async actionsFor(job: Job): Promise<readonly JobAction[]> {
+    return videoActions(job, await this.context.deps.settings.get(job.origin.guildId));
+  }
+
   /** The finished video as its link, and why it is not the file. */
-  private videoLink(job: Job, outcome: VideoOutcome, why: 'too_large' | 'upload_refused'): string {
+  private videoLink(
+    job: Job,
+    outcome: VideoOutcome,
+    why: 'too_large' | 'upload_refused',
+    size: { bytes?: number; limitBytes?: number } = {},
+  ): string {
     const { generationMs, url } = outcome;
-    return this.context.deps.text.render({ kind: 'video_link', job, generationMs, url, why });
+    return this.context.deps.text.render({ kind: 'video_link', job, generationMs, url, why, ...size });
   }
 
   /** Posts a video (or its link) and settles the quota by where it went, before the job ends. */

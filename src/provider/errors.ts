@@ -89,6 +89,8 @@ export class OutputRejectedError extends ProviderError {
     message: string,
     readonly reason: 'host' | 'too_large' | 'not_mp4' | 'wrong_type' | 'unavailable',
     status?: number,
+    /** For `too_large`: the size its host declared, when it declared one. */
+    readonly declaredBytes?: number,
   ) {
     super(message, status);
   }

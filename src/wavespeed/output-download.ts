@@ -174,7 +174,7 @@ function refusalOf(response: HttpAnswer, maxBytes: number): ProviderError | unde
   if (!isOk(response)) return new OutputRejectedError('output is not available', 'unavailable', status);
   const declared = headerOf(response, 'content-length');
   if (declared !== null && Number(declared) > maxBytes) {
-    return new OutputRejectedError('output is larger than allowed', 'too_large', status);
+    return new OutputRejectedError('output is larger than allowed', 'too_large', status, Number(declared));
   }
   return undefined;
 }

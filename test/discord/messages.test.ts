@@ -44,11 +44,41 @@ describe('discordText', () => {
   it('words a finished video, and its link when it is too large or the upload was refused', () => {
     const details = '> a paper boat\n🎬 Portrait 480×832 · seed 7 · made in 41 s · $0.05 · id `p1`';
     expect(discordText.render({ kind: 'video', job, generationMs: 41_400 })).toBe(details);
-    expect(discordText.render({ kind: 'video_link', job, generationMs: 41_400, url, why: 'too_large' })).toBe(
-      `${details}\n${url}`,
+    // WaveSpeed keeps it 7 days from the submit.
+    const expires = 'It expires <t:1796299205:R>.';
+    const MiB = 1024 * 1024;
+    const link = (fields: { why: 'too_large' | 'upload_refused'; bytes?: number; limitBytes?: number }) =>
+      discordText.render({ kind: 'video_link', job, generationMs: 41_400, url, ...fields });
+    expect(link({ why: 'too_large', bytes: 42.34 * MiB, limitBytes: 10 * MiB })).toBe(
+      `${details}\n📎 The video (42.3 MB, 5 s) is over the 10 MB upload limit here, so here is its link. ${expires}\n${url}`,
     );
-    expect(discordText.render({ kind: 'video_link', job, generationMs: 41_400, url, why: 'upload_refused' })).toBe(
-      `${details}\nDiscord would not take the upload, so here is the video's link (kept for 7 days): ${url}`,
+    expect(link({ why: 'too_large', limitBytes: 25 * MiB })).toBe(
+      `${details}\n📎 The video (5 s) is over the 25 MB upload limit here, so here is its link. ${expires}\n${url}`,
+    );
+    expect(link({ why: 'too_large', bytes: 20_000 })).toBe(
+      `${details}\n📎 The video (20 KB, 5 s) is more than Discord takes here, so here is its link. ${expires}\n${url}`,
+    );
+    expect(link({ why: 'upload_refused' })).toBe(
+      `${details}\n📎 Discord would not take the upload (5 s), so here is the video's link. ${expires}\n${url}`,
+    );
+  });
+
+  it('words a 1080p refusal: where 1080p is off, and the 1080p allowance, which the daily count includes', () => {
+    expect(discordText.render({ kind: 'quality_refused', quality: '1080p', inServer: true })).toBe(
+      "1080p videos aren't enabled on this server, so nothing was started or spent. Ask a server admin to turn them on with `/video-admin 1080p`, or leave `quality` at 480p.",
+    );
+    expect(discordText.render({ kind: 'quality_refused', quality: '1080p', inServer: false })).toMatch(
+      /only in servers whose admins turned them on, so nothing was started or spent/,
+    );
+    expect(
+      discordText.render({
+        kind: 'quota_refused',
+        limit: 'user_daily_1080p',
+        max: 2,
+        resetsAt: Date.UTC(2026, 10, 27),
+      }),
+    ).toBe(
+      'You have used your 2 1080p videos for today (your 1080p allowance; 1080p videos count toward your daily videos too). You can still make 480p ones, and it resets <t:1795737600:R>.',
     );
   });
 

@@ -1,6 +1,11 @@
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GUILD_SETTINGS, type GuildSettings, GuildSettingsStore } from '../../src/guilds/guild-settings.js';
+import {
+  allowanceFor,
+  DEFAULT_GUILD_SETTINGS,
+  type GuildSettings,
+  GuildSettingsStore,
+} from '../../src/guilds/guild-settings.js';
 
 const GUILD = '100000000000000001';
 
@@ -30,5 +35,30 @@ describe('GuildSettingsStore', () => {
       roleAllowances: { '8': 3 },
       nsfw: 'never',
     });
+  });
+
+  it('keeps 1080p off until an admin enables it, and its allowance while off', async () => {
+    const store = new GuildSettingsStore(new Keyv<GuildSettings>());
+    expect((await store.get(GUILD)).video1080p).toEqual({ enabled: false, userDaily: 1 });
+    await store.update(GUILD, (s) => ({ ...s, video1080p: { enabled: false, userDaily: 4 } }));
+    expect((await store.get(GUILD)).video1080p).toEqual({ enabled: false, userDaily: 4 });
+    expect((await store.get(null)).video1080p.enabled).toBe(false);
+  });
+
+  it('falls back to 1080p off for a 1080p allowance a forged command saved out of bounds', async () => {
+    const keyv = new Keyv<GuildSettings>();
+    await keyv.set(GUILD, { ...DEFAULT_GUILD_SETTINGS, video1080p: { enabled: true, userDaily: -3 } });
+    expect((await new GuildSettingsStore(keyv).get(GUILD)).video1080p).toEqual({ enabled: false, userDaily: 1 });
+  });
+});
+
+describe('allowanceFor', () => {
+  const quota = { userDaily: 5, userInstallDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null };
+
+  it('gives every member the server’s 1080p allowance, exempt ones too, and none while 1080p is off', () => {
+    const on = { ...DEFAULT_GUILD_SETTINGS, exemptRoles: ['7'], video1080p: { enabled: true, userDaily: 2 } };
+    expect(allowanceFor(quota, on, [])).toMatchObject({ userDaily: 5, userDaily1080p: 2 });
+    expect(allowanceFor(quota, on, ['7'])).toMatchObject({ userDaily: null, userDaily1080p: 2 });
+    expect(allowanceFor(quota, DEFAULT_GUILD_SETTINGS, [])).toMatchObject({ userDaily1080p: 0 });
   });
 });
