@@ -1,0 +1,249 @@
+import type { Message } from './message.js';
+
+/**
+ * What members read, in US English: the source every language translates, and what a member
+ * reads whose client is set to a language the bot does not have. Its keys are the catalog's;
+ * see {@link Message} for placeholders and plural forms. Words of the command registrations
+ * (names, descriptions, choices) are the builders' own, under `commands/`.
+ */
+export const enUS = {
+  // A job's reply while it is made.
+  'progress.next_up': '🕒 In line for the studio · next up',
+  'progress.waiting': {
+    one: '🕒 In line for the studio · {count} video ahead of yours',
+    other: '🕒 In line for the studio · {count} videos ahead of yours',
+  },
+  'progress.submitting': '📨 Sending your prompt to the studio…',
+  'progress.queued': '⏳ Queued · sent {sent}',
+  'progress.generating': '🎬 Generating · started {started}',
+  'progress.eta': 'likely ready {ready}',
+  'progress.overdue': 'taking longer than usual',
+  'progress.handed_off': 'This is taking a while: the video will be posted in this channel when it is ready.',
+  'request.from_image': '🖼️ From your image',
+
+  // The details line under a finished video, its parts joined with ` · `.
+  'result.from_image': 'From an image',
+  'result.from_image_1080p': 'From an image at 1080p',
+  'result.seed': 'seed {seed}',
+  'result.random_seed': 'seed random',
+  'result.made_in': 'made in {seconds} s',
+  'job.id': 'id `{id}`',
+  'job.unknown_id': 'unknown',
+  'size.832*480': 'Landscape 832×480',
+  'size.480*832': 'Portrait 480×832',
+  'size.1920*1080': 'Landscape 1920×1080',
+  'size.1080*1920': 'Portrait 1080×1920',
+  'unit.seconds': '{seconds} s',
+
+  // A finished video posted as its link.
+  'video_link.upload_refused': "📎 Discord would not take the upload ({what}), so here is the video's link.",
+  'video_link.too_large': '📎 The video ({what}) is more than Discord takes here, so here is its link.',
+  'video_link.over_limit': '📎 The video ({what}) is over the {limit} upload limit here, so here is its link.',
+  'video_link.expires': 'It expires {expires}.',
+
+  // Why a job ended without a video.
+  'failure.moderation':
+    '🚫 The content filter rejected this prompt. Try describing it differently. It did not count toward your daily videos.',
+  'failure.invalid_request':
+    '⚠️ The video service refused these options. Try a different prompt or seed. It did not count toward your daily videos.',
+  'failure.provider_busy':
+    '🕐 The video service is overloaded right now. Please try again in a few minutes. It did not count toward your daily videos.',
+  'failure.provider_unavailable':
+    '🛠️ The video service is having trouble right now. Please try again later. It did not count toward your daily videos.',
+  'failure.no_credit':
+    "💳 The bot's video credit has run out or its key was refused. Please tell a server admin. It did not count toward your daily videos.",
+  'failure.timeout':
+    '⌛ The video took too long and was abandoned. Please try again. It did not count toward your daily videos.',
+  'failure.failed': '❌ The video could not be generated. Please try again. It did not count toward your daily videos.',
+  'failure.submit_unknown':
+    '🔄 The bot lost track of this request while sending it (a restart or a dropped connection), so it cannot tell whether it started. It was not sent again, to avoid paying twice. It did not count toward your daily videos.',
+  'failure.output_unavailable':
+    '📭 The video was made but could not be fetched from the video service. Please try again. It did not count toward your daily videos.',
+  'failure.image_refused':
+    "🖼️ That image can't be used: it must really be a PNG, JPEG or WebP file, of up to 20 MB. It did not count toward your daily videos.",
+  'failure.image_unavailable':
+    '🖼️ Your image could not be fetched or passed on to the video service. Please attach it again. It did not count toward your daily videos.',
+  'failure.nsfw_blocked':
+    '🔞 The video service flagged this video as not safe for work, so it is not posted in this channel. It counted toward your daily videos.',
+  'failure.cancelled': '✖️ This video was cancelled.',
+  'failure.link': 'Its link, kept by the video service for 7 days: {url} · id `{id}`',
+
+  // A cancelled job's reply.
+  'cancelled.at_provider':
+    "✖️ Cancelled. The studio had already started this video and can't stop it, so it won't be posted, and it still counts toward today's videos.",
+  'cancelled.at_provider_by':
+    "✖️ Cancelled by {user}. The studio had already started this video and can't stop it, so it won't be posted, and it still counts toward today's videos.",
+  'cancelled.in_line':
+    "✖️ Cancelled before it reached the studio. Nothing was spent, and it did not count toward today's videos.",
+  'cancelled.in_line_by':
+    "✖️ Cancelled by {user} before it reached the studio. Nothing was spent, and it did not count toward today's videos.",
+
+  // A press of a job's button that did nothing.
+  'action_refused.cancel_not_permitted': 'Only the member who asked for this video or a moderator can cancel it.',
+  'action_refused.delete_not_permitted': 'Only the member who made this video or a moderator can delete it.',
+  'action_refused.unknown_job':
+    'The bot no longer knows this video (its buttons work for {days} days), so nothing was done.',
+  'action_refused.finished': 'This video is already finished, so there is nothing left to cancel.',
+
+  // Refusals before anything is spent.
+  'quota_refused.user_daily': {
+    one: 'You have used your {count} video for today. Your allowance resets {resets}.',
+    other: 'You have used your {count} videos for today. Your allowance resets {resets}.',
+  },
+  'quota_refused.user_daily_1080p': {
+    one: 'You have used your {count} 1080p video for today (your 1080p allowance; 1080p videos count toward your daily videos too). You can still make 480p ones, and it resets {resets}.',
+    other:
+      'You have used your {count} 1080p videos for today (your 1080p allowance; 1080p videos count toward your daily videos too). You can still make 480p ones, and it resets {resets}.',
+  },
+  'quota_refused.user_concurrent': {
+    one: 'You already have {count} video in the making. Wait for one to finish, then try again.',
+    other: 'You already have {count} videos in the making. Wait for one to finish, then try again.',
+  },
+  'quota_refused.guild_daily': {
+    one: 'This server has used its {count} video for today. The allowance resets {resets}.',
+    other: 'This server has used its {count} videos for today. The allowance resets {resets}.',
+  },
+  'quota_refused.budget': 'The bot has reached its spending limit for today. It resets {resets}.',
+  channel_refused: "Videos can't be made in this channel. Try {channels}.",
+  'quality_refused.in_server':
+    "{quality} videos aren't enabled on this server, so nothing was started or spent. Ask a server admin to turn them on with `/video-admin 1080p`, or leave `quality` at 480p.",
+  'quality_refused.outside_servers':
+    '{quality} videos are made only in servers whose admins turned them on, so nothing was started or spent. Leave `quality` at 480p here.',
+  prompt_refused: "That prompt isn't allowed on this server.",
+  store_unavailable:
+    "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.",
+  already_accepted: 'This request was already taken; its video is on the way.',
+  /** Between the items of a list in a sentence: channels, roles, permissions. */
+  'list.separator': ', ',
+
+  // A job's buttons, and the modal Remix opens (Discord: labels up to 80 characters, modal texts 45).
+  'button.reroll': 'Reroll',
+  'button.remix': 'Remix',
+  'button.upscale': '1080p',
+  'button.delete': 'Delete',
+  'button.cancel': 'Cancel',
+  'remix.title': 'Remix this video',
+  'remix.prompt': 'Prompt',
+  'remix.negative_prompt': 'Negative prompt (what to avoid)',
+  'remix.seed': 'Seed (leave blank for a random one)',
+
+  // The router's own answers, and the checks before a command runs.
+  'interaction.apology': 'Something went wrong on our side. Nothing was spent; please try again.',
+  'interaction.unknown_command': 'This bot has no such command (any more). Type `/` to see the ones it has.',
+  'interaction.unknown_component': 'This no longer does anything here.',
+  'command.invalid_options': 'Those options are not valid for this command.',
+  'command.guild_only': 'This command works only in a server.',
+  'command.wrong_context': 'This command does not work here.',
+  'command.missing_permissions': {
+    one: 'You need the {permissions} permission to use `/{command}`.',
+    other: 'You need the {permissions} permissions to use `/{command}`.',
+  },
+  'permission.Administrator': 'Administrator',
+  'permission.ManageGuild': 'Manage Server',
+
+  // `/video`'s options, as checked before anything is spent.
+  'video.invalid_options': 'Those options are not valid.',
+  'video.prompt.too_long': 'The prompt can be at most {max} characters.',
+  'video.prompt.missing': 'Describe the video you want in `prompt`, or attach an `image` to start from.',
+  'video.prompt.missing_1080p_image': 'A 1080p video from an image needs a `prompt` too: say what happens in it.',
+  'video.image.not_image': 'The image must be a PNG, JPEG or WebP file.',
+  'video.image.too_large': 'The image can be at most {max} MB.',
+  'video.negative_prompt.too_long': 'The negative prompt can be at most {max} characters.',
+  'video.size.invalid': 'Pick one of the offered sizes.',
+  'video.size.not_taken': 'Size comes from the image; leave size out.',
+  'video.seed.not_whole': 'The seed must be a whole number.',
+  'video.seed.out_of_range': 'The seed must be between {min} (random) and {max}.',
+  'video.quality.invalid': 'Pick one of the offered qualities.',
+
+  // `/quota`, one line each.
+  'quota.unlimited': 'You have no daily limit here ({used} made today).',
+  'quota.left': {
+    one: 'You have **{left}** of {count} video left today.',
+    other: 'You have **{left}** of {count} videos left today.',
+  },
+  'quota.in_flight': 'In the making: {in_flight} of {max} at once.',
+  'quota.outside_servers': 'Your DMs, group DMs and servers without the bot share this allowance.',
+  'quota.left_1080p':
+    '1080p: **{left}** of {total} left today, {price} each (they count toward your videos above too).',
+  'quota.guild_left': {
+    one: 'This server has {left} of {count} video left today.',
+    other: 'This server has {left} of {count} videos left today.',
+  },
+  'quota.spent': 'The bot has spent {spent} of its {budget} for today.',
+  'quota.prices': 'A video costs {text} from text, {image} from an image.',
+  'quota.resets': 'Daily counts reset {resets}.',
+
+  // `/video-admin`'s replies and refusals.
+  'admin.saved': 'Saved.',
+  'admin.nothing_to_change': 'Give `user_daily`, `guild_daily` or both.',
+  'admin.granted': {
+    one: '{member} can make {count} more video today.',
+    other: '{member} can make {count} more videos today.',
+  },
+  'admin.reset': "{member}'s count for today is back to zero.",
+  'admin.invalid_policy': 'Pick one of the offered policies.',
+  'admin.unknown_subcommand': 'That subcommand is not known. Try `/video-admin show`.',
+  'admin.out_of_range': '`{option}` must be a whole number from {min} to {max}.',
+  'admin.settings.per_member': {
+    one: '**Per member:** {count} video a day, {concurrent} at once',
+    other: '**Per member:** {count} videos a day, {concurrent} at once',
+  },
+  'admin.settings.per_member_default': {
+    one: '**Per member:** {count} video a day (bot default), {concurrent} at once',
+    other: '**Per member:** {count} videos a day (bot default), {concurrent} at once',
+  },
+  'admin.settings.whole_server': {
+    one: '**Whole server:** {count} video a day',
+    other: '**Whole server:** {count} videos a day',
+  },
+  'admin.settings.whole_server_unlimited': '**Whole server:** no daily limit',
+  'admin.settings.channels': '**Channels:** {channels}',
+  'admin.settings.channels_everywhere': '**Channels:** everywhere',
+  'admin.settings.exempt_roles': '**Exempt roles:** {roles}',
+  'admin.settings.exempt_roles_none': '**Exempt roles:** none',
+  'admin.settings.role_allowances': '**Role allowances:** {allowances}',
+  'admin.settings.role_allowances_none': '**Role allowances:** none',
+  'admin.settings.role_allowance': '{role} {daily}/day',
+  'admin.settings.nsfw': '**NSFW-flagged videos:** {policy}',
+  'admin.settings.nsfw.never': 'never posted',
+  'admin.settings.nsfw.age-restricted': 'posted as spoilers in age-restricted channels only',
+  'admin.settings.nsfw.anywhere': 'posted as spoilers in any channel',
+  'admin.settings.1080p': '**1080p videos:** {state}',
+  'admin.settings.1080p.on': 'on ({price} each), {allowance}',
+  'admin.settings.1080p.off': 'off (when turned on: {allowance})',
+  'admin.settings.1080p.allowance': '{daily} per member a day, within their daily videos',
+
+  // `/video-admin filter`. A sentence about a rule has a form per kind, as languages with
+  // grammatical gender need; `{text}` is the rule in a code span.
+  'filter.present.word': 'The word {text} is already a filter here.',
+  'filter.present.pattern': 'The pattern {text} is already a filter here.',
+  'filter.added.word': 'Added the word {text}: /video now refuses prompts with it.',
+  'filter.added.pattern': 'Added the pattern {text}: /video now refuses prompts with it.',
+  'filter.absent.word': 'There is no word filter {text} here.',
+  'filter.absent.pattern': 'There is no pattern filter {text} here.',
+  'filter.removed.word': 'Removed the word {text}.',
+  'filter.removed.pattern': 'Removed the pattern {text}.',
+  'filter.unknown_subcommand': 'That subcommand is not known. Try `/video-admin filter list`.',
+  'filter.invalid_kind': 'Pick `word` or `pattern`.',
+  'filter.text_length': '`text` must be 1 to {max} characters.',
+  'filter.none': 'This server has no prompt filters. Add one with `/video-admin filter add`.',
+  'filter.header': '**Prompt filters** ({rules} of {max}), checked in this order:',
+  'filter.line': '{n}. {kind} {text} · added by {user} {date}',
+  'filter.kind.word': 'word',
+  'filter.kind.pattern': 'pattern',
+  'filter.not_checked': '⚠️ not checked: {why}',
+  'filter.more': '…and {more} more: the whole list is attached.',
+  /** The attached list is plain text: ids and dates written out. */
+  'filter.file_added': 'added by user {user} on {date}',
+  'filter.file_not_checked': 'not checked: {why}',
+  // Why a rule cannot be a filter (`src/moderation/prompt-filter.ts`).
+  'filter.word_too_long': 'A word can be at most {max} characters.',
+  'filter.word_empty': 'A word needs at least one letter or digit.',
+  'filter.pattern_too_long': 'A pattern can be at most {max} characters.',
+  'filter.pattern_matches_empty': 'That pattern matches an empty prompt, so it would refuse every prompt.',
+  'filter.pattern_unsupported':
+    'That pattern uses look-ahead, look-behind or a back-reference, which filters do not support.',
+  /** `{error}` is RE2's own description of the fault, in English. */
+  'filter.pattern_invalid': 'That is not a valid pattern ({error}).',
+  'filter.pattern_too_complex': 'That pattern is too complex to check quickly: use fewer or smaller repeats.',
+} as const satisfies Record<string, Message>;
