@@ -457,6 +457,28 @@ describe('Discord stand-in: REST', () => {
     expect(interaction.commandId).toBe(standIn.commands(standIn.guildId)[0]?.id);
   });
 
+  it("refuses localizations that break Discord's rules for what they translate, or name no Discord locale", async () => {
+    const rest = new REST({ api: standIn.apiUrl }).setToken(standIn.token);
+    const route = Routes.applicationGuildCommands(standIn.applicationId, standIn.guildId);
+    const command = (localized: object) => ({
+      name: 'video',
+      description: 'Make a short video',
+      options: [{ type: 3, name: 'size', description: 'Frame', choices: [{ name: 'Wide', value: 'w', ...localized }] }],
+    });
+    const put = (body: object) => rest.put(route, { body: [body] });
+
+    await put({ ...command({ name_localizations: { ja: '横長' } }), name_localizations: { ja: '動画' } });
+    expect(standIn.commands(standIn.guildId)[0]?.name_localizations).toEqual({ ja: '動画' });
+    for (const bad of [
+      { ...command({}), name_localizations: { ja: 'Video' } },
+      { ...command({}), name_localizations: { 'xx-XX': 'video' } },
+      { ...command({}), description_localizations: { ja: '' } },
+      command({ name_localizations: { ja: 'x'.repeat(101) } }),
+    ]) {
+      await expect(put(bad), JSON.stringify(bad)).rejects.toMatchObject({ code: 50035, status: 400 });
+    }
+  });
+
   it('answers 401 to a wrong bot token and records unknown routes as unexpected', async () => {
     const wrong = new REST({ api: standIn.apiUrl }).setToken('not.the.token');
     await expect(wrong.get(Routes.user())).rejects.toMatchObject({ status: 401, code: 0 });

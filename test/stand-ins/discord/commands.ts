@@ -2,6 +2,7 @@ import {
   type APIApplicationCommand,
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  Locale,
 } from 'discord-api-types/v10';
 import { apiErrors } from './http.js';
 import type { SnowflakeFactory } from './ids.js';
@@ -12,6 +13,7 @@ const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 const MAX_OPTIONS = 25;
 const MAX_CHOICES = 25;
 const MAX_STRING_LENGTH = 6000;
+const LOCALES: ReadonlySet<string> = new Set(Object.values(Locale));
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -91,6 +93,7 @@ export class CommandRegistry {
     const chatInput = type === ApplicationCommandType.ChatInput;
     checkName(input.name, [...path, 'name'], chatInput);
     checkDescription(input.description, [...path, 'description'], chatInput);
+    checkLocalizations(input, path, chatInput);
     if (input.options !== undefined) checkOptions(input.options, [...path, 'options']);
     const name = input.name as string;
     const kept = previous.find((command) => command.name === name && command.type === type);
@@ -123,6 +126,37 @@ function checkDescription(description: unknown, path: Path, required: boolean): 
   }
 }
 
+/** A choice's name, like a description, is 1 to 100 characters, in every language it is given in. */
+function checkChoices(choices: unknown[], path: Path): void {
+  choices.forEach((choice: unknown, index) => {
+    if (!isRecord(choice))
+      throw apiErrors.invalidFormBody([...path, index], 'BASE_TYPE_BAD_TYPE', 'Must be an object.');
+    checkDescription(choice.name, [...path, index, 'name'], true);
+    checkLocalizationMap(choice.name_localizations, [...path, index, 'name_localizations'], (value, at) =>
+      checkDescription(value, at, true),
+    );
+  });
+}
+
+/** A part's `name_localizations` and `description_localizations`: Discord locales, each held to the default's rules. */
+function checkLocalizations(part: Record<string, unknown>, path: Path, chatInput: boolean): void {
+  checkLocalizationMap(part.name_localizations, [...path, 'name_localizations'], (value, at) =>
+    checkName(value, at, chatInput),
+  );
+  checkLocalizationMap(part.description_localizations, [...path, 'description_localizations'], (value, at) =>
+    checkDescription(value, at, chatInput),
+  );
+}
+
+function checkLocalizationMap(map: unknown, path: Path, check: (value: unknown, path: Path) => void): void {
+  if (map === undefined || map === null) return;
+  if (!isRecord(map)) throw apiErrors.invalidFormBody(path, 'BASE_TYPE_BAD_TYPE', 'Must be an object.');
+  for (const [locale, value] of Object.entries(map)) {
+    if (!LOCALES.has(locale)) throw apiErrors.invalidFormBody([...path, locale], 'LOCALE_INVALID', 'Invalid locale.');
+    check(value, [...path, locale]);
+  }
+}
+
 function checkOptions(options: unknown, path: Path): void {
   if (!Array.isArray(options)) throw apiErrors.invalidFormBody(path, 'BASE_TYPE_BAD_TYPE', 'Must be an array.');
   if (options.length > MAX_OPTIONS) {
@@ -133,6 +167,7 @@ function checkOptions(options: unknown, path: Path): void {
     if (!isRecord(option)) throw apiErrors.invalidFormBody(at, 'BASE_TYPE_BAD_TYPE', 'Must be an object.');
     checkName(option.name, [...at, 'name'], true);
     checkDescription(option.description, [...at, 'description'], true);
+    checkLocalizations(option, at, true);
     if (Array.isArray(option.choices) && option.choices.length > MAX_CHOICES) {
       throw apiErrors.invalidFormBody(
         [...at, 'choices'],
@@ -140,6 +175,7 @@ function checkOptions(options: unknown, path: Path): void {
         `Must be ${MAX_CHOICES} or fewer in length.`,
       );
     }
+    if (Array.isArray(option.choices)) checkChoices(option.choices, [...at, 'choices']);
     for (const bound of ['min_length', 'max_length'] as const) {
       const value = option[bound];
       if (value !== undefined && (typeof value !== 'number' || value < 0 || value > MAX_STRING_LENGTH)) {
