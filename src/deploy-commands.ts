@@ -2,6 +2,7 @@ import { REST } from '@discordjs/rest';
 import { type APIApplication, Routes } from 'discord-api-types/v10';
 import { commands } from '../commands/index.js';
 import { loadConfig } from './config.js';
+import { localizeCommand } from './i18n/command-localizations.js';
 
 /** Registers the slash commands (to DISCORD_GUILD_ID when set, which is instant) and exits. */
 const { discord } = loadConfig();
@@ -11,7 +12,8 @@ try {
   const route = discord.guildId
     ? Routes.applicationGuildCommands(applicationId, discord.guildId)
     : Routes.applicationCommands(applicationId);
-  const body = commands.map((command) => command.data);
+  // Each command in every language the bot speaks; its builder stays in US English.
+  const body = commands.map((command) => localizeCommand(command.data));
   await rest.put(route, { body });
   const where = discord.guildId
     ? `guild ${discord.guildId}`
