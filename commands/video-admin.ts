@@ -15,6 +15,8 @@ import { type GuildSettings, NSFW_POLICIES, type NsfwPolicy } from '../src/guild
 import { UserError } from '../src/user-error.js';
 import { dollars, modelFor, VIDEO_MODELS } from '../src/video/catalog.js';
 import { filterGroup, runFilterSubcommand } from './video-admin/filters.js';
+import { describeModeration, logSubcommand, runLogSubcommand } from './video-admin/log.js';
+import { logButtons } from './video-admin/log-buttons.js';
 
 /**
  * The integer options and their bounds: Discord shows them in its picker, and the handler checks
@@ -33,7 +35,7 @@ const PRICE_1080P = dollars(VIDEO_MODELS[modelFor({ fromImage: false, quality: '
 
 const data = new SlashCommandBuilder()
   .setName('video-admin')
-  .setDescription("Manage this server's video limits, settings and prompt filters")
+  .setDescription("Manage this server's video limits, settings, prompt filters and moderation log")
   .setContexts(InteractionContextType.Guild)
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((sub) => sub.setName('show').setDescription("Show this server's video settings"))
@@ -137,6 +139,7 @@ const data = new SlashCommandBuilder()
           .setMaxValue(BOUNDS.user_daily.max),
       ),
   )
+  .addSubcommand(logSubcommand)
   .addSubcommandGroup(filterGroup);
 
 export default {
@@ -152,13 +155,15 @@ export default {
     // Mentions, and echoed admin text, never ping.
     await interaction.editReply({ ...reply, allowedMentions: { parse: [] } });
   },
+  buttons: logButtons,
 } satisfies Command;
 
 async function runSubcommand(
   interaction: ChatInputCommandInteraction,
-  { config, settings, ledger, logger }: CommandContext,
+  context: CommandContext,
   guildId: string,
 ): Promise<string> {
+  const { config, settings, ledger, logger } = context;
   const { options } = interaction;
   const subcommand = options.getSubcommand();
   const audit = (change: object) =>
@@ -171,8 +176,12 @@ async function runSubcommand(
   const now = Date.now();
 
   switch (subcommand) {
-    case 'show':
-      return describeSettings(await settings.get(guildId), config.quota);
+    case 'show': {
+      const [current, moderation] = await Promise.all([settings.get(guildId), describeModeration(context, guildId)]);
+      return [describeSettings(current, config.quota), ...moderation].join('\n');
+    }
+    case 'log':
+      return runLogSubcommand(interaction, context, guildId);
     case 'limits': {
       const userDaily = boundedInteger(interaction, 'user_daily');
       const guildDaily = boundedInteger(interaction, 'guild_daily');

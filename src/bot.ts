@@ -6,12 +6,15 @@ import type { Config } from './config.js';
 import { DiscordDelivery } from './discord/discord-delivery.js';
 import { interactionHandler } from './discord/interactions.js';
 import { discordText } from './discord/messages.js';
+import { DiscordLogPoster } from './discord/moderation-log.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
+import { everyObserver } from './jobs/job-observer.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
 import { VideoFiles } from './jobs/video-files.js';
 import type { Logger } from './logger.js';
+import { createModeration, type Moderation } from './moderation/moderation.js';
 import { PromptFilterStore } from './moderation/prompt-filters-store.js';
 import { startOpsServer } from './ops/http-server.js';
 import type { QuotaLedger } from './quota/ledger.js';
@@ -34,6 +37,8 @@ export interface Bot {
   runner: JobRunner;
   ledger: QuotaLedger;
   store: Store;
+  /** The moderation log, blocked members and the provider account. */
+  moderation: Moderation;
   /** Stops taking work, lets running steps finish for `graceMs`, then closes the gateway and the store. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -119,6 +124,15 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       spentCents: async () => (await ledger.usage(METRICS_USER, null, Date.now())).spentCents,
       logger,
     });
+  const moderation = createModeration({
+    store,
+    account: provider,
+    poster: (channels) => new DiscordLogPoster(client.rest, config.discord.token, channels, logger),
+    // Each process tells the logs of the servers it serves.
+    guildIds: () => client.guilds.cache.keys(),
+    warnUsd: config.wavespeed.balanceWarnUsd,
+    logger,
+  });
   // Downloads wait on disk for their upload; a crashed process's leftovers go first.
   const files = new VideoFiles();
   await files.sweep();
@@ -137,10 +151,11 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
       files,
       settings,
       filters,
+      gate: moderation.gate,
       steps,
       line,
       logger,
-      ...(metrics && { observer: metrics }),
+      observer: everyObserver(metrics, moderation.log, moderation.account),
     },
     {
       quota: config.quota,
@@ -172,7 +187,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
     }));
   if (ops) logger.info({ url: ops.url }, 'ops listener up');
 
-  const context: CommandContext = { config, runner, ledger, settings, filters, logger };
+  const context: CommandContext = { config, runner, ledger, settings, filters, moderation, logger };
   client.on(Events.InteractionCreate, interactionHandler(commands, context));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
 
@@ -182,16 +197,21 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   logger.info({ user: (client as Client<true>).user.tag, guilds: client.guilds.cache.size }, 'logged in');
   const resumed = await runner.resume();
   if (resumed > 0) logger.info({ resumed }, 'resumed unfinished jobs');
+  moderation.account.start();
 
   return {
     client: client as Client<true>,
     runner,
     ledger,
     store,
+    moderation,
     async stop(graceMs = 5_000) {
       client.removeAllListeners(Events.InteractionCreate);
       await ops?.close();
       await runner.stop(graceMs);
+      await moderation.account.stop();
+      // Log posts of the jobs that just ended, for as long as the jobs' own grace.
+      await moderation.log.idle(graceMs);
       await client.destroy();
       await planner.flush();
       await store.close();

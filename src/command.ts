@@ -10,6 +10,8 @@ import type { GuildSettingsStore } from './guilds/guild-settings.js';
 import type { JobAction } from './jobs/job-actions.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './logger.js';
+import type { MemberAction } from './moderation/moderation-log.js';
+import type { Moderation } from './moderation/moderation.js';
 import type { PromptFilterStore } from './moderation/prompt-filters-store.js';
 import type { QuotaLedger } from './quota/ledger.js';
 
@@ -20,16 +22,19 @@ export interface CommandContext {
   ledger: QuotaLedger;
   settings: GuildSettingsStore;
   filters: PromptFilterStore;
+  /** The moderation log, blocked members and the provider account. */
+  moderation: Moderation;
   logger: Logger;
 }
 
 /**
- * What the buttons named `action` do on a job's messages. A button outlives the process that
- * posted it, so its handler is given only the job's id (from the button's custom id) and reads
+ * What the buttons named `action` do on a job's messages (or, for a {@link MemberAction}, on a
+ * moderation log post). A button outlives the process that posted it, so its handler is given
+ * only the id its custom id carries (the job's, or the member's a log post is about) and reads
  * the rest from the store.
  */
 export interface ButtonHandler {
-  action: JobAction;
+  action: JobAction | MemberAction;
   /** Answers a press, within Discord's 3 seconds. */
   press(interaction: ButtonInteraction, jobId: string, context: CommandContext): Promise<void>;
   /** Answers the modal a press opened, which carries the same custom id. */

@@ -29,6 +29,8 @@ export interface Config {
     maxConcurrency: number;
     /** Public URL WaveSpeed posts finished predictions to; unset, results are only polled. */
     webhookUrl?: string;
+    /** Below this balance, in US dollars, each moderation log is warned once; `null`: never. */
+    balanceWarnUsd: number | null;
   };
   delivery: {
     /**
@@ -160,6 +162,7 @@ const environment = z.object({
   // 3 is the Bronze tier's tasks at once; set it to what the account's tier allows.
   WAVESPEED_MAX_CONCURRENCY: wholeNumberBetween(1, 1_000).default(3),
   WAVESPEED_WEBHOOK_URL: optional(webhookUrl),
+  BALANCE_WARN_USD: optional(numberBetween(0, 1_000_000)),
   DELIVERY_CONCURRENCY: wholeNumberBetween(1, 100).default(4),
   OUTPUT_MAX_MB: wholeNumberBetween(1, 1_024).default(100),
   METRICS_PORT: optional(wholeNumberBetween(0, 65_535)),
@@ -219,6 +222,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       requestTimeoutMs: e.WAVESPEED_REQUEST_TIMEOUT_MS,
       maxConcurrency: e.WAVESPEED_MAX_CONCURRENCY,
       ...(e.WAVESPEED_WEBHOOK_URL && { webhookUrl: e.WAVESPEED_WEBHOOK_URL }),
+      balanceWarnUsd: e.BALANCE_WARN_USD ?? null,
     },
     delivery: { concurrency: e.DELIVERY_CONCURRENCY, outputMaxBytes: e.OUTPUT_MAX_MB * 1024 * 1024 },
     ops: opsListener(e),

@@ -176,4 +176,12 @@ describe('parseConfig: concurrency and shards', () => {
     expect(configError({ ...required, SHARD_IDS: '0,1' })).toMatch(/^SHARD_IDS: needs SHARD_COUNT/);
     expect(configError({ ...required, SHARD_COUNT: '2', SHARD_IDS: '1,2' })).toMatch(/^SHARD_IDS: every id/);
   });
+
+  it('warns of a low WaveSpeed balance only when BALANCE_WARN_USD is set, and refuses one that is no amount', () => {
+    expect(parseConfig(required).wavespeed.balanceWarnUsd).toBeNull();
+    expect(parseConfig({ ...required, BALANCE_WARN_USD: '' }).wavespeed.balanceWarnUsd).toBeNull();
+    expect(parseConfig({ ...required, BALANCE_WARN_USD: '2.5' }).wavespeed.balanceWarnUsd).toBe(2.5);
+    expect(configError({ ...required, BALANCE_WARN_USD: 'five' })).toBe('BALANCE_WARN_USD: must be a number');
+    expect(configError({ ...required, BALANCE_WARN_USD: '-1' })).toBe('BALANCE_WARN_USD: must be at least 0');
+  });
 });

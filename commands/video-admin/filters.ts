@@ -8,6 +8,7 @@ import {
   userMention,
 } from 'discord.js';
 import type { CommandContext } from '../../src/command.js';
+import { literal } from '../../src/discord/code-span.js';
 import { FILTER_LIMITS, type FilterRule, ruleKey } from '../../src/moderation/prompt-filter.js';
 import type { StoredFilterRule } from '../../src/moderation/prompt-filters-store.js';
 import { UserError } from '../../src/user-error.js';
@@ -142,16 +143,4 @@ function describeFilters(
   });
   const attachment = new AttachmentBuilder(Buffer.from(`${file.join('\n')}\n`), { name: 'prompt-filters.txt' });
   return { content: `${content}${more(shown)}`, files: [attachment] };
-}
-
-/**
- * Admin text shown literally in a code span, where Discord renders no Markdown, link or mention;
- * the fence is one backtick longer than any run inside, and line breaks become spaces.
- */
-export function literal(text: string): string {
-  const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
-  const longestRun = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${line}${pad}${fence}`;
 }

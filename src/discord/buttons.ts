@@ -24,9 +24,9 @@ const LOOKS: Record<JobAction, { emoji: string; label: string; style: APIButtonC
   cancel: { emoji: '✖️', label: 'Cancel', style: ButtonStyle.Secondary },
 };
 
-/** The custom id of `action`'s button (or modal) on a job's message. */
-export function customIdOf(action: JobAction, jobId: string): string {
-  return `v1:${action}:${jobId}`;
+/** The custom id of `action`'s button (or modal) on a job's message, or on a log post about the member `id`. */
+export function customIdOf(action: ButtonHandler['action'], id: string): string {
+  return `v1:${action}:${id}`;
 }
 
 /** A message's components for a job's actions. */

@@ -243,6 +243,10 @@ export const discordText: JobText = {
           : `${notice.quality} videos are made only in servers whose admins turned them on, so nothing was started or spent. Leave \`quality\` at 480p here.`;
       case 'prompt_refused':
         return "That prompt isn't allowed on this server.";
+      case 'studio_closed':
+        return 'Video is unavailable right now, so nothing was started or spent. Please try again later.';
+      case 'member_blocked':
+        return "This server's admins have turned off /video for you, so nothing was started or spent. Ask them if you think this is a mistake.";
       case 'store_unavailable':
         return "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.";
       case 'already_accepted':

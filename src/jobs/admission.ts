@@ -52,18 +52,21 @@ export class Admission {
 
   private async acceptOnce(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
     const { deps, options } = this.context;
-    const [settings, filter, recorded] = await this.guardStore(() =>
+    const [settings, filter, recorded, gateRefusal] = await this.guardStore(() =>
       Promise.all([
         deps.settings.get(origin.guildId),
         deps.filters.filterFor(origin.guildId),
         deps.jobs.get(origin.interactionId),
+        deps.gate?.refusal(origin) ?? null,
       ]),
     );
     if (recorded) throw this.refusal('job.already_accepted', { kind: 'already_accepted' });
+    // A closed studio or a blocked member: refused before anything else is checked, nothing spent.
+    if (gateRefusal) throw this.refusal(`video.${gateRefusal}`, { kind: gateRefusal });
     this.assertChannelAllowed(settings, origin.channelId);
     this.assertQualityAllowed(settings, origin, request);
     // A video from an image may come without a prompt: nothing to check then.
-    if (request.prompt !== undefined) this.assertPromptAllowed(filter, origin, request.prompt);
+    if (request.prompt !== undefined) this.assertPromptAllowed(filter, origin, request, request.prompt);
     await this.reserve(origin, request, settings, memberRoles);
 
     const now = this.context.now();
@@ -173,7 +176,12 @@ export class Admission {
   }
 
   /** The member is told only that the prompt is not allowed; the log names the rule, not the prompt. */
-  private assertPromptAllowed(filter: PromptFilter<StoredFilterRule>, origin: JobOrigin, prompt: string): void {
+  private assertPromptAllowed(
+    filter: PromptFilter<StoredFilterRule>,
+    origin: JobOrigin,
+    request: VideoRequest,
+    prompt: string,
+  ): void {
     const rule = filter.check(prompt);
     if (!rule) return;
     const { interactionId, guildId, userId } = origin;
@@ -181,6 +189,8 @@ export class Admission {
       { interactionId, guildId, userId, rule: { kind: rule.kind, text: rule.text, addedBy: rule.addedBy } },
       'prompt refused by a filter',
     );
+    // The server's moderation log shows the prompt and the rule; the member reads neither.
+    this.context.deps.observer?.promptRefused?.(origin, request, rule);
     throw this.refusal('video.prompt_not_allowed', { kind: 'prompt_refused' });
   }
 

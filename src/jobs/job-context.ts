@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { GuildSettingsStore } from '../guilds/guild-settings.js';
 import type { Logger } from '../logger.js';
+import type { AdmissionGate } from '../moderation/moderation.js';
 import type { PromptFilterStore } from '../moderation/prompt-filters-store.js';
 import type { VideoProvider } from '../provider/video-provider.js';
 import type { QuotaLedger } from '../quota/ledger.js';
@@ -53,6 +54,8 @@ export interface JobRunnerDeps {
   settings: GuildSettingsStore;
   /** Each server's prompt filters, checked before anything is spent. */
   filters: PromptFilterStore;
+  /** The studio's state and the server's blocked members, checked before anything is spent. */
+  gate?: AdmissionGate;
   /** Runs job steps: in this process, or shared through Redis. */
   steps: StepLanes;
   /** Where jobs wait for one of the account's generation slots. */

@@ -1,6 +1,8 @@
+import type { StoredFilterRule } from '../moderation/prompt-filters-store.js';
 import type { ProviderError } from '../provider/errors.js';
+import type { VideoRequest } from '../provider/video-provider.js';
 import type { QuotaLimit } from '../quota/ledger.js';
-import type { DeliveryRoute, FailureReason, Job } from './job.js';
+import type { DeliveryRoute, FailureReason, Job, JobOrigin } from './job.js';
 
 /**
  * What the job runner reports as work moves, for metrics and the benchmark. Every method
@@ -9,6 +11,8 @@ import type { DeliveryRoute, FailureReason, Job } from './job.js';
 export interface JobObserver {
   /** A reservation was refused; nothing was submitted. */
   refused?(limit: QuotaLimit): void;
+  /** One of the server's filters (`rule`) refused the prompt; nothing was reserved. */
+  promptRefused?(origin: JobOrigin, request: VideoRequest, rule: StoredFilterRule): void;
   /** The provider accepted the job, `latencyMs` after the member asked. */
   submitted?(job: Job, latencyMs: number): void;
   /** A result call was made for the job. */
@@ -21,4 +25,29 @@ export interface JobObserver {
   failed?(job: Job, reason: FailureReason): void;
   /** Jobs in line for a generation slot (in every process sharing the line) and jobs in flight in this one. */
   load?(queued: number, inFlight: number): void;
+}
+
+/** Every method of {@link JobObserver}; the compiler holds this to the interface, so a new one is not left out. */
+const OBSERVED: Record<keyof JobObserver, true> = {
+  refused: true,
+  promptRefused: true,
+  submitted: true,
+  polled: true,
+  providerError: true,
+  delivered: true,
+  failed: true,
+  load: true,
+};
+
+/** One observer that tells each of `observers` (absent ones skipped), in order, what it implements. */
+export function everyObserver(...observers: ReadonlyArray<JobObserver | null | undefined>): JobObserver {
+  const present = observers.filter((observer): observer is JobObserver => Boolean(observer));
+  const tellEach = (name: keyof JobObserver) => [
+    name,
+    (...args: unknown[]) => {
+      for (const observer of present)
+        (observer[name] as ((...args: unknown[]) => void) | undefined)?.apply(observer, args);
+    },
+  ];
+  return Object.fromEntries(Object.keys(OBSERVED).map((name) => tellEach(name as keyof JobObserver)));
 }

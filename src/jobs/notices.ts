@@ -50,6 +50,10 @@ export type JobNotice =
   | { kind: 'quality_refused'; quality: Quality; inServer: boolean }
   /** A prompt one of the server's filters refused; which one is for the log, never the member. */
   | { kind: 'prompt_refused' }
+  /** The studio is closed (the provider refused the bot's key, or its account ran dry); why is for the log. */
+  | { kind: 'studio_closed' }
+  /** The server's admins blocked the member from making videos. */
+  | { kind: 'member_blocked' }
   /** Nothing was started because the store could not be reached. */
   | { kind: 'store_unavailable' }
   /** The same interaction arrived again: its job was already accepted, and no second one is made. */

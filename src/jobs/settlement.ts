@@ -179,10 +179,19 @@ export class Settlement {
    * and paid for); every other failure is refunded.
    */
   private async settle(job: Job, outcome: JobOutcome | undefined, route: DeliveryRoute): Promise<void> {
-    const counts = outcome?.kind === 'video' ? route !== 'log' : outcome?.reason === 'nsfw_blocked';
-    if (counts) await this.context.deps.ledger.commit(job.id);
+    if (counts(outcome, route)) await this.context.deps.ledger.commit(job.id);
     else await this.context.deps.ledger.refund(job.id);
   }
+}
+
+/**
+ * Whether a job with this outcome, posted by `route`, counts toward the member's videos: a video
+ * that reached them, one flagged and kept out of the channel, and one made after a cancel at the
+ * provider (its outcome keeps the video's link) were made and paid for; the rest are refunded.
+ */
+export function counts(outcome: JobOutcome | undefined, route: DeliveryRoute | undefined): boolean {
+  if (outcome?.kind === 'video') return route !== undefined && route !== 'log';
+  return outcome?.reason === 'nsfw_blocked' || (outcome?.reason === 'cancelled' && outcome.url !== undefined);
 }
 
 /** Whether the guild's policy keeps a flagged video out of the job's channel. */

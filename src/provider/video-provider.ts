@@ -72,3 +72,12 @@ export interface VideoProvider {
    */
   download(url: string, maxBytes: number, path: string): Promise<number>;
 }
+
+/** Port for the provider account that pays for videos. */
+export interface ProviderAccount {
+  /**
+   * The account's balance in US dollars. Throws a `ProviderAuthError` when the provider refuses
+   * the key, a transient error for what may work later.
+   */
+  balance(): Promise<number>;
+}

@@ -9,9 +9,16 @@ import {
   ProviderRateLimitError,
   SubmitOutcomeUnknownError,
 } from '../provider/errors.js';
-import type { ImageSource, Prediction, VideoProvider, VideoRequest } from '../provider/video-provider.js';
+import type {
+  ImageSource,
+  Prediction,
+  ProviderAccount,
+  VideoProvider,
+  VideoRequest,
+} from '../provider/video-provider.js';
 import { type ModelOption, optionsOf, VIDEO_MODELS, type VideoModel } from '../video/catalog.js';
 import {
+  balanceSchema,
   type Envelope,
   envelopeError,
   envelopeSchema,
@@ -36,6 +43,9 @@ import { backoffMs, parseRetryAfter } from './retry-timing.js';
 import { ConnectionNotOpenedError, transportError } from './transport-errors.js';
 
 const WEBHOOK_SECRET_PATH = '/api/v3/webhook/secret';
+const BALANCE_PATH = '/api/v3/balance';
+/** A balance read is tried once more at most: it is asked for in the background, and by an admin waiting on the answer. */
+const BALANCE_RETRIES = 1;
 /** Sent as `X-Client-Name`, which WaveSpeed uses for attribution. */
 const CLIENT_NAME = 'wan-video-bot';
 /** Retries for a submit that certainly created no task: a refused connection or a 429. */
@@ -99,7 +109,7 @@ type Endpoint = { method: 'GET' | 'POST'; path: string; query?: URLSearchParams 
 type Body = { type: string; data: string } | { type: string; data: Readable; length: number };
 
 /** The WaveSpeed adapter, for every model of the catalog: each submit names its own. */
-export class WaveSpeedClient implements VideoProvider {
+export class WaveSpeedClient implements VideoProvider, ProviderAccount {
   readonly #apiKey: string;
   readonly #baseUrl: string;
   readonly #origins: OutputOrigins;
@@ -171,6 +181,17 @@ export class WaveSpeedClient implements VideoProvider {
       endpoint,
       this.#resultRetries,
       () => this.#webhookSecretOnce(endpoint),
+      (error) => error.transient,
+    );
+  }
+
+  /** The account's balance in US dollars; a transient failure is tried once more. */
+  balance(): Promise<number> {
+    const endpoint: Endpoint = { method: 'GET', path: BALANCE_PATH };
+    return this.#withRetries(
+      endpoint,
+      BALANCE_RETRIES,
+      () => this.#balanceOnce(endpoint),
       (error) => error.transient,
     );
   }
@@ -254,6 +275,14 @@ export class WaveSpeedClient implements VideoProvider {
     const secret = webhookSecretSchema.safeParse(envelope.data);
     if (!secret.success) throw malformed(describe, 'no webhook secret', status);
     return secret.data;
+  }
+
+  async #balanceOnce(endpoint: Endpoint): Promise<number> {
+    const { envelope, status, describe } = await this.#get(endpoint);
+    if (!isSuccessCode(envelope.code)) throw envelopeError(envelope, describe, status);
+    const balance = balanceSchema.safeParse(envelope.data);
+    if (!balance.success) throw malformed(describe, 'no balance', status);
+    return balance.data;
   }
 
   /** One idempotent read: the envelope of a 2xx answer, or the error any other answer stands for. */

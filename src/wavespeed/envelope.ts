@@ -46,6 +46,19 @@ export const webhookSecretSchema = z.union([
   z.object({ secret: z.string().min(1) }).transform((data) => data.secret),
 ]);
 
+/** `data` of the balance answer: `{ balance }` in US dollars (a numeric string tolerated, as for codes). */
+export const balanceSchema = z
+  .object({
+    balance: z.union([
+      z.number().finite(),
+      z
+        .string()
+        .regex(/^-?\d+(\.\d+)?$/)
+        .transform(Number),
+    ]),
+  })
+  .transform((data) => data.balance);
+
 /** The body of a 4xx/5xx, as the official bot reads it. */
 const errorBodySchema = z.object({ code: code.optional(), message: z.string().optional() });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

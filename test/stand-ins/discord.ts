@@ -11,6 +11,7 @@ import {
   type APIChatInputApplicationCommandInteraction,
   type APIMessageComponentButtonInteraction,
   type APIModalSubmitInteraction,
+  ChannelType,
   type GatewayChannelUpdateDispatchData,
   GatewayDispatchEvents,
   type Locale,
@@ -45,7 +46,7 @@ import {
   type UserAttachmentSpec,
   UserAttachments,
 } from './discord/user-attachments.js';
-import { type StandInGuild, World } from './discord/world.js';
+import { type StandInChannel, type StandInGuild, World } from './discord/world.js';
 
 export type { FaultHandle, FaultSpec } from './discord/faults.js';
 export type { GatewaySessionInfo } from './discord/gateway.js';
@@ -397,6 +398,31 @@ export class DiscordStandIn {
     }
   }
 
+  /**
+   * Adds a text channel to a guild (default the first), as an admin would, and returns its id:
+   * CHANNEL_CREATE goes to the sessions that see the guild.
+   */
+  addTextChannel(name: string, guildId: string = this.guildId): string {
+    const guild = this.#world.guild(guildId);
+    if (!guild) throw new Error(`The Discord stand-in has no guild ${guildId}`);
+    const channel = this.#world.ensureChannel({
+      id: this.#world.snowflakes.next(),
+      type: ChannelType.GuildText,
+      name,
+      guildId,
+      parentId: guild.categoryId,
+      nsfw: false,
+      recipientId: undefined,
+    });
+    this.#dispatchChannel(GatewayDispatchEvents.ChannelCreate, channel);
+    return channel.id;
+  }
+
+  /** Deletes a guild channel: later requests naming it get 404 / 10003, and CHANNEL_DELETE goes out. */
+  deleteChannel(channelId: string): void {
+    this.#dispatchChannel(GatewayDispatchEvents.ChannelDelete, this.#world.removeChannel(channelId));
+  }
+
   /** Messages to this user's DM now get 403 / 50007. */
   closeDms(userId: string): void {
     this.#world.closedDmUsers.add(userId);
@@ -425,6 +451,20 @@ export class DiscordStandIn {
     // Keep-alive sockets from discord.js's HTTP agent would otherwise hold the server open.
     this.#server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Tells the sessions that see a guild channel's guild that it was created or deleted. */
+  #dispatchChannel(
+    event: GatewayDispatchEvents.ChannelCreate | GatewayDispatchEvents.ChannelDelete,
+    channel: StandInChannel,
+  ): void {
+    if (channel.guildId === undefined) throw new Error('Only guild channels are created and deleted here');
+    // Create, update and delete carry the same channel object.
+    const payload = {
+      ...this.#world.channelPayload(channel),
+      guild_id: channel.guildId,
+    } as GatewayChannelUpdateDispatchData;
+    for (const index of this.#gateway.owners(channel.guildId)) this.#gateway.dispatch(index, event, payload);
   }
 
   #checkConnection(connection: number | 'all' | undefined): void {

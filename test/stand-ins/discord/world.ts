@@ -211,6 +211,14 @@ export class World {
     return updated;
   }
 
+  /** Forgets a channel, as deleting it would: routes naming it answer 404 / 10003. */
+  removeChannel(id: string): StandInChannel {
+    const known = this.#channels.get(id);
+    if (!known) throw new Error(`The Discord stand-in has no channel ${id}`);
+    this.#channels.delete(id);
+    return known;
+  }
+
   /** The DM channel with a user, opened on first use like `POST /users/@me/channels`. */
   openDm(userId: string): StandInChannel {
     for (const channel of this.#channels.values()) {
