@@ -1,7 +1,8 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
-import type { Command } from '../src/command.js';
-import { memberRoleIds } from '../src/discord/job-origin.js';
+import { MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
+import { type Command, MEMBER_CONTEXTS, MEMBER_INSTALLS } from '../src/command.js';
+import { memberRoleIds, placeOf } from '../src/discord/job-origin.js';
 import { allowanceFor } from '../src/guilds/guild-settings.js';
+import { serverOf } from '../src/jobs/job.js';
 import { nextUtcMidnight } from '../src/quota/ledger.js';
 import { dollars, modelFor, modelOf, type Quality } from '../src/video/catalog.js';
 
@@ -16,14 +17,17 @@ export default {
   data: new SlashCommandBuilder()
     .setName('quota')
     .setDescription('How many videos you have left today')
-    .setContexts(InteractionContextType.Guild)
+    .setIntegrationTypes(...MEMBER_INSTALLS)
+    .setContexts(...MEMBER_CONTEXTS)
     .toJSON(),
   async execute(interaction, { config, ledger, settings }) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const now = Date.now();
-    const guild = await settings.get(interaction.guildId);
+    // Counted where `/video` here would count: the server's, or the member's own outside servers with the bot.
+    const server = serverOf(placeOf(interaction));
+    const guild = server === null ? null : await settings.get(server);
     const allowance = allowanceFor(config.quota, guild, memberRoleIds(interaction));
-    const usage = await ledger.usage(interaction.user.id, interaction.guildId, now);
+    const usage = await ledger.usage(interaction.user.id, server, now);
     const resets = time(Math.floor(nextUtcMidnight(now) / 1000), TimestampStyles.RelativeTime);
 
     const lines = [
@@ -32,7 +36,8 @@ export default {
         : `You have **${Math.max(0, allowance.userDaily + usage.userGranted - usage.userUsed)}** of ${allowance.userDaily + usage.userGranted} videos left today.`,
       `In the making: ${usage.userInFlight} of ${allowance.userConcurrent} at once.`,
     ];
-    if (guild.video1080p.enabled) {
+    if (server === null) lines.push('Your DMs, group DMs and servers without the bot share this allowance.');
+    if (guild?.video1080p.enabled) {
       const hd = allowance.userDaily1080p ?? 0;
       lines.push(
         `1080p: **${Math.max(0, hd - usage.userUsed1080p)}** of ${hd} left today, ${price(false, '1080p')} each (they count toward your videos above too).`,

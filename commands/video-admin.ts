@@ -1,4 +1,5 @@
 import {
+  ApplicationIntegrationType,
   type ChatInputCommandInteraction,
   channelMention,
   InteractionContextType,
@@ -37,6 +38,8 @@ const data = new SlashCommandBuilder()
   .setName('video-admin')
   .setDescription("Manage this server's video limits, settings, prompt filters and moderation log")
   .setContexts(InteractionContextType.Guild)
+  // Only a server's own install: a member's install of the app reaches servers the bot is not in.
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((sub) => sub.setName('show').setDescription("Show this server's video settings"))
   .addSubcommand((sub) =>

@@ -1,5 +1,5 @@
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import type { Command } from '../src/command.js';
+import { SlashCommandBuilder } from 'discord.js';
+import { type Command, MEMBER_CONTEXTS, MEMBER_INSTALLS } from '../src/command.js';
 import { answerAdmission } from '../src/discord/admission-reply.js';
 import { jobOriginOf, memberRoleIds } from '../src/discord/job-origin.js';
 import { videoButtons } from './video/buttons.js';
@@ -9,8 +9,8 @@ const data = withVideoOptions(
   new SlashCommandBuilder()
     .setName('video')
     .setDescription('Make a 5-second video from a text prompt or an image')
-    .setContexts(InteractionContextType.Guild)
-    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall),
+    .setIntegrationTypes(...MEMBER_INSTALLS)
+    .setContexts(...MEMBER_CONTEXTS),
 );
 
 export default {

@@ -1,8 +1,10 @@
-import type {
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  ModalSubmitInteraction,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
+import {
+  ApplicationIntegrationType,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  type ModalSubmitInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { z } from 'zod';
 import type { Config } from './config.js';
@@ -14,6 +16,19 @@ import type { MemberAction } from './moderation/moderation-log.js';
 import type { Moderation } from './moderation/moderation.js';
 import type { PromptFilterStore } from './moderation/prompt-filters-store.js';
 import type { QuotaLedger } from './quota/ledger.js';
+
+/**
+ * Where a command for every member is offered (`setIntegrationTypes(...MEMBER_INSTALLS)`,
+ * `setContexts(...MEMBER_CONTEXTS)`): the app installed to a server or to the member's own
+ * account, and in servers, the bot's DM, and DMs and group DMs between users. A user install
+ * reaches servers the bot is not in, where only the interaction can answer.
+ */
+export const MEMBER_INSTALLS = [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall];
+export const MEMBER_CONTEXTS = [
+  InteractionContextType.Guild,
+  InteractionContextType.BotDM,
+  InteractionContextType.PrivateChannel,
+];
 
 /** What a command handler may use; wired once in `createBot`. */
 export interface CommandContext {

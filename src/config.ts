@@ -52,6 +52,8 @@ export interface Config {
   store: StoreLocation;
   quota: {
     userDaily: number;
+    /** Videos per member per day in DMs, group DMs and servers the bot is not in, counted together. */
+    userInstallDaily: number;
     userConcurrent: number;
     /** `null`: no guild-wide limit. */
     guildDaily: number | null;
@@ -84,7 +86,7 @@ export class ConfigError extends Error {
  * set with `/video-admin`.
  */
 export const DAILY_LIMIT_BOUNDS = {
-  /** `QUOTA_USER_DAILY`, a server's per-member limit and a role's allowance. */
+  /** `QUOTA_USER_DAILY`, `QUOTA_USER_INSTALL_DAILY`, a server's per-member limit and a role's allowance. */
   userDaily: { min: 0, max: 1_000_000 },
   /** `QUOTA_GUILD_DAILY` and a server's own limit. */
   guildDaily: { min: 0, max: 1_000_000 },
@@ -169,6 +171,11 @@ const environment = z.object({
   METRICS_HOST: optional(z.string().trim().min(1)),
   STORE_URL: storeUrl,
   QUOTA_USER_DAILY: wholeNumberBetween(DAILY_LIMIT_BOUNDS.userDaily.min, DAILY_LIMIT_BOUNDS.userDaily.max).default(5),
+  // Below a server's default: no server's admins watch what the app installed to members' accounts makes.
+  QUOTA_USER_INSTALL_DAILY: wholeNumberBetween(
+    DAILY_LIMIT_BOUNDS.userDaily.min,
+    DAILY_LIMIT_BOUNDS.userDaily.max,
+  ).default(3),
   QUOTA_USER_CONCURRENT: wholeNumberBetween(1, 100).default(3),
   QUOTA_GUILD_DAILY: optional(wholeNumberBetween(DAILY_LIMIT_BOUNDS.guildDaily.min, DAILY_LIMIT_BOUNDS.guildDaily.max)),
   BUDGET_DAILY_USD: optional(numberBetween(0, 1_000_000)),
@@ -229,6 +236,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     store: e.STORE_URL,
     quota: {
       userDaily: e.QUOTA_USER_DAILY,
+      userInstallDaily: e.QUOTA_USER_INSTALL_DAILY,
       userConcurrent: e.QUOTA_USER_CONCURRENT,
       guildDaily: e.QUOTA_GUILD_DAILY ?? null,
       budgetDailyCents: e.BUDGET_DAILY_USD === undefined ? null : Math.round(e.BUDGET_DAILY_USD * 100),

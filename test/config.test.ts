@@ -23,7 +23,13 @@ describe('parseConfig', () => {
       pollIntervalMs: 5000,
     });
     expect(config.store).toEqual({ kind: 'sqlite', path: expect.stringMatching(/data\/bot\.sqlite$/) });
-    expect(config.quota).toEqual({ userDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null });
+    expect(config.quota).toEqual({
+      userDaily: 5,
+      userInstallDaily: 3,
+      userConcurrent: 3,
+      guildDaily: null,
+      budgetDailyCents: null,
+    });
     expect(config.log).toEqual({ level: 'info', pretty: false });
   });
 
@@ -62,6 +68,20 @@ describe('parseConfig', () => {
     expect(config.quota).toMatchObject({ userDaily: 2, guildDaily: 40, budgetDailyCents: 125 });
     expect(config.discord.apiUrl).toBe('http://127.0.0.1:9999/api');
     expect(config.log.pretty).toBe(false);
+  });
+
+  it('reads the allowance outside servers with the bot, and names QUOTA_USER_INSTALL_DAILY when it is bad', () => {
+    expect(parseConfig({ ...required, QUOTA_USER_INSTALL_DAILY: '0' }).quota.userInstallDaily).toBe(0);
+    expect(parseConfig({ ...required, QUOTA_USER_INSTALL_DAILY: '12' }).quota.userInstallDaily).toBe(12);
+    expect(configError({ ...required, QUOTA_USER_INSTALL_DAILY: 'lots' })).toBe(
+      'QUOTA_USER_INSTALL_DAILY: must be a number',
+    );
+    expect(configError({ ...required, QUOTA_USER_INSTALL_DAILY: '-1' })).toBe(
+      'QUOTA_USER_INSTALL_DAILY: must be at least 0',
+    );
+    expect(configError({ ...required, QUOTA_USER_INSTALL_DAILY: '2.5' })).toBe(
+      'QUOTA_USER_INSTALL_DAILY: must be a whole number',
+    );
   });
 
   it('treats empty optional variables as unset, as .env.example leaves them', () => {

@@ -3,7 +3,7 @@ import { DiscordAPIError, type RateLimitData, RateLimitError, REST, type RESTOpt
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import { Agent } from 'undici';
 import type { Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
-import type { DeliveryRoute, Job, JobOrigin } from '../jobs/job.js';
+import { type DeliveryRoute, type Job, type JobOrigin, serverOf } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
 import type { Logger } from '../logger.js';
 import { type JobComponents, jobComponents } from './buttons.js';
@@ -137,7 +137,8 @@ export class DiscordDelivery implements Delivery {
   private routes(origin: JobOrigin): Array<Exclude<DeliveryRoute, 'log'>> {
     const routes: Array<Exclude<DeliveryRoute, 'log'>> = [];
     if (this.replyOpen(origin, this.now())) routes.push('reply');
-    if (origin.guildId) routes.push('channel');
+    // Outside a server with the bot (group DMs, servers reached by a member's own install) a channel message could only fail.
+    if (serverOf(origin) !== null) routes.push('channel');
     routes.push('dm');
     return routes;
   }

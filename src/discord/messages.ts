@@ -1,5 +1,5 @@
 import { channelMention, TimestampStyles, time, userMention } from 'discord.js';
-import type { FailureReason, Job } from '../jobs/job.js';
+import { type FailureReason, type Job, serverOf } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
 import { FINISHED_JOB_RETENTION_MS } from '../jobs/job-store.js';
 import type { Eta, JobNotice, JobText, Progress } from '../jobs/notices.js';
@@ -95,9 +95,9 @@ function requestQuote(job: Job): string {
 }
 
 function progressText(job: Job, progress: Progress, handedOff: boolean): string {
-  const handoff = handedOff
-    ? '\nThis is taking a while: the video will be posted in this channel when it is ready.'
-    : '';
+  // Outside a server with the bot only a DM reaches the member once the reply's token is gone.
+  const where = serverOf(job.origin) === null ? 'sent to you by DM' : 'posted in this channel';
+  const handoff = handedOff ? `\nThis is taking a while: the video will be ${where} when it is ready.` : '';
   return `${requestQuote(job)}\n${progressLabel(job, progress)}${handoff}`;
 }
 

@@ -38,6 +38,19 @@ export const inDeclaredContext: Precondition = (interaction, { data }) => {
 };
 
 /**
+ * An install the command declares in `data.integration_types` authorized the interaction
+ * (`authorizing_integration_owners`): a command for servers with the bot, like `/video-admin`,
+ * does nothing where only the app installed to a member's account reached it.
+ */
+export const underDeclaredInstall: Precondition = (interaction, { data }) => {
+  const declared = data.integration_types;
+  if (!declared?.length) return null;
+  const owners = interaction.authorizingIntegrationOwners;
+  if (declared.some((install) => owners[install] !== undefined)) return null;
+  return new UserError('command.wrong_install', 'This command works only in a server the bot is in.');
+};
+
+/**
  * The member holds the command's `default_member_permissions`. A server's admins can hand a
  * command to anyone in its integration settings; the permissions it needs to do its work stay.
  */
@@ -56,7 +69,7 @@ export const holdsDeclaredPermissions: Precondition = (interaction, { data }) =>
 };
 
 /** Every precondition, in the order the router runs them before each command. */
-const PRECONDITIONS: readonly Precondition[] = [inDeclaredContext, holdsDeclaredPermissions];
+const PRECONDITIONS: readonly Precondition[] = [inDeclaredContext, underDeclaredInstall, holdsDeclaredPermissions];
 
 /** The first refusal of {@link PRECONDITIONS} for this command, or `null` when all pass. */
 export function firstRefusal(interaction: ChatInputCommandInteraction, command: Command): UserError | null {

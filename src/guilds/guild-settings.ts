@@ -80,12 +80,22 @@ function heldToBounds({ userDaily, guildDaily, roleAllowances, video1080p, ...re
   };
 }
 
-/** The limits that apply to one member, from the bot's config, their guild's settings and their roles. */
+/**
+ * The limits that apply to one member, from the bot's config, their guild's settings and their
+ * roles. With no server (`settings` null: DMs, group DMs, servers the bot is not in) they are the
+ * member's own, for the app installed to their account: one daily count wherever they use it,
+ * and the bot-wide spend cap.
+ */
 export function allowanceFor(
   quota: Config['quota'],
-  settings: GuildSettings,
+  settings: GuildSettings | null,
   memberRoles: readonly string[],
 ): Allowance {
+  if (settings === null) {
+    const { userInstallDaily, userConcurrent, budgetDailyCents } = quota;
+    // 1080p is a server's choice, and no server chose it here.
+    return { userDaily: userInstallDaily, userConcurrent, guildDaily: null, budgetDailyCents, userDaily1080p: 0 };
+  }
   const exempt = memberRoles.some((role) => settings.exemptRoles.includes(role));
   const roleDaily = memberRoles
     .map((role) => settings.roleAllowances[role])

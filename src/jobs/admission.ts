@@ -7,7 +7,7 @@ import { nextUtcMidnight } from '../quota/ledger.js';
 import { StoreBusyError } from '../store/store-errors.js';
 import { UserError } from '../user-error.js';
 import { modelOf, qualityOf } from '../video/catalog.js';
-import type { Job, JobOrigin } from './job.js';
+import { type Job, type JobOrigin, serverOf } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
 import type { JobNotice } from './notices.js';
 
@@ -52,10 +52,12 @@ export class Admission {
 
   private async acceptOnce(origin: JobOrigin, request: VideoRequest, memberRoles: readonly string[]): Promise<Job> {
     const { deps, options } = this.context;
+    // Outside a server with the bot, no server's channels, roles, filters or limits apply.
+    const server = serverOf(origin);
     const [settings, filter, recorded, gateRefusal] = await this.guardStore(() =>
       Promise.all([
-        deps.settings.get(origin.guildId),
-        deps.filters.filterFor(origin.guildId),
+        deps.settings.get(server),
+        deps.filters.filterFor(server),
         deps.jobs.get(origin.interactionId),
         deps.gate?.refusal(origin) ?? null,
       ]),
@@ -67,7 +69,7 @@ export class Admission {
     this.assertQualityAllowed(settings, origin, request);
     // A video from an image may come without a prompt: nothing to check then.
     if (request.prompt !== undefined) this.assertPromptAllowed(filter, origin, request, request.prompt);
-    await this.reserve(origin, request, settings, memberRoles);
+    await this.reserve(origin, request, server === null ? null : settings, memberRoles);
 
     const now = this.context.now();
     const job: Job = {
@@ -118,7 +120,8 @@ export class Admission {
   private async reserve(
     origin: JobOrigin,
     request: VideoRequest,
-    settings: GuildSettings,
+    /** `null` outside a server with the bot: the member's own allowance. */
+    settings: GuildSettings | null,
     memberRoles: readonly string[],
   ): Promise<void> {
     const { deps, options } = this.context;
@@ -134,7 +137,7 @@ export class Admission {
         deps.ledger.reserve({
           id: origin.interactionId,
           userId: origin.userId,
-          guildId: origin.guildId,
+          guildId: serverOf(origin),
           costCents: modelOf(request).priceCents,
           quality: qualityOf(request.model),
           allowance: allowanceFor(options.quota, settings, memberRoles),

@@ -77,13 +77,29 @@ export interface JobOrigin {
   /** Epoch ms: 15 minutes after the interaction was created. */
   tokenExpiresAt: number;
   applicationId: string;
+  /** The server the command ran in, whether the bot is in it or not; `null` in DMs and group DMs. */
   guildId: string | null;
   channelId: string;
   userId: string;
   /** Upload limit for this interaction, in bytes. */
   attachmentSizeLimit: number;
-  /** Whether the channel is age-restricted. */
+  /** Whether the channel is age-restricted, in a server the bot is in (elsewhere never). */
   channelNsfw: boolean;
+  /**
+   * Set when the command ran in a server the bot is not in, reached through the app installed
+   * to the member's own account: only the interaction can answer there. Records from before
+   * user installs leave it out; they all ran where the bot is.
+   */
+  foreignGuild?: true;
+}
+
+/**
+ * The server a job belongs to: its settings, filters and limits apply, and the bot may post in
+ * its channels. `null` in DMs, group DMs and servers the bot is not in, where the member's own
+ * allowance for the app installed to their account applies, one count across all of them.
+ */
+export function serverOf(origin: Pick<JobOrigin, 'guildId' | 'foreignGuild'>): string | null {
+  return origin.foreignGuild ? null : origin.guildId;
 }
 
 /** A `/video` request's durable record. The interaction id is its id. */

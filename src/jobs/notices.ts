@@ -22,7 +22,7 @@ export type Progress = (
  * The engine holds no wording, so it does not depend on how a chat platform shows a message.
  */
 export type JobNotice =
-  /** The reply while the video is made; `handedOff`: the result will come in the channel instead. */
+  /** The reply while the video is made; `handedOff`: the result will come as a message of its own (channel or DM) instead. */
   | { kind: 'progress'; job: Job; progress: Progress; handedOff: boolean }
   /** The details line under a finished video that is posted as a file. */
   | { kind: 'video'; job: Job; generationMs: number }

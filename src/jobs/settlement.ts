@@ -1,7 +1,7 @@
 import type { GuildSettings } from '../guilds/guild-settings.js';
 import { OutputRejectedError, ProviderError } from '../provider/errors.js';
 import type { ResultPost } from './delivery.js';
-import type { DeliveryRoute, Job, JobOutcome, JobStage } from './job.js';
+import { type DeliveryRoute, type Job, type JobOutcome, type JobStage, serverOf } from './job.js';
 import { type JobAction, videoActions } from './job-actions.js';
 import { enterStage, type JobContext } from './job-context.js';
 
@@ -38,7 +38,7 @@ export class Settlement {
     job.stage ??= { since: job.concludedAt ?? this.context.now(), faults: 0 };
     const { stage } = job;
     if (outcome.kind === 'video' && outcome.nsfw) {
-      const settings = await this.context.deps.settings.get(job.origin.guildId);
+      const settings = await this.context.deps.settings.get(serverOf(job.origin));
       // Decided once: neither the file nor its link may reach this channel.
       if (nsfwBlocked(job, settings)) return this.retell(job, { kind: 'failure', reason: 'nsfw_blocked' });
     }
@@ -152,7 +152,7 @@ export class Settlement {
 
   /** The buttons under the job's video, as its server's settings now allow. */
   private async actionsFor(job: Job): Promise<readonly JobAction[]> {
-    return videoActions(job, await this.context.deps.settings.get(job.origin.guildId));
+    return videoActions(job, await this.context.deps.settings.get(serverOf(job.origin)));
   }
 
   /** The finished video as its link, and why it is not the file. */

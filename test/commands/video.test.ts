@@ -10,8 +10,9 @@ describe('/video', () => {
     expect(JSON.parse(JSON.stringify(video.data))).toStrictEqual({
       name: 'video',
       description: 'Make a 5-second video from a text prompt or an image',
-      contexts: [0],
-      integration_types: [0],
+      // Installed to a server or to a member's account; in servers, the bot's DM, and DMs and group DMs.
+      contexts: [0, 1, 2],
+      integration_types: [0, 1],
       type: 1,
       options: [
         {

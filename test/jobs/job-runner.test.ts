@@ -123,7 +123,7 @@ beforeEach(async () => {
       observer: { load: (waiting) => lineLengths.push(waiting) },
     },
     {
-      quota: { userDaily: 5, userConcurrent: 3, guildDaily: null, budgetDailyCents: null },
+      quota: { userDaily: 5, userInstallDaily: 3, userConcurrent: 3, guildDaily: null, budgetDailyCents: null },
       jobTimeoutMs: 20 * MINUTE,
       retryDelayMs: 5_000,
       submitGraceMs: 2 * MINUTE,
