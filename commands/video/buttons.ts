@@ -144,8 +144,11 @@ function remixed(source: VideoRequest, fields: ModalSubmitFields): VideoRequest 
 
 const remix: ButtonHandler = {
   action: 'remix',
-  async press(interaction, jobId, { runner }) {
+  async press(interaction, jobId, { runner, moderation }) {
     const source = await pressedJob(runner, interaction, jobId, 'remix');
+    // A take the member may not start (blocked, the studio closed) is refused now, not after the modal.
+    const refused = await moderation.gate.refusal(originOf(interaction, source));
+    if (refused) throw new UserError(`video.${refused}`, discordText.render({ kind: refused }));
     await interaction.showModal(remixModal(jobId, source.request));
   },
   async submit(interaction, jobId, context) {

@@ -154,9 +154,12 @@ describe('the moderation log', () => {
 
     const submits = rig.wavespeed.submits.length;
     await refused(rig, BLOCKED);
-    // A Reroll under the earlier video is refused the same way.
-    const reroll = rig.discord.pressButton({ message: video, customId: `v1:reroll:${first.id}` });
-    expect((await reroll.waitForMessage((m) => m.content === BLOCKED)).flags & MessageFlags.Ephemeral).toBeTruthy();
+    // Reroll and Remix under the earlier video are refused the same way, Remix before its modal opens.
+    for (const action of ['reroll', 'remix']) {
+      const take = rig.discord.pressButton({ message: video, customId: `v1:${action}:${first.id}` });
+      expect((await take.waitForMessage((m) => m.content === BLOCKED)).flags & MessageFlags.Ephemeral).toBeTruthy();
+      expect(take.modal()).toBeUndefined();
+    }
     expect(rig.wavespeed.submits).toHaveLength(submits);
     expect(await videosLeft(rig)).toBe('**2** of 3 videos left today');
     const show = await admin(rig, 'show');
