@@ -10,7 +10,7 @@ import { DiscordLogPoster } from './discord/moderation-log.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
 import { everyObserver } from './jobs/job-observer.js';
 import { JobRunner } from './jobs/job-runner.js';
-import { KeyvJobStore } from './jobs/job-store.js';
+import { jobIndexesIn, KeyvJobStore } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
 import { VideoFiles } from './jobs/video-files.js';
 import type { Logger } from './logger.js';
@@ -138,11 +138,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   await files.sweep();
   const runner = new JobRunner(
     {
-      // Only webhook callbacks look jobs up by prediction.
-      jobs: new KeyvJobStore(
-        store.keyv('jobs'),
-        config.wavespeed.webhookUrl ? store.keyv('job-by-prediction') : undefined,
-      ),
+      jobs: new KeyvJobStore(store.keyv('jobs'), jobIndexesIn(store)),
       ledger,
       provider,
       planner,

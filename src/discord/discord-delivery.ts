@@ -2,7 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { DiscordAPIError, type RateLimitData, RateLimitError, REST, type RESTOptions } from 'discord.js';
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import { Agent } from 'undici';
-import type { Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
+import type { Delivered, Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
 import { type DeliveryRoute, type Job, type JobOrigin, serverOf } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
 import type { Logger } from '../logger.js';
@@ -105,13 +105,15 @@ export class DiscordDelivery implements Delivery {
     }
   }
 
-  async post(job: Job, post: ResultPost): Promise<DeliveryRoute> {
+  async post(job: Job, post: ResultPost): Promise<Delivered> {
     // A route Discord holds for long is closed for now: the next one may reach the member sooner.
     let held: RateLimitError | undefined;
     for (const route of this.routes(job.origin)) {
       try {
-        await this.postVia(route, job, post);
-        return route;
+        const message = await this.postVia(route, job, post);
+        // A DM's link has no server; the reply and a channel message are in the job's.
+        const guildId = route === 'dm' ? null : job.origin.guildId;
+        return { route, message: { guildId, channelId: message.channel_id, messageId: message.id } };
       } catch (error) {
         if (error instanceof RateLimitError) {
           held = error;
@@ -131,7 +133,7 @@ export class DiscordDelivery implements Delivery {
       { jobId: job.id, predictionId: job.predictionId, outcome: job.outcome },
       'no route reached the member',
     );
-    return 'log';
+    return { route: 'log' };
   }
 
   private routes(origin: JobOrigin): Array<Exclude<DeliveryRoute, 'log'>> {
@@ -144,16 +146,16 @@ export class DiscordDelivery implements Delivery {
   }
 
   /** Posts on one route; when the file is refused as too large, posts the link instead. */
-  private async postVia(route: Exclude<DeliveryRoute, 'log'>, job: Job, post: ResultPost): Promise<void> {
+  private async postVia(route: Exclude<DeliveryRoute, 'log'>, job: Job, post: ResultPost): Promise<APIMessage> {
     // The same buttons under the file and under its link; none replaces the progress's Cancel on the reply.
     const components = jobComponents(job.id, post.actions ?? []);
     try {
-      await this.send(route, job, post.content, components, post.file);
+      return await this.send(route, job, post.content, components, post.file);
     } catch (error) {
       const tooLarge = error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.RequestEntityTooLarge;
       if (!tooLarge || !post.file || !post.linkContent) throw error;
       this.logger.info({ jobId: job.id, route }, 'upload refused as too large; posting the link');
-      await this.send(route, job, post.linkContent, components);
+      return await this.send(route, job, post.linkContent, components);
     }
   }
 
@@ -163,13 +165,12 @@ export class DiscordDelivery implements Delivery {
     content: string,
     components: JobComponents,
     file?: VideoFile,
-  ): Promise<void> {
+  ): Promise<APIMessage> {
     const attachments = file ? [{ id: 0, filename: fileName(file) }] : [];
     const { origin } = job;
     const signal = AbortSignal.timeout(this.postDeadlineMs);
     if (route === 'reply') {
-      await this.editReply(origin, { content, attachments, components, allowed_mentions: NO_PINGS }, file, signal);
-      return;
+      return this.editReply(origin, { content, attachments, components, allowed_mentions: NO_PINGS }, file, signal);
     }
     // A nonce makes Discord return the first message if a restart posts the same job again.
     const message = { attachments, components, nonce: job.id.slice(0, 25), enforce_nonce: true };
@@ -179,18 +180,20 @@ export class DiscordDelivery implements Delivery {
         content: `<@${origin.userId}> ${content}`,
         allowed_mentions: { parse: [], users: [origin.userId] },
       };
-      await this.messages.post(Routes.channelMessages(origin.channelId), {
+      return (await this.messages.post(Routes.channelMessages(origin.channelId), {
         ...(await requestBody(body, file)),
         signal,
-      });
-      return;
+      })) as APIMessage;
     }
     const dm = (await this.messages.post(Routes.userChannels(), {
       body: { recipient_id: origin.userId },
       signal,
     })) as APIChannel;
     const body = { ...message, content, allowed_mentions: NO_PINGS };
-    await this.messages.post(Routes.channelMessages(dm.id), { ...(await requestBody(body, file)), signal });
+    return (await this.messages.post(Routes.channelMessages(dm.id), {
+      ...(await requestBody(body, file)),
+      signal,
+    })) as APIMessage;
   }
 
   private async editReply(

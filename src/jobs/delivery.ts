@@ -1,4 +1,4 @@
-import type { DeliveryRoute, Job, JobOrigin } from './job.js';
+import type { DeliveryRoute, Job, JobOrigin, PostedMessage } from './job.js';
 import type { JobAction } from './job-actions.js';
 
 /** A finished video on disk, ready to upload from there. */
@@ -22,6 +22,12 @@ export interface ResultPost {
   actions?: readonly JobAction[];
 }
 
+/** Where a result went: the route, and the message it made there (none when it went to the log). */
+export interface Delivered {
+  route: DeliveryRoute;
+  message?: PostedMessage;
+}
+
 /**
  * Port to Discord for job messages. Posting goes to the best route still open: the
  * deferred reply while its token lives, else a channel message mentioning the member,
@@ -34,10 +40,10 @@ export interface Delivery {
    */
   progress(origin: JobOrigin, content: string, actions?: readonly JobAction[]): Promise<boolean>;
   /**
-   * Posts the result and says where. Throws only for faults worth retrying (Discord 5xx,
-   * network); a route that is closed for good is skipped.
+   * Posts the result and says where, with the message it made (none for the log). Throws only
+   * for faults worth retrying (Discord 5xx, network); a route that is closed for good is skipped.
    */
-  post(job: Job, post: ResultPost): Promise<DeliveryRoute>;
+  post(job: Job, post: ResultPost): Promise<Delivered>;
   /** Whether the deferred reply can still be edited at `now`, with a safety margin. */
   replyOpen(origin: JobOrigin, now: number): boolean;
 }

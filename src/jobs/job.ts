@@ -69,6 +69,13 @@ export interface JobStage {
 /** The channel a job's result reached. */
 export type DeliveryRoute = 'reply' | 'channel' | 'dm' | 'log';
 
+/** Where a job's result message is, for a link back to it: `guildId` `null` for a DM. */
+export interface PostedMessage {
+  guildId: string | null;
+  channelId: string;
+  messageId: string;
+}
+
 /** Everything needed to answer the member, even from another process or after a restart. */
 export interface JobOrigin {
   interactionId: string;
@@ -129,6 +136,8 @@ export interface Job {
   /** Set once the member was told the result will come as a channel message instead of a reply edit. */
   handedOff?: boolean;
   deliveredVia?: DeliveryRoute;
+  /** The message the result was posted as; left out when it went to the log, and by records from before it was kept. */
+  deliveredMessage?: PostedMessage;
   /**
    * Who cancelled it (a user id). In line it ended then; at the provider it could not be stopped,
    * so it runs to its end and is settled without being posted.

@@ -1,9 +1,9 @@
 import type { GuildSettings } from '../guilds/guild-settings.js';
 import { OutputRejectedError, ProviderError } from '../provider/errors.js';
-import type { ResultPost } from './delivery.js';
-import { type DeliveryRoute, type Job, type JobOutcome, type JobStage, serverOf } from './job.js';
+import type { Delivered, ResultPost } from './delivery.js';
+import { type DeliveryRoute, type Job, type JobOrigin, type JobOutcome, type JobStage, serverOf } from './job.js';
 import { type JobAction, videoActions } from './job-actions.js';
-import { enterStage, type JobContext } from './job-context.js';
+import { enterStage, type JobContext, type JobRunnerOptions } from './job-context.js';
 
 type VideoOutcome = Extract<JobOutcome, { kind: 'video' }>;
 type FailureOutcome = Extract<JobOutcome, { kind: 'failure' }>;
@@ -87,9 +87,12 @@ export class Settlement {
   private async postFailure(job: Job, outcome: FailureOutcome): Promise<void> {
     // Settled first: a member told of a failure must find their allowance already back.
     await this.settle(job, outcome, 'reply');
-    const route = await this.context.deps.delivery.post(job, {
-      content: this.context.deps.text.render({ ...outcome, job }),
-    });
+    const route = recorded(
+      job,
+      await this.context.deps.delivery.post(job, {
+        content: this.context.deps.text.render({ ...outcome, job }),
+      }),
+    );
     return this.finish(job, route);
   }
 
@@ -97,7 +100,7 @@ export class Settlement {
     const { deps, options } = this.context;
     const content = deps.text.render({ kind: 'video', job, generationMs: outcome.generationMs });
     const path = deps.files.pathFor(job.id);
-    const maxBytes = Math.min(job.origin.attachmentSizeLimit, options.outputMaxBytes);
+    const maxBytes = downloadCap(job.origin, options);
     let bytes: number;
     stage.doing = 'fetch';
     try {
@@ -121,12 +124,15 @@ export class Settlement {
     const name = `${job.predictionId ?? job.id}.mp4`;
     let route: DeliveryRoute;
     try {
-      route = await deps.delivery.post(job, {
-        content,
-        linkContent,
-        file: { name, path, bytes, spoiler: outcome.nsfw },
-        actions: await this.actionsFor(job),
-      });
+      route = recorded(
+        job,
+        await deps.delivery.post(job, {
+          content,
+          linkContent,
+          file: { name, path, bytes, spoiler: outcome.nsfw },
+          actions: await this.actionsFor(job),
+        }),
+      );
       await this.settle(job, job.outcome, route);
     } finally {
       // Posted or not, the file goes before the job ends: a retry downloads it again.
@@ -168,7 +174,7 @@ export class Settlement {
 
   /** Posts a video (or its link) and settles the quota by where it went, before the job ends. */
   private async postAndSettle(job: Job, post: ResultPost): Promise<void> {
-    const route = await this.context.deps.delivery.post(job, post);
+    const route = recorded(job, await this.context.deps.delivery.post(job, post));
     await this.settle(job, job.outcome, route);
     return this.finish(job, route);
   }
@@ -194,8 +200,22 @@ export function counts(outcome: JobOutcome | undefined, route: DeliveryRoute | u
   return outcome?.reason === 'nsfw_blocked' || (outcome?.reason === 'cancelled' && outcome.url !== undefined);
 }
 
+/** Keeps where the result was posted in the job's record, for links back to it; returns the route. */
+function recorded(job: Job, { route, message }: Delivered): DeliveryRoute {
+  if (message) job.deliveredMessage = message;
+  return route;
+}
+
+/**
+ * The largest output downloaded for an upload from `origin`: its interaction's upload limit,
+ * within `OUTPUT_MAX_MB`; a larger video goes as its link.
+ */
+export function downloadCap(origin: JobOrigin, options: Pick<JobRunnerOptions, 'outputMaxBytes'>): number {
+  return Math.min(origin.attachmentSizeLimit, options.outputMaxBytes);
+}
+
 /** Whether the guild's policy keeps a flagged video out of the job's channel. */
-function nsfwBlocked(job: Job, settings: GuildSettings): boolean {
+export function nsfwBlocked(job: Job, settings: GuildSettings): boolean {
   if (settings.nsfw === 'never') return true;
   return settings.nsfw === 'age-restricted' && !job.origin.channelNsfw;
 }

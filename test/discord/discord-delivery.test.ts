@@ -92,7 +92,11 @@ describe('DiscordDelivery', () => {
     standIn.setAttachmentSizeLimit(standIn.guildId, 100 * MiB);
     const file = videoOnDisk(30 * MiB);
 
-    const route = await connect().post(channelJob(), { content: '🎬 done', file, linkContent: '🎬 done\nhttps://x' });
+    const { route } = await connect().post(channelJob(), {
+      content: '🎬 done',
+      file,
+      linkContent: '🎬 done\nhttps://x',
+    });
 
     expect(route).toBe('channel');
     const [upload] = standIn.requests.filter((request) => request.files.length > 0);
@@ -122,13 +126,17 @@ describe('DiscordDelivery', () => {
   it('posts the link instead when Discord refuses the file as too large', async () => {
     standIn.setAttachmentSizeLimit(standIn.guildId, 1 * MiB);
 
-    const route = await connect().post(channelJob(), {
+    const delivered = await connect().post(channelJob(), {
       content: '🎬 done',
       file: videoOnDisk(2 * MiB),
       linkContent: '🎬 done\nhttps://cdn.example/p1.mp4',
     });
 
-    expect(route).toBe('channel');
+    // The link's message is the one a jump link back to the result goes to.
+    expect(delivered).toEqual({
+      route: 'channel',
+      message: { guildId: standIn.guildId, channelId: standIn.channelId, messageId: standIn.messages[0]?.id },
+    });
     expect(standIn.messages).toHaveLength(1);
     expect(standIn.messages[0]).toMatchObject({ content: `<@${standIn.userId}> 🎬 done\nhttps://cdn.example/p1.mp4` });
     expect(standIn.messages[0]?.attachments).toEqual([]);

@@ -5,9 +5,9 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { discordText } from '../../src/discord/messages.js';
 import { GuildSettingsStore } from '../../src/guilds/guild-settings.js';
-import type { Delivery, ResultPost } from '../../src/jobs/delivery.js';
+import type { Delivered, Delivery, ResultPost } from '../../src/jobs/delivery.js';
 import { MemoryGenerationLine } from '../../src/jobs/generation-line.js';
-import type { DeliveryRoute, Job, JobOrigin } from '../../src/jobs/job.js';
+import type { Job, JobOrigin } from '../../src/jobs/job.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
 import { KeyvJobStore } from '../../src/jobs/job-store.js';
 import { PollPlanner } from '../../src/jobs/poll-planner.js';
@@ -66,11 +66,11 @@ class RecordingDelivery implements Delivery {
     this.edits.push(content);
     return true;
   }
-  async post(_job: Job, post: ResultPost): Promise<DeliveryRoute> {
+  async post(_job: Job, post: ResultPost): Promise<Delivered> {
     this.tried += 1;
     if (this.postsFail || (this.uploadsFail && post.file)) throw new Error('Discord answered 503');
     this.posts.push(post);
-    return 'reply';
+    return { route: 'reply' };
   }
   replyOpen(origin: JobOrigin, now: number) {
     return now < origin.tokenExpiresAt - MINUTE;
