@@ -1,8 +1,9 @@
-import { channelMention, TimestampStyles, time, userMention } from 'discord.js';
+import { type APIEmbed, channelMention, hyperlink, messageLink, TimestampStyles, time, userMention } from 'discord.js';
 import { type FailureReason, type Job, serverOf } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
 import { FINISHED_JOB_RETENTION_MS } from '../jobs/job-store.js';
 import type { Eta, JobNotice, JobText, Progress } from '../jobs/notices.js';
+import { counts } from '../jobs/settlement.js';
 import type { QuotaLimit } from '../quota/ledger.js';
 import { CLIP_SECONDS, dollars, modelOf, OUTPUT_RETENTION_MS, qualityOf, sizeLabel } from '../video/catalog.js';
 
@@ -221,6 +222,53 @@ function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: number): str
   }
 }
 
+/** A job's outcome in a few words, for lists: what the failure texts say at length. */
+const OUTCOME_LABELS: Record<FailureReason, string> = {
+  moderation: '🚫 Refused by the content filter',
+  invalid_request: '⚠️ Options refused by the studio',
+  provider_busy: '🕐 Studio overloaded',
+  provider_unavailable: '🛠️ Studio unavailable',
+  no_credit: '💳 Out of video credit',
+  timeout: '⌛ Took too long',
+  failed: '❌ Failed',
+  submit_unknown: '🔄 Lost track while sending',
+  output_unavailable: '📭 Made, but could not be fetched',
+  image_refused: '🖼️ Image refused',
+  image_unavailable: '🖼️ Image could not be fetched',
+  nsfw_blocked: '🔞 Flagged as not safe for work, not posted',
+  cancelled: '✖️ Cancelled',
+};
+
+/** Why `/video-show` posted nothing; only the member who asked reads it. */
+function showRefusalText(notice: Extract<JobNotice, { kind: 'show_refused' }>): string {
+  switch (notice.why) {
+    case 'unknown':
+      return `No video with that id was made here in the last ${RETENTION_DAYS} days. Use the id from the video's message (\`id …\`), or see yours with \`/video-history\`.`;
+    case 'unfinished':
+      return 'That video is still being made: it will be posted when it is ready.';
+    case 'failed':
+      return `That request ended without a video (${OUTCOME_LABELS[notice.reason].replace(/^\S+ /, '').toLowerCase()}), so there is nothing to show.`;
+    case 'nsfw_blocked':
+      return 'That video was flagged as not safe for work, and this server keeps such videos out of this channel.';
+  }
+}
+
+/** The link to the message a job's result was posted as, when it is known. */
+function originalLink(job: Job): string | undefined {
+  const posted = job.deliveredMessage;
+  if (!posted) return undefined;
+  return posted.guildId === null
+    ? messageLink(posted.channelId, posted.messageId)
+    : messageLink(posted.channelId, posted.messageId, posted.guildId);
+}
+
+/** A past video whose file the studio no longer keeps: its details, and where it was first posted. */
+function goneText(job: Job, generationMs: number): string {
+  const link = originalLink(job);
+  const where = link ? `It was first posted here: ${link}` : 'Where it was first posted is not known.';
+  return `${resultText(job, generationMs)}\n📭 The file is no longer kept: the video service deletes videos 7 days after they are made. ${where}`;
+}
+
 /** Words the job engine's notices as Discord Markdown: quoted prompts, live timestamps, channel mentions. */
 export const discordText: JobText = {
   render(notice: JobNotice): string {
@@ -255,6 +303,65 @@ export const discordText: JobText = {
         return cancelledText(notice.job, notice.by, notice.atProvider);
       case 'action_refused':
         return actionRefusalText(notice.action, notice.why);
+      case 'show_refused':
+        return showRefusalText(notice);
+      case 'video_gone':
+        return goneText(notice.job, notice.generationMs);
     }
   },
 };
+
+/** Prompts in `/video-history` are cut to this many characters, so ten entries fit one embed. */
+const HISTORY_PROMPT_CHARS = 60;
+/** A video link longer than this is left out of `/video-history` (WaveSpeed's are about 100). */
+const HISTORY_URL_CHARS = 200;
+
+/**
+ * `/video-history`: the member's latest jobs here, newest first, as an embed (Discord's 6,000
+ * characters, where a message holds 2,000: ten entries of a quoted prompt, details and a link
+ * take up to about 510 each). Each is its outcome, then the prompt as a quote, the model's frame
+ * and quality, seed, what it cost, when it was asked for, and a link: the original message when
+ * known, else the video while the studio keeps it.
+ */
+export function historyEmbed(jobs: readonly Job[], inServer: boolean, now: number): APIEmbed {
+  const where = inServer ? 'in this server' : 'in DMs';
+  if (jobs.length === 0) {
+    return {
+      title: `Your videos ${where}`,
+      description: `You have made no videos ${where} in the last ${RETENTION_DAYS} days.`,
+    };
+  }
+  return {
+    title: `Your last ${jobs.length === 1 ? 'video' : `${jobs.length} videos`} ${where}`,
+    fields: jobs.map((job, n) => ({ name: `${n + 1}. ${outcomeLabel(job)}`, value: historyEntry(job, now) })),
+    footer: { text: 'Bring one back with /video-show and its id.' },
+  };
+}
+
+function outcomeLabel({ outcome, deliveredVia }: Job): string {
+  if (outcome?.kind === 'failure') return OUTCOME_LABELS[outcome.reason];
+  if (outcome?.kind === 'video') return deliveredVia === 'log' ? '📭 Made, but could not be posted' : '🎬 Made';
+  return '⏳ In the making';
+}
+
+function historyEntry(job: Job, now: number): string {
+  const { request, outcome } = job;
+  const quote = request.prompt === undefined ? '> 🖼️ From an image' : quotePrompt(request.prompt, HISTORY_PROMPT_CHARS);
+  const details = [
+    'size' in request ? sizeLabel(request.size) : 'From an image',
+    qualityOf(request.model),
+    `seed ${request.seed === -1 ? 'random' : request.seed}`,
+    counts(outcome, job.deliveredVia) ? dollars(modelOf(request).priceCents) : 'not counted',
+    time(Math.floor(job.createdAt / 1000), TimestampStyles.RelativeTime),
+  ];
+  const lines = [quote, details.join(' · ')];
+  const original = originalLink(job);
+  const url = outcome?.url;
+  const kept = (job.submittedAt ?? job.createdAt) + OUTPUT_RETENTION_MS > now;
+  if (original) lines.push(hyperlink('Original message', original));
+  else if (url && kept && url.length <= HISTORY_URL_CHARS && !/[\s()]/.test(url)) {
+    lines.push(hyperlink('Video', url));
+  }
+  if (job.predictionId) lines.push(`id \`${job.predictionId}\``);
+  return lines.join('\n');
+}

@@ -13,6 +13,7 @@ import {
   type Lane,
   laneOf,
 } from './job-context.js';
+import { PastVideos } from './past-videos.js';
 import { ProgressDisplay } from './progress-display.js';
 import { Settlement } from './settlement.js';
 
@@ -60,6 +61,8 @@ export class JobRunner {
   private readonly imageUpload: ImageUpload;
   private readonly generation: Generation;
   private readonly settlement: Settlement;
+  /** Finished videos, found again for `/video-show` and `/video-history`. */
+  readonly pastVideos: PastVideos;
 
   constructor(
     private readonly deps: JobRunnerDeps,
@@ -86,6 +89,7 @@ export class JobRunner {
     this.imageUpload = new ImageUpload(this.context);
     this.generation = new Generation(this.context);
     this.settlement = new Settlement(this.context, (job, route) => this.finish(job, route));
+    this.pastVideos = new PastVideos(this.context);
   }
 
   /** Jobs accepted and not yet done in this process. */

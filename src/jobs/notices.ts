@@ -67,7 +67,16 @@ export type JobNotice =
    * A press of a job's button that did nothing: the member may not (`not_permitted`), the job is
    * not known (never made here, or its record expired), or it is already finished.
    */
-  | { kind: 'action_refused'; action: JobAction; why: 'not_permitted' | 'unknown_job' | 'finished' };
+  | { kind: 'action_refused'; action: JobAction; why: 'not_permitted' | 'unknown_job' | 'finished' }
+  /**
+   * `/video-show` has nothing to post: no such video where it was asked (`unknown`: never made
+   * there, or its record expired), one still being made, one that ended without a video (with
+   * why), or a flagged one the policy keeps out of this channel.
+   */
+  | { kind: 'show_refused'; why: 'unknown' | 'unfinished' | 'nsfw_blocked' }
+  | { kind: 'show_refused'; why: 'failed'; reason: FailureReason }
+  /** A past video shown again once the provider no longer keeps its file: its details, and where it was first posted. */
+  | { kind: 'video_gone'; job: Job; generationMs: number };
 
 /** Port that words a {@link JobNotice} as the message a member reads. */
 export interface JobText {

@@ -329,6 +329,11 @@ export class WaveSpeedStandIn {
     return this.#resultCalls.filter((called) => called === id).length;
   }
 
+  /** Deletes a prediction and its output, as WaveSpeed does 7 days after it was made: both answer 404 from now on. */
+  forget(predictionId: string): void {
+    if (!this.#generations.delete(predictionId)) throw new Error(`No prediction ${predictionId} to forget`);
+  }
+
   /** Scripts the next submit that has none yet; calls queue up in order. */
   nextSubmit(script: SubmitScript): void {
     this.#scripts.push(script);
