@@ -97,8 +97,8 @@ function requestQuote(job: Job): string {
 
 function progressText(job: Job, progress: Progress, handedOff: boolean): string {
   // Outside a server with the bot only a DM reaches the member once the reply's token is gone.
-  const where = serverOf(job.origin) === null ? 'sent to you by DM' : 'posted in this channel';
-  const handoff = handedOff ? `\nThis is taking a while: the video will be ${where} when it is ready.` : '';
+  const where = () => (serverOf(job.origin) === null ? 'sent to you by DM' : 'posted in this channel');
+  const handoff = handedOff ? `\nThis is taking a while: the video will be ${where()} when it is ready.` : '';
   return `${requestQuote(job)}\n${progressLabel(job, progress)}${handoff}`;
 }
 

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import {
+  ApplicationIntegrationType,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   InteractionContextType,
@@ -55,6 +56,12 @@ beforeEach(() => {
         .setContexts(InteractionContextType.Guild)
         .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
     ),
+    command(
+      new SlashCommandBuilder()
+        .setName('server-install')
+        .setContexts(InteractionContextType.Guild)
+        .setIntegrationTypes(ApplicationIntegrationType.GuildInstall),
+    ),
     command(new SlashCommandBuilder().setName('count').setContexts(InteractionContextType.Guild), (interaction) =>
       interaction.options.getInteger('n'),
     ),
@@ -104,6 +111,17 @@ describe('interactionHandler', () => {
       'This command works only in a server.',
       'This command works only in a server.',
     ]);
+  });
+
+  it('refuses a server-install command where only the member’s own install reached it (a server without the bot)', async () => {
+    const { GuildInstall, UserInstall } = ApplicationIntegrationType;
+    await handle(factory.command({ name: 'server-install', installs: [GuildInstall, UserInstall] }));
+    expect(ran).toEqual(['server-install']);
+    factory.sent.length = 0;
+    await handle(factory.command({ name: 'server-install', guildId: factory.world.foreignGuild.id }));
+    expect(ran).toEqual(['server-install']);
+    expectPrivateAnswer(/^This command works only in a server the bot is in\.$/);
+    expect(logs.join('')).toMatch(/"refusal":"command.wrong_install"/);
   });
 
   it('refuses a member without the permissions the command declares, even if Discord let them run it', async () => {

@@ -5,6 +5,7 @@ import type { Progress } from '../../src/jobs/notices.js';
 
 const job = {
   id: 'i1',
+  origin: { guildId: '100000000000000001' },
   request: { model: 't2v-plus-480p', prompt: 'a paper boat', size: '480*832', seed: 7 },
   createdAt: Date.UTC(2026, 10, 26, 12),
   submittedAt: Date.UTC(2026, 10, 26, 12, 0, 5),
@@ -17,6 +18,15 @@ describe('discordText', () => {
     expect(discordText.render({ kind: 'progress', job, progress: { stage: 'generating' }, handedOff: true })).toBe(
       '> a paper boat\n🎬 Generating · started <t:1795694405:R> · id `p1`\nThis is taking a while: the video will be posted in this channel when it is ready.',
     );
+  });
+
+  it('says the video will come by DM where no channel of the bot’s can take it: DMs and servers without the bot', () => {
+    for (const origin of [{ guildId: null }, { guildId: '100000000000000002', foreignGuild: true }]) {
+      const elsewhere = { ...job, origin } as Job;
+      expect(
+        discordText.render({ kind: 'progress', job: elsewhere, progress: { stage: 'generating' }, handedOff: true }),
+      ).toMatch(/\nThis is taking a while: the video will be sent to you by DM when it is ready\.$/);
+    }
   });
 
   it('shows the ETA as a live time, rounded up, or that the job is slower than usual once it ran past it', () => {

@@ -61,4 +61,16 @@ describe('allowanceFor', () => {
     expect(allowanceFor(quota, on, ['7'])).toMatchObject({ userDaily: null, userDaily1080p: 2 });
     expect(allowanceFor(quota, DEFAULT_GUILD_SETTINGS, [])).toMatchObject({ userDaily1080p: 0 });
   });
+
+  it('gives a member outside servers with the bot their user-install allowance and the spend cap, whatever their roles', () => {
+    const limits = { userDaily: 5, userInstallDaily: 2, userConcurrent: 3, guildDaily: 40, budgetDailyCents: 300 };
+    expect(allowanceFor(limits, null, ['7'])).toEqual({
+      userDaily: 2,
+      userConcurrent: 3,
+      // No server's count: one would add up every member's DMs together.
+      guildDaily: null,
+      budgetDailyCents: 300,
+      userDaily1080p: 0,
+    });
+  });
 });
