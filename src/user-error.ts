@@ -1,16 +1,31 @@
+import type { MessageKey } from './i18n/language.js';
+import { type ParamsArgument, type Translator, translator } from './i18n/translator.js';
+
+/** What a refusal says, in the member's language. */
+export type Wording = (t: Translator) => string;
+
 /**
- * An expected refusal, explained to the member in one short ephemeral message. Anything
- * else that escapes a command is logged and answered with a generic apology.
+ * An expected refusal, explained to the member in one short ephemeral message, in the language
+ * of their client. Anything else that escapes a command is logged and answered with a generic
+ * apology. Its `message` is the US English wording, for logs and tests.
  */
 export class UserError extends Error {
   override name = 'UserError';
+  /** Stable name for logs and tests, e.g. `quota.user_daily`. */
+  readonly identifier: string;
+  /** What the member reads, in the language of `t`. */
+  readonly wording: Wording;
 
-  constructor(
-    /** Stable name for logs and tests, e.g. `quota.user_daily`. */
-    readonly identifier: string,
-    /** What the member reads. */
-    message: string,
-  ) {
-    super(message);
+  /** `wording` as fixed text is US English for every member, until its caller moves to the catalog. */
+  constructor(identifier: string, wording: Wording | string) {
+    const words = typeof wording === 'string' ? () => wording : wording;
+    super(words(translator(undefined)));
+    this.identifier = identifier;
+    this.wording = words;
+  }
+
+  /** A refusal that reads the catalog's message `key`, which is its identifier too. */
+  static of<Key extends MessageKey>(key: Key, ...params: ParamsArgument<Key>): UserError {
+    return new UserError(key, (t) => t.text(key, ...params));
   }
 }

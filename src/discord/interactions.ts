@@ -9,14 +9,11 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Command, CommandContext } from '../command.js';
+import { translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { UserError } from '../user-error.js';
 import { buttonHandlers, buttonRoute } from './buttons.js';
 import { firstRefusal } from './preconditions.js';
-
-const APOLOGY = 'Something went wrong on our side. Nothing was spent; please try again.';
-const UNKNOWN_COMMAND = 'This bot has no such command (any more). Type `/` to see the ones it has.';
-const UNKNOWN_COMPONENT = 'This no longer does anything here.';
 
 // What discord.js throws when an option is missing or of another type than the command
 // declares: only a forged payload gets there, so it is the member's input, not our fault.
@@ -31,8 +28,8 @@ const OPTION_ERRORS: ReadonlySet<DiscordjsErrorCodes> = new Set([
 /**
  * Routes chat-input interactions to their command, after its preconditions, and presses of a
  * job's buttons (and the modals they open) to the handler of their action; turns failures into
- * short private replies. Whatever else arrives is answered too, so that Discord never shows
- * "The application did not respond".
+ * short private replies in the member's language. Whatever else arrives is answered too, so that
+ * Discord never shows "The application did not respond".
  */
 export function interactionHandler(commands: readonly Command[], context: CommandContext) {
   const byName = new Map(commands.map((command) => [command.data.name, command]));
@@ -54,9 +51,11 @@ export function interactionHandler(commands: readonly Command[], context: Comman
       interaction.isButton() || interaction.isModalSubmit()
         ? buttonRoute(buttons, interaction)
         : interaction.isChatInputCommand() && commandRoute(byName.get(interaction.commandName), interaction);
+    // Only the member reads these answers: their client's language.
+    const t = translator(interaction.locale);
     if (!run) {
       logger.info({ interactionType: interaction.type }, 'no handler for the interaction');
-      const message = interaction.isCommand() ? UNKNOWN_COMMAND : UNKNOWN_COMPONENT;
+      const message = t.text(interaction.isCommand() ? 'interaction.unknown_command' : 'interaction.unknown_component');
       await answerPrivately(interaction, message).catch((error: unknown) => reportUnanswered(logger, error));
       return;
     }
@@ -66,8 +65,8 @@ export function interactionHandler(commands: readonly Command[], context: Comman
       const refusal = asRefusal(error);
       if (refusal) logger.info({ refusal: refusal.identifier }, 'refused');
       else logger.error({ err: error }, 'command failed');
-      await answerPrivately(interaction, refusal?.message ?? APOLOGY).catch((replyError: unknown) =>
-        reportUnanswered(logger, replyError),
+      await answerPrivately(interaction, refusal?.wording(t) ?? t.text('interaction.apology')).catch(
+        (replyError: unknown) => reportUnanswered(logger, replyError),
       );
     }
   };
@@ -87,7 +86,7 @@ function commandRoute(command: Command | undefined, interaction: ChatInputComman
 function asRefusal(error: unknown): UserError | null {
   if (error instanceof UserError) return error;
   if (error instanceof DiscordjsTypeError && OPTION_ERRORS.has(error.code)) {
-    return new UserError('command.invalid_options', 'Those options are not valid for this command.');
+    return UserError.of('command.invalid_options');
   }
   return null;
 }

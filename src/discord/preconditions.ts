@@ -5,6 +5,9 @@ import {
   type PermissionsString,
 } from 'discord.js';
 import type { Command } from '../command.js';
+import { enUS } from '../i18n/en-US.js';
+import type { MessageKey } from '../i18n/language.js';
+import type { Translator } from '../i18n/translator.js';
 import { UserError } from '../user-error.js';
 
 /**
@@ -14,8 +17,6 @@ import { UserError } from '../user-error.js';
  * a server's integration settings, can reach the bot past it, so the router checks again.
  */
 export type Precondition = (interaction: ChatInputCommandInteraction, command: Command) => UserError | null;
-
-const GUILD_ONLY = 'This command works only in a server.';
 
 /**
  * The interaction comes from a context the command declares in `data.contexts`, and a server
@@ -28,12 +29,10 @@ export const inDeclaredContext: Precondition = (interaction, { data }) => {
   const { context } = interaction;
   if (context === null || !declared.includes(context)) {
     return declared.every((allowed) => allowed === InteractionContextType.Guild)
-      ? new UserError('command.guild_only', GUILD_ONLY)
-      : new UserError('command.wrong_context', 'This command does not work here.');
+      ? UserError.of('command.guild_only')
+      : UserError.of('command.wrong_context');
   }
-  if (context === InteractionContextType.Guild && !interaction.inGuild()) {
-    return new UserError('command.guild_only', GUILD_ONLY);
-  }
+  if (context === InteractionContextType.Guild && !interaction.inGuild()) return UserError.of('command.guild_only');
   return null;
 };
 
@@ -47,7 +46,7 @@ export const underDeclaredInstall: Precondition = (interaction, { data }) => {
   if (!declared?.length) return null;
   const owners = interaction.authorizingIntegrationOwners;
   if (declared.some((install) => owners[install] !== undefined)) return null;
-  return new UserError('command.wrong_install', 'This command works only in a server the bot is in.');
+  return UserError.of('command.wrong_install');
 };
 
 /**
@@ -61,10 +60,12 @@ export const holdsDeclaredPermissions: Precondition = (interaction, { data }) =>
   const required = BigInt(declared) || PermissionFlagsBits.Administrator;
   const missing = interaction.memberPermissions?.missing(required) ?? permissionNames(required);
   if (missing.length === 0) return null;
-  const names = missing.map(permissionLabel).join(', ');
-  return new UserError(
-    'command.missing_permissions',
-    `You need the ${names} permission${missing.length === 1 ? '' : 's'} to use \`/${data.name}\`.`,
+  return new UserError('command.missing_permissions', (t) =>
+    t.text('command.missing_permissions', {
+      permissions: t.list(missing.map((name) => permissionLabel(name, t))),
+      command: t.commandName(data.name),
+      count: missing.length,
+    }),
   );
 };
 
@@ -85,7 +86,7 @@ export function firstRefusal(interaction: ChatInputCommandInteraction, command: 
  * else; this gives the handler the id with its type narrowed.
  */
 export function guildIdOf(interaction: ChatInputCommandInteraction): string {
-  if (!interaction.inGuild()) throw new UserError('command.guild_only', GUILD_ONLY);
+  if (!interaction.inGuild()) throw UserError.of('command.guild_only');
   return interaction.guildId;
 }
 
@@ -95,7 +96,14 @@ function permissionNames(bits: bigint): PermissionsString[] {
     .map(([name]) => name);
 }
 
-/** The name Discord's settings show, e.g. `ManageGuild` → "Manage Server". */
-function permissionLabel(name: PermissionsString): string {
+type PermissionKey = Extract<MessageKey, `permission.${string}`>;
+
+/**
+ * The name Discord's settings show, e.g. `ManageGuild` → "Manage Server", in the member's
+ * language for the permissions the bot's commands declare; any other in English.
+ */
+function permissionLabel(name: PermissionsString, t: Translator): string {
+  const key = `permission.${name}`;
+  if (key in enUS) return t.text(key as PermissionKey);
   return name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/\bGuild\b/g, 'Server');
 }

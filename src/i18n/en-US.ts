@@ -134,6 +134,7 @@ export const enUS = {
   'command.invalid_options': 'Those options are not valid for this command.',
   'command.guild_only': 'This command works only in a server.',
   'command.wrong_context': 'This command does not work here.',
+  'command.wrong_install': 'This command works only in a server the bot is in.',
   'command.missing_permissions': {
     one: 'You need the {permissions} permission to use `/{command}`.',
     other: 'You need the {permissions} permissions to use `/{command}`.',

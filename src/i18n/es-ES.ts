@@ -129,6 +129,7 @@ const messages = {
   'command.invalid_options': 'Esas opciones no son válidas para este comando.',
   'command.guild_only': 'Este comando solo funciona en un servidor.',
   'command.wrong_context': 'Este comando no funciona aquí.',
+  'command.wrong_install': 'Este comando solo funciona en un servidor en el que esté el bot.',
   'command.missing_permissions': {
     one: 'Necesitas el permiso {permissions} para usar `/{command}`.',
     many: 'Necesitas los permisos {permissions} para usar `/{command}`.',

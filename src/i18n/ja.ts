@@ -116,6 +116,7 @@ const messages = {
   'command.invalid_options': 'そのオプションはこのコマンドでは使えません。',
   'command.guild_only': 'このコマンドはサーバー内でのみ使えます。',
   'command.wrong_context': 'このコマンドはここでは使えません。',
+  'command.wrong_install': 'このコマンドは、ボットが参加しているサーバーでのみ使えます。',
   'command.missing_permissions': { other: '`/{command}` を使うには {permissions} の権限が必要です。' },
   'permission.Administrator': '管理者',
   'permission.ManageGuild': 'サーバー管理',

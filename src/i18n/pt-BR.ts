@@ -123,6 +123,7 @@ const messages = {
   'command.invalid_options': 'Essas opções não são válidas para este comando.',
   'command.guild_only': 'Este comando só funciona em um servidor.',
   'command.wrong_context': 'Este comando não funciona aqui.',
+  'command.wrong_install': 'Este comando só funciona em um servidor onde o bot está.',
   'command.missing_permissions': {
     one: 'Você precisa da permissão {permissions} para usar `/{command}`.',
     many: 'Você precisa das permissões {permissions} para usar `/{command}`.',

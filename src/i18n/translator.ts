@@ -4,7 +4,7 @@ import { LANGUAGES } from './languages.js';
 import { type Message, type ParamsOf, renderMessage } from './message.js';
 
 /** The values `key` is rendered with; none for a message without placeholders. */
-type ParamsArgument<Key extends MessageKey> = keyof ParamsOf<SourceMessages[Key]> extends never
+export type ParamsArgument<Key extends MessageKey> = keyof ParamsOf<SourceMessages[Key]> extends never
   ? []
   : [params: ParamsOf<SourceMessages[Key]>];
 

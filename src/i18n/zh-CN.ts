@@ -93,6 +93,7 @@ const messages = {
   'command.invalid_options': '这些选项对这个命令无效。',
   'command.guild_only': '这个命令只能在服务器中使用。',
   'command.wrong_context': '这个命令不能在这里使用。',
+  'command.wrong_install': '这个命令只能在有这个机器人的服务器中使用。',
   'command.missing_permissions': { other: '你需要 {permissions} 权限才能使用 `/{command}`。' },
   'permission.Administrator': '管理员',
   'permission.ManageGuild': '管理服务器',
