@@ -479,6 +479,20 @@ describe('Discord stand-in: REST', () => {
     }
   });
 
+  it('keeps the installs and contexts a command declares, and refuses ones Discord does not have', async () => {
+    const rest = new REST({ api: standIn.apiUrl }).setToken(standIn.token);
+    const route = Routes.applicationCommands(standIn.applicationId);
+    const command = { name: 'video', description: 'Make a short video' };
+    await rest.put(route, { body: [{ ...command, integration_types: [0, 1], contexts: [0, 1, 2] }] });
+    expect(standIn.commands()).toMatchObject([{ name: 'video', integration_types: [0, 1], contexts: [0, 1, 2] }]);
+    for (const bad of [{ integration_types: [2] }, { contexts: [3] }, { contexts: 0 }]) {
+      await expect(rest.put(route, { body: [{ ...command, ...bad }] }), JSON.stringify(bad)).rejects.toMatchObject({
+        code: 50035,
+        status: 400,
+      });
+    }
+  });
+
   it('answers 401 to a wrong bot token and records unknown routes as unexpected', async () => {
     const wrong = new REST({ api: standIn.apiUrl }).setToken('not.the.token');
     await expect(wrong.get(Routes.user())).rejects.toMatchObject({ status: 401, code: 0 });

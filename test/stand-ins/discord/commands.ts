@@ -13,6 +13,10 @@ const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 const MAX_OPTIONS = 25;
 const MAX_CHOICES = 25;
 const MAX_STRING_LENGTH = 6000;
+/** `integration_types`: guild install (0), user install (1). */
+const INTEGRATION_TYPES: ReadonlySet<unknown> = new Set([0, 1]);
+/** `contexts`: guild (0), the bot's DM (1), DMs and group DMs between users (2). */
+const CONTEXTS: ReadonlySet<unknown> = new Set([0, 1, 2]);
 const LOCALES: ReadonlySet<string> = new Set(Object.values(Locale));
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -95,6 +99,8 @@ export class CommandRegistry {
     checkDescription(input.description, [...path, 'description'], chatInput);
     checkLocalizations(input, path, chatInput);
     if (input.options !== undefined) checkOptions(input.options, [...path, 'options']);
+    checkMembers(input.integration_types, [...path, 'integration_types'], INTEGRATION_TYPES);
+    checkMembers(input.contexts, [...path, 'contexts'], CONTEXTS);
     const name = input.name as string;
     const kept = previous.find((command) => command.name === name && command.type === type);
     return {
@@ -155,6 +161,21 @@ function checkLocalizationMap(map: unknown, path: Path, check: (value: unknown, 
     if (!LOCALES.has(locale)) throw apiErrors.invalidFormBody([...path, locale], 'LOCALE_INVALID', 'Invalid locale.');
     check(value, [...path, locale]);
   }
+}
+
+/** A list of enum values, as `integration_types` and `contexts` are; absent or `null` is the app's default. */
+function checkMembers(values: unknown, path: Path, allowed: ReadonlySet<unknown>): void {
+  if (values === undefined || values === null) return;
+  if (!Array.isArray(values)) throw apiErrors.invalidFormBody(path, 'BASE_TYPE_BAD_TYPE', 'Must be an array.');
+  values.forEach((value: unknown, index) => {
+    if (!allowed.has(value)) {
+      throw apiErrors.invalidFormBody(
+        [...path, index],
+        'ENUM_TYPE_COERCE',
+        `Value "${String(value)}" is not a valid enum value.`,
+      );
+    }
+  });
 }
 
 function checkOptions(options: unknown, path: Path): void {
