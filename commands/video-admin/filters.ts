@@ -9,6 +9,7 @@ import {
 } from 'discord.js';
 import type { CommandContext } from '../../src/command.js';
 import { literal } from '../../src/discord/code-span.js';
+import { type Translator, translator } from '../../src/i18n/translator.js';
 import { FILTER_LIMITS, type FilterRule, ruleKey } from '../../src/moderation/prompt-filter.js';
 import type { StoredFilterRule } from '../../src/moderation/prompt-filters-store.js';
 import { UserError } from '../../src/user-error.js';
@@ -57,7 +58,10 @@ export interface FilterReply {
   files?: AttachmentBuilder[];
 }
 
-/** Runs a `filter` subcommand for `guildId`; a rule the engine refuses throws its `UserError`, which says why. */
+/**
+ * Runs a `filter` subcommand for `guildId`, answered in the admin's language; a rule the engine
+ * refuses throws its `UserError`, which says why.
+ */
 export async function runFilterSubcommand(
   interaction: ChatInputCommandInteraction,
   { filters, logger }: CommandContext,
@@ -65,31 +69,33 @@ export async function runFilterSubcommand(
 ): Promise<FilterReply> {
   const adminId = interaction.user.id;
   const subcommand = interaction.options.getSubcommand();
+  const t = translator(interaction.locale);
   const audit = (rule: FilterRule, message: string) =>
     logger.info({ adminId, guildId, subcommand: `filter ${subcommand}`, rule }, message);
   switch (subcommand) {
     case 'add': {
       const rule = ruleOption(interaction);
+      const text = literal(rule.text);
       if ((await filters.add(guildId, rule, adminId)) === 'present') {
-        return { content: `The ${rule.kind} ${literal(rule.text)} is already a filter here.` };
+        return { content: t.text(`filter.present.${rule.kind}`, { text }) };
       }
       audit(rule, 'prompt filter added');
-      return { content: `Added the ${rule.kind} ${literal(rule.text)}: /video now refuses prompts with it.` };
+      return { content: t.text(`filter.added.${rule.kind}`, { text }) };
     }
     case 'remove': {
       const rule = ruleOption(interaction);
       const removed = await filters.remove(guildId, rule);
-      if (!removed) return { content: `There is no ${rule.kind} filter ${literal(rule.text)} here.` };
+      if (!removed) return { content: t.text(`filter.absent.${rule.kind}`, { text: literal(rule.text) }) };
       audit(removed, 'prompt filter removed');
-      return { content: `Removed the ${removed.kind} ${literal(removed.text)}.` };
+      return { content: t.text(`filter.removed.${removed.kind}`, { text: literal(removed.text) }) };
     }
     case 'list': {
       const [rules, filter] = await Promise.all([filters.list(guildId), filters.filterFor(guildId)]);
-      const unusable = new Map(filter.unusable.map(({ rule, error }) => [ruleKey(rule), error.message]));
-      return describeFilters(rules, (rule) => unusable.get(ruleKey(rule)));
+      const unusable = new Map(filter.unusable.map(({ rule, error }) => [ruleKey(rule), error.wording(t)]));
+      return describeFilters(rules, (rule) => unusable.get(ruleKey(rule)), t);
     }
     default:
-      throw new UserError('admin.unknown_subcommand', 'That subcommand is not known. Try `/video-admin filter list`.');
+      throw UserError.of('filter.unknown_subcommand');
   }
 }
 
@@ -98,11 +104,9 @@ function ruleOption(interaction: ChatInputCommandInteraction): FilterRule {
   const kind = interaction.options.getString('kind', true);
   const text = interaction.options.getString('text', true);
   const known = KINDS.find(({ value }) => value === kind);
-  if (!known) throw new UserError('admin.invalid_filter_kind', 'Pick `word` or `pattern`.');
+  if (!known) throw UserError.of('filter.invalid_kind');
   // Code points, as the engine counts them.
-  if (text.length === 0 || [...text].length > TEXT_MAX) {
-    throw new UserError('admin.filter_text_length', `\`text\` must be 1 to ${TEXT_MAX} characters.`);
-  }
+  if (text.length === 0 || [...text].length > TEXT_MAX) throw UserError.of('filter.text_length', { max: TEXT_MAX });
   return { kind: known.value, text };
 }
 
@@ -113,21 +117,25 @@ function ruleOption(interaction: ChatInputCommandInteraction): FilterRule {
 function describeFilters(
   rules: readonly StoredFilterRule[],
   notChecked: (rule: StoredFilterRule) => string | undefined,
+  t: Translator,
 ): FilterReply {
-  if (rules.length === 0) {
-    return { content: 'This server has no prompt filters. Add one with `/video-admin filter add`.' };
-  }
-  const header = `**Prompt filters** (${rules.length} of ${FILTER_LIMITS.rulesPerGuild}), checked in this order:`;
+  if (rules.length === 0) return { content: t.text('filter.none') };
+  const header = t.text('filter.header', { rules: rules.length, max: FILTER_LIMITS.rulesPerGuild });
   const lines = rules.map((rule, i) => {
     const why = notChecked(rule);
-    const added = time(Math.floor(rule.addedAt / 1000), TimestampStyles.ShortDate);
-    const warning = why ? ` · ⚠️ not checked: ${why}` : '';
-    return `${i + 1}. ${rule.kind} ${literal(rule.text)} · added by ${userMention(rule.addedBy)} ${added}${warning}`;
+    const line = t.text('filter.line', {
+      n: i + 1,
+      kind: t.text(`filter.kind.${rule.kind}`),
+      text: literal(rule.text),
+      user: userMention(rule.addedBy),
+      date: time(Math.floor(rule.addedAt / 1000), TimestampStyles.ShortDate),
+    });
+    return why ? `${line} · ${t.text('filter.not_checked', { why })}` : line;
   });
   const whole = [header, ...lines].join('\n');
   if (whole.length <= MESSAGE_MAX) return { content: whole };
 
-  const more = (shown: number) => `\n…and ${rules.length - shown} more: the whole list is attached.`;
+  const more = (shown: number) => `\n${t.text('filter.more', { more: rules.length - shown })}`;
   let content = header;
   let shown = 0;
   for (const line of lines) {
@@ -138,8 +146,10 @@ function describeFilters(
   // Plain text: a file shows no Markdown, so ids and dates are written out.
   const file = rules.map((rule, i) => {
     const why = notChecked(rule);
-    const added = `added by user ${rule.addedBy} on ${new Date(rule.addedAt).toISOString().slice(0, 10)}`;
-    return `${i + 1}. ${rule.kind}: ${rule.text}\n   ${added}${why ? `; not checked: ${why}` : ''}`;
+    const date = new Date(rule.addedAt).toISOString().slice(0, 10);
+    const added = t.text('filter.file_added', { user: rule.addedBy, date });
+    const kind = t.text(`filter.kind.${rule.kind}`);
+    return `${i + 1}. ${kind}: ${rule.text}\n   ${added}${why ? `; ${t.text('filter.file_not_checked', { why })}` : ''}`;
   });
   const attachment = new AttachmentBuilder(Buffer.from(`${file.join('\n')}\n`), { name: 'prompt-filters.txt' });
   return { content: `${content}${more(shown)}`, files: [attachment] };

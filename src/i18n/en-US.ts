@@ -247,4 +247,6 @@ export const enUS = {
   /** `{error}` is RE2's own description of the fault, in English. */
   'filter.pattern_invalid': 'That is not a valid pattern ({error}).',
   'filter.pattern_too_complex': 'That pattern is too complex to check quickly: use fewer or smaller repeats.',
+  'filter.too_many': 'A server can have at most {max} filters: remove one first.',
+  'filter.patterns_too_large': "This server's patterns are as complex as they can be together: remove one first.",
 } as const satisfies Record<string, Message>;

@@ -243,6 +243,9 @@ const messages = {
   'filter.pattern_invalid': 'Ese patrón no es válido ({error}).',
   'filter.pattern_too_complex':
     'Ese patrón es demasiado complejo para comprobarlo rápido: usa menos repeticiones, o más pequeñas.',
+  'filter.too_many': 'Un servidor puede tener como máximo {max} filtros: quita uno antes.',
+  'filter.patterns_too_large':
+    'Los patrones de este servidor ya son todo lo complejos que pueden ser juntos: quita uno antes.',
 } as const satisfies Translation;
 
 const RULE_OPTIONS = {

@@ -202,6 +202,8 @@ const messages = {
   'filter.pattern_unsupported': 'そのパターンは先読み・後読み・後方参照を使っていますが、フィルターでは使えません。',
   'filter.pattern_invalid': '有効なパターンではありません（{error}）。',
   'filter.pattern_too_complex': 'そのパターンは複雑すぎて素早く確認できません。繰り返しを減らすか小さくしてください。',
+  'filter.too_many': '1つのサーバーのフィルターは {max} 個までです。先に1つ削除してください。',
+  'filter.patterns_too_large': 'このサーバーのパターンは、合わせてこれ以上複雑にできません。先に1つ削除してください。',
 } as const satisfies Translation;
 
 const RULE_OPTIONS = {

@@ -237,6 +237,8 @@ const messages = {
   'filter.pattern_invalid': 'Esse padrão não é válido ({error}).',
   'filter.pattern_too_complex':
     'Esse padrão é complexo demais para verificar rápido: use menos repetições, ou repetições menores.',
+  'filter.too_many': 'Um servidor pode ter no máximo {max} filtros: remova um antes.',
+  'filter.patterns_too_large': 'Os padrões deste servidor já estão no limite de complexidade juntos: remova um antes.',
 } as const satisfies Translation;
 
 const RULE_OPTIONS = {

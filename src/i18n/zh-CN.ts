@@ -177,6 +177,8 @@ const messages = {
   'filter.pattern_unsupported': '这个模式使用了前瞻、后顾或反向引用，过滤条件不支持这些。',
   'filter.pattern_invalid': '这不是有效的模式（{error}）。',
   'filter.pattern_too_complex': '这个模式过于复杂，无法快速检查：请减少重复，或缩小重复的范围。',
+  'filter.too_many': '一个服务器最多只能有 {max} 个过滤条件：请先移除一个。',
+  'filter.patterns_too_large': '本服务器的模式合起来已达到复杂度上限：请先移除一个。',
 } as const satisfies Translation;
 
 const RULE_OPTIONS = {

@@ -160,8 +160,6 @@ export interface CompiledRule<R extends FilterRule = FilterRule> {
   matches(forms: Forms): boolean;
 }
 
-const refused = (identifier: string, message: string) => new UserError(`filter.${identifier}`, message);
-
 /**
  * `rule` compiled for RE2JS, whose automata run in time linear in the prompt's length, or a
  * `UserError` saying why it cannot be a filter. No rule ever reaches a backtracking engine.
@@ -178,10 +176,10 @@ function foldedWords(text: string): string[] {
 function compileWord<R extends FilterRule>(rule: R): CompiledRule<R> {
   const words = foldedWords(rule.text);
   if ([...words.join(' ')].length > FILTER_LIMITS.wordLength) {
-    throw refused('word_too_long', `A word can be at most ${FILTER_LIMITS.wordLength} characters.`);
+    throw UserError.of('filter.word_too_long', { max: FILTER_LIMITS.wordLength });
   }
   if (!words.some((word) => HAS_WORD_CHAR.test(word))) {
-    throw refused('word_empty', 'A word needs at least one letter or digit.');
+    throw UserError.of('filter.word_empty');
   }
   const re = RE2JS.compile(wordSource(words));
   return { rule, size: re.programSize(), matches: ({ folded }) => re.test(folded) };
@@ -189,12 +187,10 @@ function compileWord<R extends FilterRule>(rule: R): CompiledRule<R> {
 
 function compilePattern<R extends FilterRule>(rule: R): CompiledRule<R> {
   if ([...rule.text].length > FILTER_LIMITS.patternLength) {
-    throw refused('pattern_too_long', `A pattern can be at most ${FILTER_LIMITS.patternLength} characters.`);
+    throw UserError.of('filter.pattern_too_long', { max: FILTER_LIMITS.patternLength });
   }
   const re = withinSize(parsePattern(rule.text));
-  if (re.test('')) {
-    throw refused('pattern_matches_empty', 'That pattern matches an empty prompt, so it would refuse every prompt.');
-  }
+  if (re.test('')) throw UserError.of('filter.pattern_matches_empty');
   // The typed form keeps what folding would change (Cyrillic words, accents, digits), so a
   // pattern written for either form finds its match.
   return { rule, size: re.programSize(), matches: ({ typed, folded }) => re.test(typed) || re.test(folded) };
@@ -211,14 +207,9 @@ function parsePattern(source: string): RE2JS {
   } catch (error) {
     if (!(error instanceof RE2JSSyntaxException)) throw error;
     if (TOO_LARGE.has(error.error)) throw tooComplex();
-    if (LOOKAROUND_OR_BACKREFERENCE.test(source)) {
-      throw refused(
-        'pattern_unsupported',
-        'That pattern uses look-ahead, look-behind or a back-reference, which filters do not support.',
-      );
-    }
+    if (LOOKAROUND_OR_BACKREFERENCE.test(source)) throw UserError.of('filter.pattern_unsupported');
     // RE2's description names the fault without quoting the pattern back.
-    throw refused('pattern_invalid', `That is not a valid pattern (${error.error}).`);
+    throw UserError.of('filter.pattern_invalid', { error: error.error });
   }
 }
 
@@ -227,8 +218,7 @@ function withinSize(re: RE2JS): RE2JS {
   return re;
 }
 
-const tooComplex = () =>
-  refused('pattern_too_complex', 'That pattern is too complex to check quickly: use fewer or smaller repeats.');
+const tooComplex = () => UserError.of('filter.pattern_too_complex');
 
 /** What two rules are the same filter by: words compare folded, patterns as written. */
 export function ruleKey(rule: FilterRule): string {
@@ -272,15 +262,10 @@ export class PromptFilter<R extends FilterRule = FilterRule> {
   /** Throws the `UserError` for rules too many, or too complex together, to check each prompt against quickly. */
   assertWithinLimits(): void {
     if (this.rules.length + this.unusable.length > FILTER_LIMITS.rulesPerGuild) {
-      throw refused('too_many', `A server can have at most ${FILTER_LIMITS.rulesPerGuild} filters: remove one first.`);
+      throw UserError.of('filter.too_many', { max: FILTER_LIMITS.rulesPerGuild });
     }
     const patterns = this.rules.filter(({ rule }) => rule.kind === 'pattern').reduce((sum, { size }) => sum + size, 0);
-    if (patterns > FILTER_LIMITS.guildPatternProgram) {
-      throw refused(
-        'patterns_too_large',
-        "This server's patterns are as complex as they can be together: remove one first.",
-      );
-    }
+    if (patterns > FILTER_LIMITS.guildPatternProgram) throw UserError.of('filter.patterns_too_large');
   }
 
   /**
