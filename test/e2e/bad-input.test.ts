@@ -74,20 +74,21 @@ describe('the echoed prompt', () => {
 });
 
 describe('context and options checked on the bot’s side', () => {
-  it('refuses guild-only commands forged from a DM, privately, and makes no video', async () => {
+  it('refuses the server-only /video-admin forged from a DM or a server without the bot, privately', async () => {
     rig = await startRig();
-    for (const command of [
-      { name: 'video', options: { prompt: 'a cat' } },
-      { name: 'quota' },
-      { name: 'video-admin', subcommand: 'show', memberPermissions: MANAGER },
-    ]) {
-      const handle = rig.discord.sendCommand({ ...command, dm: true });
+    const admin = { name: 'video-admin', subcommand: 'show', memberPermissions: MANAGER } as const;
+    // `/video` and `/quota` work in DMs (see user-install.test.ts); `/video-admin` only where the bot is.
+    for (const [place, refusal] of [
+      [{ dm: true }, /^This command works only in a server\.$/],
+      [{ guildId: rig.discord.foreignGuild.id }, /^This command works only in a server the bot is in\.$/],
+    ] as const) {
+      const handle = rig.discord.sendCommand({ ...admin, ...place });
       const callback = await handle.callback();
       expect(callback.type).toBe(InteractionResponseType.ChannelMessageWithSource);
-      expectPrivate(await handle.waitForMessage(answered), /^This command works only in a server\.$/);
+      expectPrivate(await handle.waitForMessage(answered), refusal);
     }
-    expect(rig.wavespeed.submits).toEqual([]);
     expect(rig.logs.join('')).toMatch(/"refusal":"command.guild_only"/);
+    expect(rig.logs.join('')).toMatch(/"refusal":"command.wrong_install"/);
   });
 
   it('answers an unknown command privately instead of leaving it unanswered', async () => {

@@ -135,6 +135,23 @@ describe('the app installed to a member’s account', () => {
     expect(await usage(rig, foreignGuild.id)).toMatchObject({ userUsed: 0 });
   });
 
+  it('rerolls in a server without the bot on the member’s own allowance, answered by the press', async () => {
+    rig = await startRig({ env: { QUOTA_USER_INSTALL_DAILY: '2' } });
+    const { discord } = rig;
+    const first = discord.sendCommand({
+      name: 'video',
+      guildId: discord.foreignGuild.id,
+      options: { prompt: 'again' },
+    });
+    const video = await first.waitForMessage(delivered);
+
+    const press = discord.pressButton({ message: video, customId: `v1:reroll:${first.id}` });
+    expect((await press.waitForMessage(delivered)).origin).toBe('interaction');
+    const started = rig;
+    await vi.waitFor(async () => expect(await usage(started, null)).toMatchObject({ userUsed: 2, userInFlight: 0 }));
+    expect(channelRequests(rig)).toEqual([]);
+  });
+
   it('DMs the video once the token is past, after a restart, from what the record kept', async () => {
     rig = await startRig();
     const { discord, wavespeed } = rig;
