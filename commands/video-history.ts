@@ -1,6 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { type Command, MEMBER_CONTEXTS, MEMBER_INSTALLS } from '../src/command.js';
 import { historyEmbed } from '../src/discord/messages.js';
+import { translator } from '../src/i18n/translator.js';
 import { HISTORY_LENGTH } from '../src/jobs/job-store.js';
 
 export default {
@@ -14,7 +15,7 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     // In a server, its videos (the bot in it or not); elsewhere, the member's DM and group DM videos.
     const jobs = await runner.pastVideos.recent({ guildId: interaction.guildId, userId: interaction.user.id });
-    const embed = historyEmbed(jobs, interaction.guildId !== null, Date.now());
+    const embed = historyEmbed(jobs, interaction.guildId !== null, Date.now(), translator(interaction.locale));
     await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
   },
 } satisfies Command;

@@ -30,7 +30,8 @@ export default {
     const origin = jobOriginOf(interaction);
     const recalled = await runner.pastVideos.find(id, origin);
     if (recalled.kind === 'refused') {
-      throw new UserError(`show.${recalled.notice.why}`, discordText.render(recalled.notice));
+      const { notice } = recalled;
+      throw new UserError(`show.${notice.why}`, (t) => discordText.render(notice, t));
     }
     // Public: the video is posted again where it was asked for, as its first delivery was.
     await interaction.deferReply();

@@ -1,8 +1,5 @@
 import type { MessageKey } from './i18n/language.js';
-import { type ParamsArgument, type Translator, translator } from './i18n/translator.js';
-
-/** What a refusal says, in the member's language. */
-export type Wording = (t: Translator) => string;
+import { type ParamsArgument, translator, type Wording } from './i18n/translator.js';
 
 /**
  * An expected refusal, explained to the member in one short ephemeral message, in the language

@@ -12,6 +12,7 @@ import { answerAdmission } from '../../src/discord/admission-reply.js';
 import { customIdOf } from '../../src/discord/buttons.js';
 import { type JobInteraction, jobOriginOf, memberRoleIds } from '../../src/discord/job-origin.js';
 import { discordText } from '../../src/discord/messages.js';
+import { type Translator, translator } from '../../src/i18n/translator.js';
 import type { Job, JobOrigin } from '../../src/jobs/job.js';
 import { type Actor, type JobAction, mayManage } from '../../src/jobs/job-actions.js';
 import type { JobRunner } from '../../src/jobs/job-runner.js';
@@ -28,7 +29,7 @@ import { parseVideoOptions, type RawVideoOptions, rawOptionsOf } from './options
 
 /** A press that did nothing, answered privately. */
 function refusal(action: JobAction, why: 'not_permitted' | 'unknown_job' | 'finished'): UserError {
-  return new UserError(`button.${why}`, discordText.render({ kind: 'action_refused', action, why }));
+  return new UserError(`button.${why}`, (t) => discordText.render({ kind: 'action_refused', action, why }, t));
 }
 
 /** The job a button is on. One of another server is as unknown here as one never made. */
@@ -104,7 +105,7 @@ const upscale: ButtonHandler = {
 /** The modal's inputs, named as the `/video` options they fill. */
 type Remixed = 'prompt' | 'negative_prompt' | 'seed';
 
-function remixModal(jobId: string, request: VideoRequest): ModalBuilder {
+function remixModal(jobId: string, request: VideoRequest, t: Translator): ModalBuilder {
   /** An input for the option `name`, held to its bounds and pre-filled with what the first take used. */
   const input = (name: Remixed, style: TextInputStyle, value: string | undefined) => {
     const text = new TextInputBuilder().setCustomId(name).setStyle(style).setRequired(false);
@@ -120,11 +121,11 @@ function remixModal(jobId: string, request: VideoRequest): ModalBuilder {
   const seed = input('seed', TextInputStyle.Short, request.seed === -1 ? undefined : String(request.seed));
   return new ModalBuilder()
     .setCustomId(customIdOf('remix', jobId))
-    .setTitle('Remix this video')
+    .setTitle(t.text('remix.title'))
     .addLabelComponents(
-      new LabelBuilder().setLabel('Prompt').setTextInputComponent(prompt),
-      new LabelBuilder().setLabel('Negative prompt (what to avoid)').setTextInputComponent(negative),
-      new LabelBuilder().setLabel('Seed (leave blank for a random one)').setTextInputComponent(seed),
+      new LabelBuilder().setLabel(t.text('remix.prompt')).setTextInputComponent(prompt),
+      new LabelBuilder().setLabel(t.text('remix.negative_prompt')).setTextInputComponent(negative),
+      new LabelBuilder().setLabel(t.text('remix.seed')).setTextInputComponent(seed),
     );
 }
 
@@ -148,8 +149,8 @@ const remix: ButtonHandler = {
     const source = await pressedJob(runner, interaction, jobId, 'remix');
     // A take the member may not start (blocked, the studio closed) is refused now, not after the modal.
     const refused = await moderation.gate.refusal(originOf(interaction, source));
-    if (refused) throw new UserError(`video.${refused}`, discordText.render({ kind: refused }));
-    await interaction.showModal(remixModal(jobId, source.request));
+    if (refused) throw new UserError(`video.${refused}`, (t) => discordText.render({ kind: refused }, t));
+    await interaction.showModal(remixModal(jobId, source.request, translator(interaction.locale)));
   },
   async submit(interaction, jobId, context) {
     await startTake(interaction, jobId, 'remix', context, (source) => remixed(source, interaction.fields));
@@ -180,12 +181,11 @@ const cancel: ButtonHandler = {
     const cancellation = await runner.cancel(jobId, by);
     if (cancellation.kind === 'refused') throw refusal('cancel', cancellation.why);
     const { job } = cancellation;
-    const content = discordText.render({
-      kind: 'cancelled',
-      job,
-      by: by.userId,
-      atProvider: cancellation.kind === 'stopping',
-    });
+    // The pressed message is the requester's reply: in their language, whoever cancelled it.
+    const content = discordText.render(
+      { kind: 'cancelled', job, by: by.userId, atProvider: cancellation.kind === 'stopping' },
+      translator(job.origin.locale),
+    );
     await interaction.editReply({ content, components: [], allowedMentions: { parse: [] } });
   },
 };

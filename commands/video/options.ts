@@ -1,5 +1,7 @@
 import type { ChatInputCommandInteraction, SlashCommandBuilder, SlashCommandOptionsOnlyBuilder } from 'discord.js';
 import { z } from 'zod';
+import { enUS } from '../../src/i18n/en-US.js';
+import type { MessageKey } from '../../src/i18n/language.js';
 import type { VideoRequest } from '../../src/provider/video-provider.js';
 import { UserError } from '../../src/user-error.js';
 import {
@@ -19,8 +21,6 @@ import {
 
 /** `/video`'s options as the catalog describes them; Discord wants the required ones first. */
 const OFFERED = offeredOptions().sort((a, b) => Number(b.required) - Number(a.required));
-
-const NOT_VALID = 'Those options are not valid.';
 
 /**
  * Adds `/video`'s options to its builder, each with the description, bounds and choices the
@@ -100,13 +100,31 @@ const SCHEMAS = new Map(
     const shape = Object.fromEntries(
       options.map(({ name, option, required }) => {
         const schema = option.schemaFor?.(model) ?? option.schema;
-        const missing = model.missing?.[option.field] ?? option.missing ?? NOT_VALID;
+        const missing = model.missing?.[option.field] ?? option.missing ?? 'video.invalid_options';
         return [name, required ? schema.pipe(z.custom((value) => value !== undefined, { error: missing })) : schema];
       }),
     );
     return [id, { takes: new Set<string>(options.map(({ name }) => name)), schema: z.object(shape) }];
   }),
 );
+
+/**
+ * The refusal a failed check stands for: the catalog message its schema names, worded with the
+ * bounds of the option it checked. A check the catalog gave no words (a forged payload's odd
+ * type) reads as options not valid.
+ */
+function refusal(issue: z.core.$ZodIssue | undefined): UserError {
+  const key = issue?.message;
+  if (key === undefined || !(key in enUS)) return UserError.of('video.invalid_options');
+  return optionRefusal(key as MessageKey, issue?.path[0]);
+}
+
+/** The catalog's `key`, whose placeholders are the bounds of the option `name`. */
+function optionRefusal(key: MessageKey, name: PropertyKey | undefined): UserError {
+  const bounds = OFFERED.find((offered) => offered.name === name)?.option.bounds ?? {};
+  // A key picked at run time, so its parameters go unchecked: the option tests render each refusal.
+  return new UserError(key, (t) => (t.text as (key: MessageKey, params: object) => string)(key, bounds));
+}
 
 /**
  * Validates `/video` options for the model they ask for (an image makes it image to video, the
@@ -118,16 +136,14 @@ const SCHEMAS = new Map(
 export function parseVideoOptions(raw: RawVideoOptions): VideoRequest {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null && value !== undefined));
   const quality = QUALITY_OPTION.schema.safeParse(present.quality);
-  if (!quality.success) throw new UserError('video.invalid_options', quality.error.issues[0]?.message ?? NOT_VALID);
+  if (!quality.success) throw refusal(quality.error.issues[0]);
   const model: VideoModelId = modelFor({ fromImage: present.image !== undefined, quality: quality.data });
   const rules = SCHEMAS.get(model);
   if (!rules) throw new Error(`/video does not offer ${model}`);
   const unused = OFFERED.find(({ name }) => name in present && !rules.takes.has(name));
-  if (unused) throw new UserError('video.invalid_options', unused.option.notTaken ?? NOT_VALID);
+  if (unused) throw optionRefusal(unused.option.notTaken ?? 'video.invalid_options', unused.name);
   const parsed = rules.schema.safeParse(present);
-  if (!parsed.success) {
-    throw new UserError('video.invalid_options', parsed.error.issues[0]?.message ?? NOT_VALID);
-  }
+  if (!parsed.success) throw refusal(parsed.error.issues[0]);
   // The schema is assembled from the catalog, as `VideoRequest` is; an option left out has no key.
   const values = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
   return { model, ...values } as VideoRequest;

@@ -1,4 +1,5 @@
 import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
+import { translator } from '../i18n/translator.js';
 import type { AcceptedJob } from '../jobs/job-runner.js';
 import type { Logger } from '../logger.js';
 import { jobComponents } from './buttons.js';
@@ -63,7 +64,7 @@ async function answerFirst(
     // The interaction id is the job's.
     interaction.reply({
       content: accepted.opening,
-      components: jobComponents(interaction.id, accepted.actions),
+      components: jobComponents(interaction.id, accepted.actions, translator(interaction.locale)),
       allowedMentions: { parse: [] },
     }),
     logger,

@@ -7,6 +7,8 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import type { ButtonHandler, CommandContext } from '../command.js';
+import type { MessageKey } from '../i18n/language.js';
+import type { Translator } from '../i18n/translator.js';
 import type { JobAction } from '../jobs/job-actions.js';
 
 /**
@@ -16,12 +18,18 @@ import type { JobAction } from '../jobs/job-actions.js';
  */
 const CUSTOM_ID = /^v1:([a-z]+):(\d{1,20})$/;
 
-const LOOKS: Record<JobAction, { emoji: string; label: string; style: APIButtonComponentWithCustomId['style'] }> = {
-  reroll: { emoji: '🔄', label: 'Reroll', style: ButtonStyle.Secondary },
-  remix: { emoji: '✏️', label: 'Remix', style: ButtonStyle.Secondary },
-  upscale: { emoji: '⬆️', label: '1080p', style: ButtonStyle.Secondary },
-  delete: { emoji: '🗑️', label: 'Delete', style: ButtonStyle.Danger },
-  cancel: { emoji: '✖️', label: 'Cancel', style: ButtonStyle.Secondary },
+type Look = {
+  emoji: string;
+  label: Extract<MessageKey, `button.${string}`>;
+  style: APIButtonComponentWithCustomId['style'];
+};
+
+const LOOKS: Record<JobAction, Look> = {
+  reroll: { emoji: '🔄', label: 'button.reroll', style: ButtonStyle.Secondary },
+  remix: { emoji: '✏️', label: 'button.remix', style: ButtonStyle.Secondary },
+  upscale: { emoji: '⬆️', label: 'button.upscale', style: ButtonStyle.Secondary },
+  delete: { emoji: '🗑️', label: 'button.delete', style: ButtonStyle.Danger },
+  cancel: { emoji: '✖️', label: 'button.cancel', style: ButtonStyle.Secondary },
 };
 
 /** The custom id of `action`'s button (or modal) on a job's message, or on a log post about the member `id`. */
@@ -32,14 +40,17 @@ export function customIdOf(action: ButtonHandler['action'], id: string): string 
 /** A message's components for a job's actions. */
 export type JobComponents = APIActionRowComponent<APIButtonComponentWithCustomId>[];
 
-/** The message components for a job's actions: one row of buttons, or none (which removes any shown). */
-export function jobComponents(jobId: string, actions: readonly JobAction[]): JobComponents {
+/**
+ * The message components for a job's actions, labelled in the language of `t`: one row of
+ * buttons, or none (which removes any shown).
+ */
+export function jobComponents(jobId: string, actions: readonly JobAction[], t: Translator): JobComponents {
   if (actions.length === 0) return [];
   const buttons = actions.map(
     (action): APIButtonComponentWithCustomId => ({
       type: ComponentType.Button,
       custom_id: customIdOf(action, jobId),
-      label: LOOKS[action].label,
+      label: t.text(LOOKS[action].label),
       emoji: { name: LOOKS[action].emoji },
       style: LOOKS[action].style,
     }),

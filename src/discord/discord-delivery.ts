@@ -2,6 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { DiscordAPIError, type RateLimitData, RateLimitError, REST, type RESTOptions } from 'discord.js';
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import { Agent } from 'undici';
+import { type Translator, translator } from '../i18n/translator.js';
 import type { Delivered, Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
 import { type DeliveryRoute, type Job, type JobOrigin, serverOf } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
@@ -95,8 +96,8 @@ export class DiscordDelivery implements Delivery {
 
   async progress(origin: JobOrigin, content: string, actions: readonly JobAction[] = []): Promise<boolean> {
     try {
-      // The interaction id is the job's.
-      const components = jobComponents(origin.interactionId, actions);
+      // The interaction id is the job's; only the member's reply shows its buttons this way.
+      const components = jobComponents(origin.interactionId, actions, translator(origin.locale));
       await this.editReply(origin, { content, components, allowed_mentions: NO_PINGS });
       return true;
     } catch (error) {
@@ -145,17 +146,21 @@ export class DiscordDelivery implements Delivery {
     return routes;
   }
 
-  /** Posts on one route; when the file is refused as too large, posts the link instead. */
+  /**
+   * Posts on one route, worded for whoever reads it there; when the file is refused as too large,
+   * posts the link instead.
+   */
   private async postVia(route: Exclude<DeliveryRoute, 'log'>, job: Job, post: ResultPost): Promise<APIMessage> {
+    const t = readerOf(route, job.origin);
     // The same buttons under the file and under its link; none replaces the progress's Cancel on the reply.
-    const components = jobComponents(job.id, post.actions ?? []);
+    const components = jobComponents(job.id, post.actions ?? [], t);
     try {
-      return await this.send(route, job, post.content, components, post.file);
+      return await this.send(route, job, post.content(t), components, post.file);
     } catch (error) {
       const tooLarge = error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.RequestEntityTooLarge;
       if (!tooLarge || !post.file || !post.linkContent) throw error;
       this.logger.info({ jobId: job.id, route }, 'upload refused as too large; posting the link');
-      return await this.send(route, job, post.linkContent, components);
+      return await this.send(route, job, post.linkContent(t), components);
     }
   }
 
@@ -209,6 +214,14 @@ export class DiscordDelivery implements Delivery {
       ...(signal && { signal }),
     })) as APIMessage;
   }
+}
+
+/**
+ * The language a post reads in where it lands: a message in the server's channel is the
+ * server's, though it mentions the member; the reply and a DM are only the member's.
+ */
+function readerOf(route: Exclude<DeliveryRoute, 'log'>, origin: JobOrigin): Translator {
+  return translator(route === 'channel' ? origin.guildLocale : origin.locale);
 }
 
 function fileName(file: VideoFile): string {

@@ -39,6 +39,8 @@ export function jobOriginOf(interaction: JobInteraction): JobOrigin {
     // discord.js types a modal submit's as nullable; Discord sends it for every interaction in a channel.
     channelId: interaction.channelId ?? '',
     userId: interaction.user.id,
+    locale: interaction.locale,
+    ...(interaction.guildLocale !== null && { guildLocale: interaction.guildLocale }),
     // discord.js types it as a number, but it is undefined when Discord leaves the field out.
     attachmentSizeLimit: validLimit(interaction.attachmentSizeLimit as number | undefined),
     // The safe rule where no server of the bot's vouches for the channel: DMs and group DMs have no

@@ -1,4 +1,5 @@
 import { type APIEmbed, channelMention, hyperlink, messageLink, TimestampStyles, time, userMention } from 'discord.js';
+import type { Translator } from '../i18n/translator.js';
 import { type FailureReason, type Job, serverOf } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
 import { FINISHED_JOB_RETENTION_MS } from '../jobs/job-store.js';
@@ -7,7 +8,11 @@ import { counts } from '../jobs/settlement.js';
 import type { QuotaLimit } from '../quota/ledger.js';
 import { CLIP_SECONDS, dollars, modelOf, OUTPUT_RETENTION_MS, qualityOf, sizeLabel } from '../video/catalog.js';
 
-/** What a member sees while their video is made, when it is done, and when it is refused. */
+/**
+ * What a member sees while their video is made, when it is done, and when it is refused, in the
+ * language of the translator each text is rendered with: the catalog's messages, with the values
+ * (quoted prompts, live timestamps, mentions) made here.
+ */
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 // A link Discord would preview, without the punctuation a sentence puts after it.
@@ -59,111 +64,104 @@ export function quotePrompt(prompt: string, max = 400): string {
  * The ETA after the stage, as a live time ("likely ready in 40 seconds": Discord words the
  * relative time itself); once the job ran past it, only that it is slower than usual.
  */
-function etaLabel(eta: Eta | undefined): string {
+function etaLabel(eta: Eta | undefined, t: Translator): string {
   if (eta === undefined) return '';
-  if (eta === 'overdue') return ' · taking longer than usual';
+  if (eta === 'overdue') return ` · ${t.text('progress.overdue')}`;
   // Rounded up: a time shown is never already past.
-  return ` · likely ready ${time(Math.ceil(eta.at / 1000), TimestampStyles.RelativeTime)}`;
+  return ` · ${t.text('progress.eta', { ready: time(Math.ceil(eta.at / 1000), TimestampStyles.RelativeTime) })}`;
 }
 
 /** The prediction's id once the studio gave it, in the result line's form, so a member or admin can quote it. */
-function predictionLabel(job: Job): string {
-  return job.predictionId === undefined ? '' : ` · id \`${job.predictionId}\``;
+function predictionLabel(job: Job, t: Translator): string {
+  return job.predictionId === undefined ? '' : ` · ${t.text('job.id', { id: job.predictionId })}`;
 }
 
-function progressLabel(job: Job, progress: Progress): string {
+function progressLabel(job: Job, progress: Progress, t: Translator): string {
   // Discord shows the time relative to now ("started 35 seconds ago") and keeps it current in
   // the member's client, so the clock runs without an edit every few seconds.
   const started = () => time(Math.floor((job.submittedAt ?? job.createdAt) / 1000), TimestampStyles.RelativeTime);
+  const eta = etaLabel(progress.eta, t);
   switch (progress.stage) {
     case 'waiting': {
       const { ahead } = progress;
-      const place = ahead === 0 ? 'next up' : `${ahead} video${ahead === 1 ? '' : 's'} ahead of yours`;
-      return `🕒 In line for the studio · ${place}${etaLabel(progress.eta)}`;
+      return `${ahead === 0 ? t.text('progress.next_up') : t.text('progress.waiting', { count: ahead })}${eta}`;
     }
     case 'submitting':
-      return `📨 Sending your prompt to the studio…${etaLabel(progress.eta)}`;
+      return `${t.text('progress.submitting')}${eta}`;
     case 'queued':
-      return `⏳ Queued · sent ${started()}${etaLabel(progress.eta)}${predictionLabel(job)}`;
+      return `${t.text('progress.queued', { sent: started() })}${eta}${predictionLabel(job, t)}`;
     case 'generating':
-      return `🎬 Generating · started ${started()}${etaLabel(progress.eta)}${predictionLabel(job)}`;
+      return `${t.text('progress.generating', { started: started() })}${eta}${predictionLabel(job, t)}`;
   }
 }
 
 /** The member's prompt as a quote; a video from an image alone says so instead. */
-function requestQuote(job: Job): string {
-  return job.request.prompt === undefined ? '> 🖼️ From your image' : quotePrompt(job.request.prompt);
+function requestQuote(job: Job, t: Translator): string {
+  return job.request.prompt === undefined ? `> ${t.text('request.from_image')}` : quotePrompt(job.request.prompt);
 }
 
-function progressText(job: Job, progress: Progress, handedOff: boolean): string {
+function progressText(job: Job, progress: Progress, handedOff: boolean, t: Translator): string {
   // Outside a server with the bot only a DM reaches the member once the reply's token is gone.
-  const where = () => (serverOf(job.origin) === null ? 'sent to you by DM' : 'posted in this channel');
-  const handoff = handedOff ? `\nThis is taking a while: the video will be ${where()} when it is ready.` : '';
-  return `${requestQuote(job)}\n${progressLabel(job, progress)}${handoff}`;
+  const where = () => (serverOf(job.origin) === null ? 'progress.handed_off_dm' : 'progress.handed_off');
+  const handoff = handedOff ? `\n${t.text(where())}` : '';
+  return `${requestQuote(job, t)}\n${progressLabel(job, progress, t)}${handoff}`;
 }
 
 /** The details line under a finished video, with what it cost the server owner. */
-function resultText(job: Job, generationMs: number): string {
+function resultText(job: Job, generationMs: number, t: Translator): string {
   const { request } = job;
-  const seed = request.seed === -1 ? 'random' : String(request.seed);
   const details = [
     // A video from an image has the image's frame.
     'size' in request
-      ? sizeLabel(request.size)
-      : `From an image${qualityOf(request.model) === '480p' ? '' : ' at 1080p'}`,
-    `seed ${seed}`,
-    `made in ${Math.round(generationMs / 1000)} s`,
+      ? sizeLabel(request.size, t)
+      : t.text(qualityOf(request.model) === '480p' ? 'result.from_image' : 'result.from_image_1080p'),
+    seedLabel(request.seed, t),
+    t.text('result.made_in', { seconds: Math.round(generationMs / 1000) }),
     dollars(modelOf(request).priceCents),
-    `id \`${job.predictionId ?? 'unknown'}\``,
+    t.text('job.id', { id: job.predictionId ?? t.text('job.unknown_id') }),
   ];
-  return `${requestQuote(job)}\n🎬 ${details.join(' · ')}`;
+  return `${requestQuote(job, t)}\n🎬 ${details.join(' · ')}`;
 }
 
-const NOT_COUNTED = 'It did not count toward your daily videos.';
-
-const FAILURE_TEXTS: Record<FailureReason, string> = {
-  moderation: `🚫 The content filter rejected this prompt. Try describing it differently. ${NOT_COUNTED}`,
-  invalid_request: `⚠️ The video service refused these options. Try a different prompt or seed. ${NOT_COUNTED}`,
-  provider_busy: `🕐 The video service is overloaded right now. Please try again in a few minutes. ${NOT_COUNTED}`,
-  provider_unavailable: `🛠️ The video service is having trouble right now. Please try again later. ${NOT_COUNTED}`,
-  no_credit: `💳 The bot's video credit has run out or its key was refused. Please tell a server admin. ${NOT_COUNTED}`,
-  timeout: `⌛ The video took too long and was abandoned. Please try again. ${NOT_COUNTED}`,
-  failed: `❌ The video could not be generated. Please try again. ${NOT_COUNTED}`,
-  submit_unknown: `🔄 The bot lost track of this request while sending it (a restart or a dropped connection), so it cannot tell whether it started. It was not sent again, to avoid paying twice. ${NOT_COUNTED}`,
-  output_unavailable: `📭 The video was made but could not be fetched from the video service. Please try again. ${NOT_COUNTED}`,
-  image_refused: `🖼️ That image can't be used: it must really be a PNG, JPEG or WebP file, of up to 20 MB. ${NOT_COUNTED}`,
-  image_unavailable: `🖼️ Your image could not be fetched or passed on to the video service. Please attach it again. ${NOT_COUNTED}`,
-  nsfw_blocked:
-    '🔞 The video service flagged this video as not safe for work, so it is not posted in this channel. It counted toward your daily videos.',
-  cancelled: '✖️ This video was cancelled.',
-};
+function seedLabel(seed: number, t: Translator): string {
+  return seed === -1 ? t.text('result.random_seed') : t.text('result.seed', { seed });
+}
 
 /**
  * The reply of a cancelled job, naming who cancelled it when it was not the requester. One the
  * studio already had cannot be called back there: the member learns it will not be posted and
  * still counts, so the Cancel button never looks like a refund it is not.
  */
-function cancelledText(job: Job, by: string, atProvider: boolean): string {
-  const who = by === job.origin.userId ? '' : ` by ${userMention(by)}`;
+function cancelledText(job: Job, by: string, atProvider: boolean, t: Translator): string {
+  const user = userMention(by);
+  const mine = by === job.origin.userId;
   const what = atProvider
-    ? `✖️ Cancelled${who}. The studio had already started this video and can't stop it, so it won't be posted, and it still counts toward today's videos.`
-    : `✖️ Cancelled${who} before it reached the studio. Nothing was spent, and it did not count toward today's videos.`;
-  return `${requestQuote(job)}\n${what}`;
+    ? mine
+      ? t.text('cancelled.at_provider')
+      : t.text('cancelled.at_provider_by', { user })
+    : mine
+      ? t.text('cancelled.in_line')
+      : t.text('cancelled.in_line_by', { user });
+  return `${requestQuote(job, t)}\n${what}`;
 }
 
 const RETENTION_DAYS = Math.round(FINISHED_JOB_RETENTION_MS / (24 * 60 * 60_000));
 
 /** Why a press of a job's button did nothing; only the member who pressed reads it. */
-function actionRefusalText(action: JobAction, why: 'not_permitted' | 'unknown_job' | 'finished'): string {
+function actionRefusalText(
+  action: JobAction,
+  why: 'not_permitted' | 'unknown_job' | 'finished',
+  t: Translator,
+): string {
   switch (why) {
     case 'not_permitted':
-      return action === 'cancel'
-        ? 'Only the member who asked for this video or a moderator can cancel it.'
-        : 'Only the member who made this video or a moderator can delete it.';
+      return t.text(
+        action === 'cancel' ? 'action_refused.cancel_not_permitted' : 'action_refused.delete_not_permitted',
+      );
     case 'unknown_job':
-      return `The bot no longer knows this video (its buttons work for ${RETENTION_DAYS} days), so nothing was done.`;
+      return t.text('action_refused.unknown_job', { days: RETENTION_DAYS });
     case 'finished':
-      return 'This video is already finished, so there is nothing left to cancel.';
+      return t.text('action_refused.finished');
   }
 }
 
@@ -171,85 +169,69 @@ function actionRefusalText(action: JobAction, why: 'not_permitted' | 'unknown_jo
  * Why the job ended without a video. A video that was made but could not be fetched comes
  * with its link and id, since the member may still open it while the provider keeps it.
  */
-function failureText(job: Job, reason: FailureReason, url?: string): string {
-  const link = url
-    ? `\nIts link, kept by the video service for 7 days: ${url} · id \`${job.predictionId ?? 'unknown'}\``
-    : '';
-  return `${requestQuote(job)}\n${FAILURE_TEXTS[reason]}${link}`;
+function failureText(job: Job, reason: FailureReason, t: Translator, url?: string): string {
+  const id = job.predictionId ?? t.text('job.unknown_id');
+  const link = url ? `\n${t.text('failure.link', { url, id })}` : '';
+  return `${requestQuote(job, t)}\n${t.text(`failure.${reason}`)}${link}`;
 }
 
-/** A file's size as Discord states upload limits: "42.3 MB", "10 MB", "20 KB". */
-function megabytes(bytes: number): string {
+/** A file's size as Discord states upload limits, with the language's decimal mark: "42.3 MB", "10 MB", "20 KB". */
+function megabytes(bytes: number, t: Translator): string {
   const mb = bytes / (1024 * 1024);
   if (mb < 1) return `${Math.ceil(bytes / 1024)} KB`;
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+  return `${new Intl.NumberFormat(t.locale, { maximumFractionDigits: 1, useGrouping: false }).format(mb)} MB`;
 }
 
 /**
  * The finished video as its link, with what it is (size, length), why it is not the file (the
  * upload limit it exceeded, or Discord refusing it) and when the link stops working, live.
  */
-function linkText(notice: Extract<JobNotice, { kind: 'video_link' }>): string {
+function linkText(notice: Extract<JobNotice, { kind: 'video_link' }>, t: Translator): string {
   const { job, bytes, limitBytes } = notice;
   const expires = time(
     Math.floor(((job.submittedAt ?? job.createdAt) + OUTPUT_RETENTION_MS) / 1000),
     TimestampStyles.RelativeTime,
   );
-  const what = `${bytes === undefined ? '' : `${megabytes(bytes)}, `}${CLIP_SECONDS} s`;
+  const length = t.text('unit.seconds', { seconds: CLIP_SECONDS });
+  const what = bytes === undefined ? length : t.list([megabytes(bytes, t), length]);
   const why =
     notice.why === 'upload_refused'
-      ? `📎 Discord would not take the upload (${what}), so here is the video's link.`
+      ? t.text('video_link.upload_refused', { what })
       : limitBytes === undefined
-        ? `📎 The video (${what}) is more than Discord takes here, so here is its link.`
-        : `📎 The video (${what}) is over the ${megabytes(limitBytes)} upload limit here, so here is its link.`;
-  return `${resultText(job, notice.generationMs)}\n${why} It expires ${expires}.\n${notice.url}`;
+        ? t.text('video_link.too_large', { what })
+        : t.text('video_link.over_limit', { what, limit: megabytes(limitBytes, t) });
+  const expiry = t.text('video_link.expires', { expires });
+  return `${resultText(job, notice.generationMs, t)}\n${why} ${expiry}\n${notice.url}`;
 }
 
 /** Why a reservation was refused, with when the daily count resets. */
-function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: number): string {
+function quotaRefusalText(limit: QuotaLimit, max: number, resetsAt: number, t: Translator): string {
   const resets = time(Math.floor(resetsAt / 1000), TimestampStyles.RelativeTime);
   switch (limit) {
-    case 'user_daily':
-      return `You have used your ${max} video${max === 1 ? '' : 's'} for today. Your allowance resets ${resets}.`;
-    case 'user_daily_1080p':
-      return `You have used your ${max} 1080p video${max === 1 ? '' : 's'} for today (your 1080p allowance; 1080p videos count toward your daily videos too). You can still make 480p ones, and it resets ${resets}.`;
     case 'user_concurrent':
-      return `You already have ${max} video${max === 1 ? '' : 's'} in the making. Wait for one to finish, then try again.`;
-    case 'guild_daily':
-      return `This server has used its ${max} videos for today. The allowance resets ${resets}.`;
+      return t.text('quota_refused.user_concurrent', { count: max });
     case 'budget':
-      return `The bot has reached its spending limit for today. It resets ${resets}.`;
+      return t.text('quota_refused.budget', { resets });
+    default:
+      return t.text(`quota_refused.${limit}`, { count: max, resets });
   }
 }
 
-/** A job's outcome in a few words, for lists: what the failure texts say at length. */
-const OUTCOME_LABELS: Record<FailureReason, string> = {
-  moderation: '🚫 Refused by the content filter',
-  invalid_request: '⚠️ Options refused by the studio',
-  provider_busy: '🕐 Studio overloaded',
-  provider_unavailable: '🛠️ Studio unavailable',
-  no_credit: '💳 Out of video credit',
-  timeout: '⌛ Took too long',
-  failed: '❌ Failed',
-  submit_unknown: '🔄 Lost track while sending',
-  output_unavailable: '📭 Made, but could not be fetched',
-  image_refused: '🖼️ Image refused',
-  image_unavailable: '🖼️ Image could not be fetched',
-  nsfw_blocked: '🔞 Flagged as not safe for work, not posted',
-  cancelled: '✖️ Cancelled',
-};
-
 /** Why `/video-show` posted nothing; only the member who asked reads it. */
-function showRefusalText(notice: Extract<JobNotice, { kind: 'show_refused' }>): string {
+function showRefusalText(notice: Extract<JobNotice, { kind: 'show_refused' }>, t: Translator): string {
   switch (notice.why) {
     case 'unknown':
-      return `No video with that id was made here in the last ${RETENTION_DAYS} days. Use the id from the video's message (\`id …\`), or see yours with \`/video-history\`.`;
+      return t.text('show_refused.unknown', { days: RETENTION_DAYS });
     case 'unfinished':
-      return 'That video is still being made: it will be posted when it is ready.';
-    case 'failed':
-      return `That request ended without a video (${OUTCOME_LABELS[notice.reason].replace(/^\S+ /, '').toLowerCase()}), so there is nothing to show.`;
+      return t.text('show_refused.unfinished');
+    case 'failed': {
+      // The list's label as words in a sentence: without its emoji, lower case where the language has it.
+      const label = t.text(`outcome.${notice.reason}`).replace(/^\S+ /, '');
+      const outcome = `${label.charAt(0).toLocaleLowerCase(t.locale)}${label.slice(1)}`;
+      return t.text('show_refused.failed', { outcome });
+    }
     case 'nsfw_blocked':
-      return 'That video was flagged as not safe for work, and this server keeps such videos out of this channel.';
+      return t.text('show_refused.nsfw_blocked');
   }
 }
 
@@ -263,50 +245,46 @@ function originalLink(job: Job): string | undefined {
 }
 
 /** A past video whose file the studio no longer keeps: its details, and where it was first posted. */
-function goneText(job: Job, generationMs: number): string {
+function goneText(job: Job, generationMs: number, t: Translator): string {
   const link = originalLink(job);
-  const where = link ? `It was first posted here: ${link}` : 'Where it was first posted is not known.';
-  return `${resultText(job, generationMs)}\n📭 The file is no longer kept: the video service deletes videos 7 days after they are made. ${where}`;
+  const where = link ? t.text('video_gone.posted_at', { link }) : t.text('video_gone.posted_unknown');
+  return `${resultText(job, generationMs, t)}\n${t.text('video_gone.file_gone')} ${where}`;
 }
 
 /** Words the job engine's notices as Discord Markdown: quoted prompts, live timestamps, channel mentions. */
 export const discordText: JobText = {
-  render(notice: JobNotice): string {
+  render(notice: JobNotice, t: Translator): string {
     switch (notice.kind) {
       case 'progress':
-        return progressText(notice.job, notice.progress, notice.handedOff);
+        return progressText(notice.job, notice.progress, notice.handedOff, t);
       case 'video':
-        return resultText(notice.job, notice.generationMs);
+        return resultText(notice.job, notice.generationMs, t);
       case 'video_link':
-        return linkText(notice);
+        return linkText(notice, t);
       case 'failure':
-        return failureText(notice.job, notice.reason, notice.url);
+        return failureText(notice.job, notice.reason, t, notice.url);
       case 'quota_refused':
-        return quotaRefusalText(notice.limit, notice.max, notice.resetsAt);
+        return quotaRefusalText(notice.limit, notice.max, notice.resetsAt, t);
       case 'channel_refused':
-        return `Videos can't be made in this channel. Try ${notice.allowedChannels.map(channelMention).join(', ')}.`;
+        return t.text('channel_refused', { channels: t.list(notice.allowedChannels.map(channelMention)) });
       case 'quality_refused':
-        return notice.inServer
-          ? `${notice.quality} videos aren't enabled on this server, so nothing was started or spent. Ask a server admin to turn them on with \`/video-admin 1080p\`, or leave \`quality\` at 480p.`
-          : `${notice.quality} videos are made only in servers whose admins turned them on, so nothing was started or spent. Leave \`quality\` at 480p here.`;
+        return t.text(notice.inServer ? 'quality_refused.in_server' : 'quality_refused.outside_servers', {
+          quality: notice.quality,
+        });
       case 'prompt_refused':
-        return "That prompt isn't allowed on this server.";
       case 'studio_closed':
-        return 'Video is unavailable right now, so nothing was started or spent. Please try again later.';
       case 'member_blocked':
-        return "This server's admins have turned off /video for you, so nothing was started or spent. Ask them if you think this is a mistake.";
       case 'store_unavailable':
-        return "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.";
       case 'already_accepted':
-        return 'This request was already taken; its video is on the way.';
+        return t.text(notice.kind);
       case 'cancelled':
-        return cancelledText(notice.job, notice.by, notice.atProvider);
+        return cancelledText(notice.job, notice.by, notice.atProvider, t);
       case 'action_refused':
-        return actionRefusalText(notice.action, notice.why);
+        return actionRefusalText(notice.action, notice.why, t);
       case 'show_refused':
-        return showRefusalText(notice);
+        return showRefusalText(notice, t);
       case 'video_gone':
-        return goneText(notice.job, notice.generationMs);
+        return goneText(notice.job, notice.generationMs, t);
     }
   },
 };
@@ -323,45 +301,48 @@ const HISTORY_URL_CHARS = 200;
  * and quality, seed, what it cost, when it was asked for, and a link: the original message when
  * known, else the video while the studio keeps it.
  */
-export function historyEmbed(jobs: readonly Job[], inServer: boolean, now: number): APIEmbed {
-  const where = inServer ? 'in this server' : 'in DMs';
+export function historyEmbed(jobs: readonly Job[], inServer: boolean, now: number, t: Translator): APIEmbed {
+  const where = inServer ? 'server' : 'dms';
   if (jobs.length === 0) {
     return {
-      title: `Your videos ${where}`,
-      description: `You have made no videos ${where} in the last ${RETENTION_DAYS} days.`,
+      title: t.text(`history.title.${where}`),
+      description: t.text(`history.none.${where}`, { days: RETENTION_DAYS }),
     };
   }
   return {
-    title: `Your last ${jobs.length === 1 ? 'video' : `${jobs.length} videos`} ${where}`,
-    fields: jobs.map((job, n) => ({ name: `${n + 1}. ${outcomeLabel(job)}`, value: historyEntry(job, now) })),
-    footer: { text: 'Bring one back with /video-show and its id.' },
+    title: t.text(`history.latest.${where}`, { count: jobs.length }),
+    fields: jobs.map((job, n) => ({ name: `${n + 1}. ${outcomeLabel(job, t)}`, value: historyEntry(job, now, t) })),
+    footer: { text: t.text('history.footer') },
   };
 }
 
-function outcomeLabel({ outcome, deliveredVia }: Job): string {
-  if (outcome?.kind === 'failure') return OUTCOME_LABELS[outcome.reason];
-  if (outcome?.kind === 'video') return deliveredVia === 'log' ? '📭 Made, but could not be posted' : '🎬 Made';
-  return '⏳ In the making';
+function outcomeLabel({ outcome, deliveredVia }: Job, t: Translator): string {
+  if (outcome?.kind === 'failure') return t.text(`outcome.${outcome.reason}`);
+  if (outcome?.kind === 'video') return t.text(deliveredVia === 'log' ? 'outcome.made_not_posted' : 'outcome.made');
+  return t.text('outcome.in_the_making');
 }
 
-function historyEntry(job: Job, now: number): string {
+function historyEntry(job: Job, now: number, t: Translator): string {
   const { request, outcome } = job;
-  const quote = request.prompt === undefined ? '> 🖼️ From an image' : quotePrompt(request.prompt, HISTORY_PROMPT_CHARS);
+  const quote =
+    request.prompt === undefined
+      ? `> 🖼️ ${t.text('result.from_image')}`
+      : quotePrompt(request.prompt, HISTORY_PROMPT_CHARS);
   const details = [
-    'size' in request ? sizeLabel(request.size) : 'From an image',
+    'size' in request ? sizeLabel(request.size, t) : t.text('result.from_image'),
     qualityOf(request.model),
-    `seed ${request.seed === -1 ? 'random' : request.seed}`,
-    counts(outcome, job.deliveredVia) ? dollars(modelOf(request).priceCents) : 'not counted',
+    seedLabel(request.seed, t),
+    counts(outcome, job.deliveredVia) ? dollars(modelOf(request).priceCents) : t.text('history.not_counted'),
     time(Math.floor(job.createdAt / 1000), TimestampStyles.RelativeTime),
   ];
   const lines = [quote, details.join(' · ')];
   const original = originalLink(job);
   const url = outcome?.url;
   const kept = (job.submittedAt ?? job.createdAt) + OUTPUT_RETENTION_MS > now;
-  if (original) lines.push(hyperlink('Original message', original));
+  if (original) lines.push(hyperlink(t.text('history.original'), original));
   else if (url && kept && url.length <= HISTORY_URL_CHARS && !/[\s()]/.test(url)) {
-    lines.push(hyperlink('Video', url));
+    lines.push(hyperlink(t.text('history.video'), url));
   }
-  if (job.predictionId) lines.push(`id \`${job.predictionId}\``);
+  if (job.predictionId) lines.push(t.text('job.id', { id: job.predictionId }));
   return lines.join('\n');
 }

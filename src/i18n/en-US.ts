@@ -19,6 +19,7 @@ export const enUS = {
   'progress.eta': 'likely ready {ready}',
   'progress.overdue': 'taking longer than usual',
   'progress.handed_off': 'This is taking a while: the video will be posted in this channel when it is ready.',
+  'progress.handed_off_dm': 'This is taking a while: the video will be sent to you by DM when it is ready.',
   'request.from_image': '🖼️ From your image',
 
   // The details line under a finished video, its parts joined with ` · `.
@@ -67,6 +68,9 @@ export const enUS = {
     '🔞 The video service flagged this video as not safe for work, so it is not posted in this channel. It counted toward your daily videos.',
   'failure.cancelled': '✖️ This video was cancelled.',
   'failure.link': 'Its link, kept by the video service for 7 days: {url} · id `{id}`',
+  'video_gone.file_gone': '📭 The file is no longer kept: the video service deletes videos 7 days after they are made.',
+  'video_gone.posted_at': 'It was first posted here: {link}',
+  'video_gone.posted_unknown': 'Where it was first posted is not known.',
 
   // A cancelled job's reply.
   'cancelled.at_provider':
@@ -84,6 +88,45 @@ export const enUS = {
   'action_refused.unknown_job':
     'The bot no longer knows this video (its buttons work for {days} days), so nothing was done.',
   'action_refused.finished': 'This video is already finished, so there is nothing left to cancel.',
+
+  // `/video-show` with nothing to post.
+  'show_refused.unknown':
+    "No video with that id was made here in the last {days} days. Use the id from the video's message (`id …`), or see yours with `/video-history`.",
+  'show_refused.unfinished': 'That video is still being made: it will be posted when it is ready.',
+  'show_refused.failed': 'That request ended without a video ({outcome}), so there is nothing to show.',
+  'show_refused.nsfw_blocked':
+    'That video was flagged as not safe for work, and this server keeps such videos out of this channel.',
+
+  // A job's outcome in a few words, and `/video-history`'s list of them.
+  'outcome.moderation': '🚫 Refused by the content filter',
+  'outcome.invalid_request': '⚠️ Options refused by the studio',
+  'outcome.provider_busy': '🕐 Studio overloaded',
+  'outcome.provider_unavailable': '🛠️ Studio unavailable',
+  'outcome.no_credit': '💳 Out of video credit',
+  'outcome.timeout': '⌛ Took too long',
+  'outcome.failed': '❌ Failed',
+  'outcome.submit_unknown': '🔄 Lost track while sending',
+  'outcome.output_unavailable': '📭 Made, but could not be fetched',
+  'outcome.image_refused': '🖼️ Image refused',
+  'outcome.image_unavailable': '🖼️ Image could not be fetched',
+  'outcome.nsfw_blocked': '🔞 Flagged as not safe for work, not posted',
+  'outcome.cancelled': '✖️ Cancelled',
+  'outcome.made': '🎬 Made',
+  'outcome.made_not_posted': '📭 Made, but could not be posted',
+  'outcome.in_the_making': '⏳ In the making',
+  'history.title.server': 'Your videos in this server',
+  'history.title.dms': 'Your videos in DMs',
+  'history.latest.server': {
+    one: 'Your last {count} video in this server',
+    other: 'Your last {count} videos in this server',
+  },
+  'history.latest.dms': { one: 'Your last {count} video in DMs', other: 'Your last {count} videos in DMs' },
+  'history.none.server': 'You have made no videos in this server in the last {days} days.',
+  'history.none.dms': 'You have made no videos in DMs in the last {days} days.',
+  'history.footer': 'Bring one back with /video-show and its id.',
+  'history.not_counted': 'not counted',
+  'history.original': 'Original message',
+  'history.video': 'Video',
 
   // Refusals before anything is spent.
   'quota_refused.user_daily': {
@@ -110,6 +153,9 @@ export const enUS = {
   'quality_refused.outside_servers':
     '{quality} videos are made only in servers whose admins turned them on, so nothing was started or spent. Leave `quality` at 480p here.',
   prompt_refused: "That prompt isn't allowed on this server.",
+  studio_closed: 'Video is unavailable right now, so nothing was started or spent. Please try again later.',
+  member_blocked:
+    "This server's admins have turned off /video for you, so nothing was started or spent. Ask them if you think this is a mistake.",
   store_unavailable:
     "The bot can't check quotas right now, so nothing was started or spent. Please try again in a minute.",
   already_accepted: 'This request was already taken; its video is on the way.',

@@ -17,6 +17,7 @@ const messages = {
   'progress.eta': 'probablemente listo {ready}',
   'progress.overdue': 'está tardando más de lo habitual',
   'progress.handed_off': 'Esto está tardando: el vídeo se publicará en este canal cuando esté listo.',
+  'progress.handed_off_dm': 'Esto está tardando: el vídeo se te enviará por MD cuando esté listo.',
   'request.from_image': '🖼️ A partir de tu imagen',
 
   'result.from_image': 'A partir de una imagen',
@@ -63,6 +64,10 @@ const messages = {
     '🔞 El servicio de vídeo ha marcado este vídeo como no apto para el trabajo (NSFW), así que no se publica en este canal. Ha contado para tus vídeos diarios.',
   'failure.cancelled': '✖️ Este vídeo se ha cancelado.',
   'failure.link': 'Su enlace, que el servicio de vídeo guarda 7 días: {url} · id `{id}`',
+  'video_gone.file_gone':
+    '📭 El archivo ya no se conserva: el servicio de vídeo borra los vídeos 7 días después de hacerlos.',
+  'video_gone.posted_at': 'Se publicó por primera vez aquí: {link}',
+  'video_gone.posted_unknown': 'No se sabe dónde se publicó por primera vez.',
 
   'cancelled.at_provider':
     '✖️ Cancelado. El estudio ya había empezado este vídeo y no puede detenerlo, así que no se publicará, pero sigue contando para los vídeos de hoy.',
@@ -78,6 +83,49 @@ const messages = {
   'action_refused.unknown_job':
     'El bot ya no conoce este vídeo (sus botones funcionan durante {days} días), así que no se ha hecho nada.',
   'action_refused.finished': 'Este vídeo ya está terminado, así que no queda nada que cancelar.',
+
+  'show_refused.unknown':
+    'Aquí no se ha hecho ningún vídeo con ese id en los últimos {days} días. Usa el id del mensaje del vídeo (`id …`) o mira los tuyos con `/vídeo-historial`.',
+  'show_refused.unfinished': 'Ese vídeo aún se está haciendo: se publicará cuando esté listo.',
+  'show_refused.failed': 'Esa solicitud terminó sin vídeo ({outcome}), así que no hay nada que mostrar.',
+  'show_refused.nsfw_blocked':
+    'Ese vídeo se marcó como no apto para el trabajo (NSFW), y este servidor no permite esos vídeos en este canal.',
+
+  'outcome.moderation': '🚫 Rechazado por el filtro de contenido',
+  'outcome.invalid_request': '⚠️ Opciones rechazadas por el estudio',
+  'outcome.provider_busy': '🕐 Estudio saturado',
+  'outcome.provider_unavailable': '🛠️ Estudio no disponible',
+  'outcome.no_credit': '💳 Sin crédito de vídeo',
+  'outcome.timeout': '⌛ Tardó demasiado',
+  'outcome.failed': '❌ Falló',
+  'outcome.submit_unknown': '🔄 Se perdió el rastro al enviarlo',
+  'outcome.output_unavailable': '📭 Hecho, pero no se pudo descargar',
+  'outcome.image_refused': '🖼️ Imagen rechazada',
+  'outcome.image_unavailable': '🖼️ No se pudo descargar la imagen',
+  'outcome.nsfw_blocked': '🔞 Marcado como NSFW, no publicado',
+  'outcome.cancelled': '✖️ Cancelado',
+  'outcome.made': '🎬 Hecho',
+  'outcome.made_not_posted': '📭 Hecho, pero no se pudo publicar',
+  'outcome.in_the_making': '⏳ En preparación',
+
+  'history.title.server': 'Tus vídeos en este servidor',
+  'history.title.dms': 'Tus vídeos en MD',
+  'history.latest.server': {
+    one: 'Tu {count} vídeo más reciente en este servidor',
+    many: 'Tus {count} de vídeos más recientes en este servidor',
+    other: 'Tus {count} vídeos más recientes en este servidor',
+  },
+  'history.latest.dms': {
+    one: 'Tu {count} vídeo más reciente en MD',
+    many: 'Tus {count} de vídeos más recientes en MD',
+    other: 'Tus {count} vídeos más recientes en MD',
+  },
+  'history.none.server': 'No has hecho ningún vídeo en este servidor en los últimos {days} días.',
+  'history.none.dms': 'No has hecho ningún vídeo en MD en los últimos {days} días.',
+  'history.footer': 'Recupera uno con /vídeo-mostrar y su id.',
+  'history.not_counted': 'no contado',
+  'history.original': 'Mensaje original',
+  'history.video': 'Vídeo',
 
   'quota_refused.user_daily': {
     one: 'Ya has usado tu {count} vídeo de hoy. Tu cupo se restablece {resets}.',
@@ -107,6 +155,10 @@ const messages = {
   'quality_refused.outside_servers':
     'Los vídeos en {quality} solo se hacen en servidores cuyos administradores los han activado, así que no se ha empezado ni gastado nada. Aquí, deja `calidad` en 480p.',
   prompt_refused: 'Ese prompt no está permitido en este servidor.',
+  studio_closed:
+    'Los vídeos no están disponibles ahora mismo, así que no se ha empezado ni gastado nada. Vuelve a intentarlo más tarde.',
+  member_blocked:
+    'Los administradores de este servidor te han desactivado /vídeo, así que no se ha empezado ni gastado nada. Pregúntales si crees que es un error.',
   store_unavailable:
     'El bot no puede comprobar los cupos ahora mismo, así que no se ha empezado ni gastado nada. Vuelve a intentarlo en un minuto.',
   already_accepted: 'Esta solicitud ya se había aceptado; su vídeo está en camino.',

@@ -10,6 +10,7 @@ const messages = {
   'progress.eta': '{ready}に完成予定',
   'progress.overdue': 'いつもより時間がかかっています',
   'progress.handed_off': '少し時間がかかっています。完成した動画はこのチャンネルに投稿されます。',
+  'progress.handed_off_dm': '少し時間がかかっています。完成した動画は DM でお送りします。',
   'request.from_image': '🖼️ あなたの画像から',
 
   'result.from_image': '画像から',
@@ -58,6 +59,9 @@ const messages = {
     '🔞 動画サービスがこの動画を NSFW（職場での閲覧に不適切）と判定したため、このチャンネルには投稿されません。1日の回数にはカウントされています。',
   'failure.cancelled': '✖️ この動画はキャンセルされました。',
   'failure.link': 'リンク（動画サービスで 7 日間保存されます）: {url} · ID `{id}`',
+  'video_gone.file_gone': '📭 ファイルはもう保存されていません。動画サービスは作成から 7 日後に動画を削除します。',
+  'video_gone.posted_at': '最初の投稿はこちらです: {link}',
+  'video_gone.posted_unknown': '最初にどこに投稿されたかは分かりません。',
 
   'cancelled.at_provider':
     '✖️ キャンセルしました。スタジオはすでにこの動画の制作を始めていて止められないため、投稿はされませんが、今日の回数にはカウントされます。',
@@ -73,6 +77,41 @@ const messages = {
   'action_refused.unknown_job':
     'ボットにはこの動画の記録がもうないため（ボタンが使えるのは {days} 日間です）、何も行いませんでした。',
   'action_refused.finished': 'この動画はすでに完成しているため、キャンセルするものはありません。',
+
+  'show_refused.unknown':
+    '過去 {days} 日間に、この ID の動画はここで作られていません。動画のメッセージにある ID（`ID …`）を使うか、`/動画履歴` で自分の動画を確認してください。',
+  'show_refused.unfinished': 'その動画はまだ制作中です。完成したら投稿されます。',
+  'show_refused.failed': 'そのリクエストは動画なしで終わったため（{outcome}）、表示するものはありません。',
+  'show_refused.nsfw_blocked':
+    'その動画は NSFW と判定されており、このサーバーではそうした動画をこのチャンネルに投稿しません。',
+
+  'outcome.moderation': '🚫 コンテンツフィルターで拒否',
+  'outcome.invalid_request': '⚠️ スタジオがオプションを拒否',
+  'outcome.provider_busy': '🕐 スタジオが混雑',
+  'outcome.provider_unavailable': '🛠️ スタジオが利用不可',
+  'outcome.no_credit': '💳 動画クレジット切れ',
+  'outcome.timeout': '⌛ 時間切れ',
+  'outcome.failed': '❌ 失敗',
+  'outcome.submit_unknown': '🔄 送信中に見失った',
+  'outcome.output_unavailable': '📭 生成済みだが取得できず',
+  'outcome.image_refused': '🖼️ 画像が使えない',
+  'outcome.image_unavailable': '🖼️ 画像を取得できず',
+  'outcome.nsfw_blocked': '🔞 NSFW と判定、未投稿',
+  'outcome.cancelled': '✖️ キャンセル済み',
+  'outcome.made': '🎬 作成済み',
+  'outcome.made_not_posted': '📭 作成済みだが投稿できず',
+  'outcome.in_the_making': '⏳ 制作中',
+
+  'history.title.server': 'このサーバーでのあなたの動画',
+  'history.title.dms': 'DM でのあなたの動画',
+  'history.latest.server': { other: 'このサーバーでのあなたの最新 {count} 本の動画' },
+  'history.latest.dms': { other: 'DM でのあなたの最新 {count} 本の動画' },
+  'history.none.server': '過去 {days} 日間、このサーバーで動画を作っていません。',
+  'history.none.dms': '過去 {days} 日間、DM で動画を作っていません。',
+  'history.footer': '/動画再投稿 と ID で、もう一度投稿できます。',
+  'history.not_counted': 'カウント対象外',
+  'history.original': '元のメッセージ',
+  'history.video': '動画',
 
   'quota_refused.user_daily': {
     other: '今日の {count} 本の動画をすべて使いました。利用枠は{resets}にリセットされます。',
@@ -94,6 +133,10 @@ const messages = {
   'quality_refused.outside_servers':
     '{quality} の動画は、管理者が有効にしたサーバーでのみ作れるため、何も開始せず、費用もかかっていません。ここでは `画質` を 480p のままにしてください。',
   prompt_refused: 'そのプロンプトはこのサーバーでは許可されていません。',
+  studio_closed:
+    '現在、動画は利用できないため、何も開始せず、費用もかかっていません。しばらくしてからもう一度お試しください。',
+  member_blocked:
+    'このサーバーの管理者があなたの /動画 の利用を停止しているため、何も開始せず、費用もかかっていません。間違いだと思う場合は管理者に問い合わせてください。',
   store_unavailable:
     'ボットは現在利用枠を確認できないため、何も開始せず、費用もかかっていません。1分ほどしてからもう一度お試しください。',
   already_accepted: 'このリクエストはすでに受け付けています。動画をお待ちください。',

@@ -14,6 +14,7 @@ const messages = {
   'progress.eta': 'deve ficar pronto {ready}',
   'progress.overdue': 'está demorando mais que o normal',
   'progress.handed_off': 'Isso está demorando: o vídeo será publicado neste canal quando estiver pronto.',
+  'progress.handed_off_dm': 'Isso está demorando: o vídeo será enviado a você por DM quando estiver pronto.',
   'request.from_image': '🖼️ A partir da sua imagem',
 
   'result.from_image': 'A partir de uma imagem',
@@ -59,6 +60,10 @@ const messages = {
     '🔞 O serviço de vídeo marcou este vídeo como impróprio (NSFW), então ele não é publicado neste canal. Ele contou para seus vídeos diários.',
   'failure.cancelled': '✖️ Este vídeo foi cancelado.',
   'failure.link': 'O link dele, mantido pelo serviço de vídeo por 7 dias: {url} · id `{id}`',
+  'video_gone.file_gone':
+    '📭 O arquivo não é mais mantido: o serviço de vídeo apaga os vídeos 7 dias depois de feitos.',
+  'video_gone.posted_at': 'Ele foi publicado pela primeira vez aqui: {link}',
+  'video_gone.posted_unknown': 'Não se sabe onde ele foi publicado pela primeira vez.',
 
   'cancelled.at_provider':
     '✖️ Cancelado. O estúdio já tinha começado este vídeo e não pode pará-lo, então ele não será publicado, mas ainda conta para os vídeos de hoje.',
@@ -73,6 +78,49 @@ const messages = {
   'action_refused.unknown_job':
     'O bot não conhece mais este vídeo (os botões dele funcionam por {days} dias), então nada foi feito.',
   'action_refused.finished': 'Este vídeo já está pronto, então não há nada para cancelar.',
+
+  'show_refused.unknown':
+    'Nenhum vídeo com esse id foi feito aqui nos últimos {days} dias. Use o id da mensagem do vídeo (`id …`) ou veja os seus com `/vídeo-histórico`.',
+  'show_refused.unfinished': 'Esse vídeo ainda está sendo feito: ele será publicado quando estiver pronto.',
+  'show_refused.failed': 'Esse pedido terminou sem vídeo ({outcome}), então não há nada para mostrar.',
+  'show_refused.nsfw_blocked':
+    'Esse vídeo foi marcado como impróprio (NSFW), e este servidor não permite esses vídeos neste canal.',
+
+  'outcome.moderation': '🚫 Recusado pelo filtro de conteúdo',
+  'outcome.invalid_request': '⚠️ Opções recusadas pelo estúdio',
+  'outcome.provider_busy': '🕐 Estúdio sobrecarregado',
+  'outcome.provider_unavailable': '🛠️ Estúdio indisponível',
+  'outcome.no_credit': '💳 Sem crédito de vídeo',
+  'outcome.timeout': '⌛ Demorou demais',
+  'outcome.failed': '❌ Falhou',
+  'outcome.submit_unknown': '🔄 Perdido durante o envio',
+  'outcome.output_unavailable': '📭 Feito, mas não foi possível buscar',
+  'outcome.image_refused': '🖼️ Imagem recusada',
+  'outcome.image_unavailable': '🖼️ Não foi possível buscar a imagem',
+  'outcome.nsfw_blocked': '🔞 Marcado como NSFW, não publicado',
+  'outcome.cancelled': '✖️ Cancelado',
+  'outcome.made': '🎬 Feito',
+  'outcome.made_not_posted': '📭 Feito, mas não foi possível publicar',
+  'outcome.in_the_making': '⏳ Em produção',
+
+  'history.title.server': 'Seus vídeos neste servidor',
+  'history.title.dms': 'Seus vídeos em DMs',
+  'history.latest.server': {
+    one: 'Seu {count} vídeo mais recente neste servidor',
+    many: 'Seus {count} de vídeos mais recentes neste servidor',
+    other: 'Seus {count} vídeos mais recentes neste servidor',
+  },
+  'history.latest.dms': {
+    one: 'Seu {count} vídeo mais recente em DMs',
+    many: 'Seus {count} de vídeos mais recentes em DMs',
+    other: 'Seus {count} vídeos mais recentes em DMs',
+  },
+  'history.none.server': 'Você não fez nenhum vídeo neste servidor nos últimos {days} dias.',
+  'history.none.dms': 'Você não fez nenhum vídeo em DMs nos últimos {days} dias.',
+  'history.footer': 'Traga um de volta com /vídeo-mostrar e o id dele.',
+  'history.not_counted': 'não contado',
+  'history.original': 'Mensagem original',
+  'history.video': 'Vídeo',
 
   'quota_refused.user_daily': {
     one: 'Você já usou seu {count} vídeo de hoje. Sua cota é renovada {resets}.',
@@ -102,6 +150,9 @@ const messages = {
   'quality_refused.outside_servers':
     'Vídeos em {quality} só são feitos em servidores cujos administradores os ativaram, então nada foi iniciado nem gasto. Aqui, deixe `qualidade` em 480p.',
   prompt_refused: 'Esse prompt não é permitido neste servidor.',
+  studio_closed: 'Os vídeos estão indisponíveis agora, então nada foi iniciado nem gasto. Tente de novo mais tarde.',
+  member_blocked:
+    'Os administradores deste servidor desativaram o /vídeo para você, então nada foi iniciado nem gasto. Fale com eles se achar que é um engano.',
   store_unavailable:
     'O bot não consegue verificar as cotas agora, então nada foi iniciado nem gasto. Tente de novo daqui a um minuto.',
   already_accepted: 'Este pedido já foi aceito; o vídeo está a caminho.',

@@ -8,6 +8,9 @@ export type ParamsArgument<Key extends MessageKey> = keyof ParamsOf<SourceMessag
   ? []
   : [params: ParamsOf<SourceMessages[Key]>];
 
+/** Text to be worded in a reader's language, once it is known whose: a refusal, a post whose route picks its reader. */
+export type Wording = (t: Translator) => string;
+
 /** The catalog in one language. */
 export interface Translator {
   /** The language's BCP 47 tag, for `Intl` formatting: `ja`, `es-ES`. */

@@ -10,6 +10,7 @@ const messages = {
   'progress.eta': '预计{ready}完成',
   'progress.overdue': '比平时慢一些',
   'progress.handed_off': '这需要一些时间：视频完成后会发布在此频道。',
+  'progress.handed_off_dm': '这需要一些时间：视频完成后会通过私信发给你。',
   'request.from_image': '🖼️ 基于你的图片',
 
   'result.from_image': '基于图片',
@@ -47,6 +48,9 @@ const messages = {
     '🔞 视频服务将此视频标记为 NSFW（不适合在工作场合观看），因此不会发布在此频道。已计入你的每日视频数。',
   'failure.cancelled': '✖️ 此视频已取消。',
   'failure.link': '视频服务会保留它的链接 7 天：{url} · ID `{id}`',
+  'video_gone.file_gone': '📭 文件已不再保留：视频服务会在视频制作 7 天后将其删除。',
+  'video_gone.posted_at': '它最初发布在这里：{link}',
+  'video_gone.posted_unknown': '不知道它最初发布在哪里。',
 
   'cancelled.at_provider': '✖️ 已取消。工作室已经开始制作此视频且无法停止，因此不会发布，但仍计入今天的视频数。',
   'cancelled.at_provider_by':
@@ -58,6 +62,40 @@ const messages = {
   'action_refused.delete_not_permitted': '只有制作此视频的成员或版主可以删除它。',
   'action_refused.unknown_job': '机器人已不再记得这个视频（它的按钮在 {days} 天内有效），因此没有执行任何操作。',
   'action_refused.finished': '此视频已经完成，没有可以取消的了。',
+
+  'show_refused.unknown':
+    '过去 {days} 天内这里没有制作过这个 ID 的视频。请使用视频消息上的 ID（`ID …`），或用 `/视频历史` 查看你的视频。',
+  'show_refused.unfinished': '那个视频还在制作中：完成后就会发布。',
+  'show_refused.failed': '那个请求没有生成视频（{outcome}），所以没有可以展示的内容。',
+  'show_refused.nsfw_blocked': '那个视频被标记为 NSFW（不适合在工作场合观看），本服务器不允许此类视频出现在此频道。',
+
+  'outcome.moderation': '🚫 被内容过滤器拒绝',
+  'outcome.invalid_request': '⚠️ 选项被工作室拒绝',
+  'outcome.provider_busy': '🕐 工作室负载过高',
+  'outcome.provider_unavailable': '🛠️ 工作室不可用',
+  'outcome.no_credit': '💳 视频额度已用完',
+  'outcome.timeout': '⌛ 耗时过长',
+  'outcome.failed': '❌ 失败',
+  'outcome.submit_unknown': '🔄 发送时失去跟踪',
+  'outcome.output_unavailable': '📭 已生成，但无法获取',
+  'outcome.image_refused': '🖼️ 图片被拒绝',
+  'outcome.image_unavailable': '🖼️ 无法获取图片',
+  'outcome.nsfw_blocked': '🔞 被标记为 NSFW，未发布',
+  'outcome.cancelled': '✖️ 已取消',
+  'outcome.made': '🎬 已制作',
+  'outcome.made_not_posted': '📭 已制作，但无法发布',
+  'outcome.in_the_making': '⏳ 制作中',
+
+  'history.title.server': '你在本服务器的视频',
+  'history.title.dms': '你在私信中的视频',
+  'history.latest.server': { other: '你在本服务器最近的 {count} 个视频' },
+  'history.latest.dms': { other: '你在私信中最近的 {count} 个视频' },
+  'history.none.server': '过去 {days} 天内你没有在本服务器制作过视频。',
+  'history.none.dms': '过去 {days} 天内你没有在私信中制作过视频。',
+  'history.footer': '用 /视频重发 加上 ID 可以重新发布其中一个。',
+  'history.not_counted': '未计入',
+  'history.original': '原始消息',
+  'history.video': '视频',
 
   'quota_refused.user_daily': { other: '你今天的 {count} 个视频已用完。额度将于{resets}重置。' },
   'quota_refused.user_daily_1080p': {
@@ -73,6 +111,9 @@ const messages = {
   'quality_refused.outside_servers':
     '{quality} 视频只能在管理员已启用的服务器中制作，因此没有开始任何操作，也没有产生费用。在这里请把 `画质` 保持为 480p。',
   prompt_refused: '本服务器不允许这个提示词。',
+  studio_closed: '视频功能暂时不可用，因此没有开始任何操作，也没有产生费用。请稍后再试。',
+  member_blocked:
+    '本服务器的管理员已为你关闭 /视频，因此没有开始任何操作，也没有产生费用。如果你认为这是误会，请联系他们。',
   store_unavailable: '机器人现在无法检查额度，因此没有开始任何操作，也没有产生费用。请一分钟后再试。',
   already_accepted: '这个请求已被接受，视频正在路上。',
   'list.separator': '、',

@@ -201,8 +201,8 @@ export class Admission {
     return this.refusal('store.unavailable', { kind: 'store_unavailable' });
   }
 
-  /** A refusal the member reads as `notice`, worded by the chat adapter. */
+  /** A refusal the member reads as `notice`, worded by the chat adapter in their language. */
   private refusal(identifier: string, notice: JobNotice): UserError {
-    return new UserError(identifier, this.context.deps.text.render(notice));
+    return new UserError(identifier, (t) => this.context.deps.text.render(notice, t));
   }
 }

@@ -1,3 +1,4 @@
+import type { Wording } from '../i18n/translator.js';
 import type { DeliveryRoute, Job, JobOrigin, PostedMessage } from './job.js';
 import type { JobAction } from './job-actions.js';
 
@@ -12,12 +13,15 @@ export interface VideoFile {
   spoiler: boolean;
 }
 
-/** A job's final message. */
+/**
+ * A job's final message. Its texts are worded once its route is known: in the member's language
+ * for the reply or a DM, in the server's for a message in its channel.
+ */
 export interface ResultPost {
-  content: string;
+  content: Wording;
   file?: VideoFile;
   /** Sent instead when Discord refuses the file as too large; it carries the video's link. */
-  linkContent?: string;
+  linkContent?: Wording;
   /** What the member can do from it; left out, none (a progress message's buttons go with it). */
   actions?: readonly JobAction[];
 }

@@ -1,3 +1,4 @@
+import { translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { Prediction, VideoRequest } from '../provider/video-provider.js';
 import { Admission } from './admission.js';
@@ -107,7 +108,10 @@ export class JobRunner {
     this.reportLoad();
     const opening = this.progress.estimated(job, { stage: 'submitting' }, this.now());
     return {
-      opening: this.deps.text.render({ kind: 'progress', job, progress: opening, handedOff: false }),
+      opening: this.deps.text.render(
+        { kind: 'progress', job, progress: opening, handedOff: false },
+        translator(job.origin.locale),
+      ),
       actions: PROGRESS_ACTIONS,
       start: async (shown) => {
         if (shown) this.progress.showing(job, opening);

@@ -93,6 +93,13 @@ export interface JobOrigin {
   /** Whether the channel is age-restricted, in a server the bot is in (elsewhere never). */
   channelNsfw: boolean;
   /**
+   * The member's client language (a Discord locale), which what only they read is worded in.
+   * Records from before it was kept leave it out, and read US English.
+   */
+  locale?: string;
+  /** The server's language, which posts to its channels are worded in; left out in DMs and by older records. */
+  guildLocale?: string;
+  /**
    * Set when the command ran in a server the bot is not in, reached through the app installed
    * to the member's own account: only the interaction can answer there. Records from before
    * user installs leave it out; they all ran where the bot is.

@@ -1,3 +1,4 @@
+import type { Translator } from '../i18n/translator.js';
 import type { QuotaLimit } from '../quota/ledger.js';
 import type { Quality } from '../video/catalog.js';
 import type { FailureReason, Job } from './job.js';
@@ -78,7 +79,7 @@ export type JobNotice =
   /** A past video shown again once the provider no longer keeps its file: its details, and where it was first posted. */
   | { kind: 'video_gone'; job: Job; generationMs: number };
 
-/** Port that words a {@link JobNotice} as the message a member reads. */
+/** Port that words a {@link JobNotice} as the message a member reads, in the language of `t`. */
 export interface JobText {
-  render(notice: JobNotice): string;
+  render(notice: JobNotice, t: Translator): string;
 }

@@ -1,3 +1,4 @@
+import type { Wording } from '../i18n/translator.js';
 import { OutputRejectedError, ProviderError } from '../provider/errors.js';
 import { OUTPUT_RETENTION_MS } from '../video/catalog.js';
 import { type Job, type JobOrigin, type JobOutcome, serverOf } from './job.js';
@@ -67,7 +68,8 @@ export class PastVideos {
     const actions = videoActions(job, await deps.settings.get(serverOf(origin)));
     const shown = this.kept(job) ? await this.postFile(view, actions) : undefined;
     if (shown) return shown;
-    const content = deps.text.render({ kind: 'video_gone', job: view, generationMs: job.outcome.generationMs });
+    const { generationMs } = job.outcome;
+    const content: Wording = (t) => deps.text.render({ kind: 'video_gone', job: view, generationMs }, t);
     await deps.delivery.post(view, { content, actions });
     return 'gone';
   }
@@ -126,8 +128,10 @@ export class PastVideos {
     const { deps, options } = this.context;
     const { generationMs, nsfw } = view.outcome;
     const maxBytes = downloadCap(view.origin, options);
-    const link = (size: { bytes?: number; limitBytes?: number }) =>
-      deps.text.render({ kind: 'video_link', job: view, generationMs, url, why: 'too_large', ...size });
+    const link =
+      (size: { bytes?: number; limitBytes?: number }): Wording =>
+      (t) =>
+        deps.text.render({ kind: 'video_link', job: view, generationMs, url, why: 'too_large', ...size }, t);
     let bytes: number;
     try {
       bytes = await deps.provider.download(url, maxBytes, path);
@@ -138,7 +142,7 @@ export class PastVideos {
       return 'link';
     }
     await deps.delivery.post(view, {
-      content: deps.text.render({ kind: 'video', job: view, generationMs }),
+      content: (t) => deps.text.render({ kind: 'video', job: view, generationMs }, t),
       linkContent: link({ bytes }),
       file: { name: `${view.predictionId ?? view.id}.mp4`, path, bytes, spoiler: nsfw },
       actions,

@@ -1,3 +1,4 @@
+import { translator } from '../i18n/translator.js';
 import type { Delivery } from './delivery.js';
 import type { Job } from './job.js';
 import { PROGRESS_ACTIONS } from './job-actions.js';
@@ -54,7 +55,10 @@ export class ProgressDisplay {
     const edit = this.delivery
       .progress(
         job.origin,
-        this.text.render({ kind: 'progress', job, progress: withEta, handedOff: job.handedOff === true }),
+        this.text.render(
+          { kind: 'progress', job, progress: withEta, handedOff: job.handedOff === true },
+          translator(job.origin.locale),
+        ),
         PROGRESS_ACTIONS,
       )
       .then((landed) => {

@@ -1,4 +1,5 @@
 import type { GuildSettings } from '../guilds/guild-settings.js';
+import type { Wording } from '../i18n/translator.js';
 import { OutputRejectedError, ProviderError } from '../provider/errors.js';
 import type { Delivered, ResultPost } from './delivery.js';
 import { type DeliveryRoute, type Job, type JobOrigin, type JobOutcome, type JobStage, serverOf } from './job.js';
@@ -90,7 +91,7 @@ export class Settlement {
     const route = recorded(
       job,
       await this.context.deps.delivery.post(job, {
-        content: this.context.deps.text.render({ ...outcome, job }),
+        content: (t) => this.context.deps.text.render({ ...outcome, job }, t),
       }),
     );
     return this.finish(job, route);
@@ -98,7 +99,7 @@ export class Settlement {
 
   private async postVideo(job: Job, outcome: VideoOutcome, stage: JobStage): Promise<void> {
     const { deps, options } = this.context;
-    const content = deps.text.render({ kind: 'video', job, generationMs: outcome.generationMs });
+    const content: Wording = (t) => deps.text.render({ kind: 'video', job, generationMs: outcome.generationMs }, t);
     const path = deps.files.pathFor(job.id);
     const maxBytes = downloadCap(job.origin, options);
     let bytes: number;
@@ -167,9 +168,9 @@ export class Settlement {
     outcome: VideoOutcome,
     why: 'too_large' | 'upload_refused',
     size: { bytes?: number; limitBytes?: number } = {},
-  ): string {
+  ): Wording {
     const { generationMs, url } = outcome;
-    return this.context.deps.text.render({ kind: 'video_link', job, generationMs, url, why, ...size });
+    return (t) => this.context.deps.text.render({ kind: 'video_link', job, generationMs, url, why, ...size }, t);
   }
 
   /** Posts a video (or its link) and settles the quota by where it went, before the job ends. */

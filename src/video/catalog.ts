@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { MessageKey } from '../i18n/language.js';
+import { type Translator, translator } from '../i18n/translator.js';
 import { hasVisibleText, withoutControls } from './visible-text.js';
 
 /**
@@ -9,18 +11,13 @@ import { hasVisibleText, withoutControls } from './visible-text.js';
  * adapter to read; the rest of the bot goes by the option names.
  */
 
-/** Frame sizes in WaveSpeed's `W*H` notation, with the label members see. */
-export const VIDEO_SIZES = {
-  '832*480': 'Landscape 832×480',
-  '480*832': 'Portrait 480×832',
-  '1920*1080': 'Landscape 1920×1080',
-  '1080*1920': 'Portrait 1080×1920',
-} as const;
-export type VideoSize = keyof typeof VIDEO_SIZES;
+/** Frame sizes in WaveSpeed's `W*H` notation; each has its label in the message catalog (`size.832*480`). */
+export const VIDEO_SIZES = ['832*480', '480*832', '1920*1080', '1080*1920'] as const;
+export type VideoSize = (typeof VIDEO_SIZES)[number];
 
-/** What members see for a frame size, e.g. "Landscape 832×480". */
-export function sizeLabel(size: VideoSize): string {
-  return VIDEO_SIZES[size];
+/** What members see for a frame size in `t`'s language, e.g. "Landscape 832×480". */
+export function sizeLabel(size: VideoSize, t: Translator): string {
+  return t.text(`size.${size}`);
 }
 
 /** Whether a frame is wider than tall. */
@@ -65,7 +62,7 @@ export interface VideoModel {
   /** What one video costs the server owner, in US cents. */
   priceCents: number;
   /** What a member is told who leaves out an input it requires, where the option's own words do not fit. */
-  missing?: Readonly<Partial<Record<WaveSpeedField, string>>>;
+  missing?: Readonly<Partial<Record<WaveSpeedField, MessageKey>>>;
 }
 
 const TEXT_TO_VIDEO = ['prompt', 'negative_prompt', 'size', 'duration', 'seed', 'enable_prompt_expansion'] as const;
@@ -104,7 +101,7 @@ export const VIDEO_MODELS = {
     requires: ['image', 'prompt'],
     fixed: {},
     priceCents: 80,
-    missing: { prompt: 'A 1080p video from an image needs a `prompt` too: say what happens in it.' },
+    missing: { prompt: 'video.prompt.missing_1080p_image' },
   },
 } as const satisfies Record<string, VideoModel>;
 export type VideoModelId = keyof typeof VIDEO_MODELS;
@@ -156,7 +153,7 @@ export const QUALITY_OPTION = {
   name: 'quality',
   description: 'Sharpness: 480p (default), or 1080p where this server allows it',
   choices: QUALITIES.map((value) => ({ value, label: qualityLabel(value) })),
-  schema: z.enum(QUALITIES, { error: 'Pick one of the offered qualities.' }).default('480p'),
+  schema: z.enum(QUALITIES, { error: 'video.quality.invalid' satisfies MessageKey }).default('480p'),
 } as const;
 
 /** A quality with what a video costs at it: "1080p ($0.80)", "480p ($0.05, $0.20 from an image)". */
@@ -214,12 +211,14 @@ export interface VideoOption<Value = unknown, Field extends WaveSpeedField = Wav
   maxValue?: number;
   choices?: readonly OptionChoice[];
   /** The refusal when a model requires the option and it was left out or shows nothing. */
-  missing?: string;
+  missing?: MessageKey;
   /** The refusal when it is given but the request's model takes no such input. */
-  notTaken?: string;
+  notTaken?: MessageKey;
+  /** The values its refusals are worded with: its bounds, as `{max}` and `{min}`. */
+  bounds?: Readonly<Record<'min' | 'max', number>> | Readonly<Record<'max', number>>;
   /**
    * Checks the value Discord delivered and gives the request's: the default when it was left
-   * out, `undefined` when there is none.
+   * out, `undefined` when there is none. Its refusals' messages are catalog keys.
    */
   schema: z.ZodType<Value>;
   /** `schema` for one model, where the value depends on the model (a frame shape at its resolution). */
@@ -237,8 +236,8 @@ export interface VideoOption<Value = unknown, Field extends WaveSpeedField = Wav
 function text<const Field extends WaveSpeedField>(spec: {
   description: string;
   maxLength: number;
-  tooLong: (max: number) => string;
-  missing?: string;
+  tooLong: MessageKey;
+  missing?: MessageKey;
   field: Field;
 }): VideoOption<string | undefined, Field> {
   const { tooLong, ...option } = spec;
@@ -246,11 +245,12 @@ function text<const Field extends WaveSpeedField>(spec: {
   return {
     type: 'string',
     ...option,
+    bounds: { max: spec.maxLength },
     schema: string
       .overwrite(withoutControls)
       .trim()
       .transform((value) => (hasVisibleText(value) ? value : undefined))
-      .pipe(z.string().max(spec.maxLength, tooLong(spec.maxLength)).optional())
+      .pipe(z.string().max(spec.maxLength, tooLong).optional())
       .optional(),
   };
 }
@@ -264,8 +264,8 @@ function frame<const Field extends WaveSpeedField>(spec: {
   description: string;
   offered: readonly [VideoSize, ...VideoSize[]];
   label: (size: VideoSize) => string;
-  invalid: string;
-  notTaken: string;
+  invalid: MessageKey;
+  notTaken: MessageKey;
   field: Field;
 }): VideoOption<VideoSize, Field> & Required<Pick<VideoOption<VideoSize>, 'schemaFor'>> {
   const { offered, label, invalid, ...option } = spec;
@@ -286,15 +286,15 @@ function integer<const Field extends WaveSpeedField>(spec: {
   minValue: number;
   maxValue: number;
   default: number;
-  notWhole: string;
-  outOfRange: (min: number, max: number) => string;
+  notWhole: MessageKey;
+  outOfRange: MessageKey;
   field: Field;
 }): VideoOption<number, Field> {
-  const { notWhole, outOfRange, default: fallback, ...option } = spec;
-  const range = outOfRange(spec.minValue, spec.maxValue);
+  const { notWhole, outOfRange: range, default: fallback, ...option } = spec;
   return {
     type: 'integer',
     ...option,
+    bounds: { min: spec.minValue, max: spec.maxValue },
     // Not a number at all (text typed into a modal, a forged payload) is refused in the same words.
     schema: z
       .number({ error: notWhole })
@@ -321,8 +321,8 @@ function flag<const Field extends WaveSpeedField>(spec: {
  */
 function image<const Field extends WaveSpeedField>(spec: {
   description: string;
-  notImage: string;
-  tooLarge: (max: number) => string;
+  notImage: MessageKey;
+  tooLarge: MessageKey;
   field: Field;
 }): VideoOption<MemberImage | undefined, Field> {
   const { notImage, tooLarge, ...option } = spec;
@@ -338,11 +338,11 @@ function image<const Field extends WaveSpeedField>(spec: {
     .object({
       url: z.url({ protocol: /^https?$/, error: notImage }),
       contentType: declaredType,
-      size: z.number().int(notImage).nonnegative(notImage).max(IMAGE_MAX_BYTES, tooLarge(megabytes)),
+      size: z.number().int(notImage).nonnegative(notImage).max(IMAGE_MAX_BYTES, tooLarge),
     })
     .transform(({ url, contentType, size }): MemberImage => ({ url, type: contentType, bytes: size }))
     .optional();
-  return { type: 'attachment', ...option, schema, sent: (value) => value?.uploadedUrl };
+  return { type: 'attachment', ...option, bounds: { max: megabytes }, schema, sent: (value) => value?.uploadedUrl };
 }
 
 /** The `/video` options, in the order Discord lists them. */
@@ -351,28 +351,30 @@ export const VIDEO_OPTIONS = {
     description: 'What happens in the video: subject, action, camera, light',
     // The model's native API's limit; WaveSpeed states none.
     maxLength: 800,
-    tooLong: (max) => `The prompt can be at most ${max} characters.`,
-    missing: 'Describe the video you want in `prompt`, or attach an `image` to start from.',
+    tooLong: 'video.prompt.too_long',
+    missing: 'video.prompt.missing',
     field: 'prompt',
   }),
   image: image({
     description: 'A picture to bring to life instead of starting from text (PNG, JPEG or WebP, up to 20 MB)',
-    notImage: 'The image must be a PNG, JPEG or WebP file.',
-    tooLarge: (max) => `The image can be at most ${max} MB.`,
+    notImage: 'video.image.not_image',
+    tooLarge: 'video.image.too_large',
     field: 'image',
   }),
   negative_prompt: text({
     description: 'What the video should avoid',
     maxLength: 500,
-    tooLong: (max) => `The negative prompt can be at most ${max} characters.`,
+    tooLong: 'video.negative_prompt.too_long',
     field: 'negative_prompt',
   }),
   size: frame({
     description: 'Frame shape (default landscape)',
     offered: DEFAULT_MODEL.sizes,
-    label: (size) => `${sizeLabel(size)}, or ${sameShape(SHARP_MODEL.sizes, size).replace('*', '×')} at 1080p`,
-    invalid: 'Pick one of the offered sizes.',
-    notTaken: 'Size comes from the image; leave size out.',
+    // The registration's own words, in US English: each language names the choices in its file.
+    label: (size) =>
+      `${sizeLabel(size, translator('en-US'))}, or ${sameShape(SHARP_MODEL.sizes, size).replace('*', '×')} at 1080p`,
+    invalid: 'video.size.invalid',
+    notTaken: 'video.size.not_taken',
     field: 'size',
   }),
   seed: integer({
@@ -380,8 +382,8 @@ export const VIDEO_OPTIONS = {
     minValue: -1,
     maxValue: 2_147_483_647,
     default: -1,
-    notWhole: 'The seed must be a whole number.',
-    outOfRange: (min, max) => `The seed must be between ${min} (random) and ${max}.`,
+    notWhole: 'video.seed.not_whole',
+    outOfRange: 'video.seed.out_of_range',
     field: 'seed',
   }),
   prompt_expansion: flag({

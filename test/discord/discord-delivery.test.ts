@@ -5,9 +5,10 @@ import { type RateLimitData, RateLimitError, REST } from 'discord.js';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordDelivery, type DiscordDeliveryOptions } from '../../src/discord/discord-delivery.js';
+import type { Translator } from '../../src/i18n/translator.js';
 import type { VideoFile } from '../../src/jobs/delivery.js';
 import type { Job, JobOrigin } from '../../src/jobs/job.js';
-import { type DiscordStandIn, startDiscordStandIn } from '../stand-ins/discord.js';
+import { type DiscordStandIn, type RecordedMessage, startDiscordStandIn } from '../stand-ins/discord.js';
 import { fakeMp4, fakeMp4Chunks, fakeMp4Sha256 } from '../stand-ins/wavespeed.js';
 
 /** More than @discordjs/rest lets one instance send in a second (its global limit, 50). */
@@ -93,9 +94,9 @@ describe('DiscordDelivery', () => {
     const file = videoOnDisk(30 * MiB);
 
     const { route } = await connect().post(channelJob(), {
-      content: '🎬 done',
+      content: () => '🎬 done',
       file,
-      linkContent: '🎬 done\nhttps://x',
+      linkContent: () => '🎬 done\nhttps://x',
     });
 
     expect(route).toBe('channel');
@@ -116,7 +117,7 @@ describe('DiscordDelivery', () => {
   });
 
   it('hides a flagged video behind a spoiler name', async () => {
-    await connect().post(channelJob(), { content: '🎬 done', file: videoOnDisk(4096, true) });
+    await connect().post(channelJob(), { content: () => '🎬 done', file: videoOnDisk(4096, true) });
 
     const message = standIn.messages.at(-1);
     expect(message?.attachments).toMatchObject([{ filename: 'SPOILER_p1.mp4', size: 4096 }]);
@@ -127,9 +128,9 @@ describe('DiscordDelivery', () => {
     standIn.setAttachmentSizeLimit(standIn.guildId, 1 * MiB);
 
     const delivered = await connect().post(channelJob(), {
-      content: '🎬 done',
+      content: () => '🎬 done',
       file: videoOnDisk(2 * MiB),
-      linkContent: '🎬 done\nhttps://cdn.example/p1.mp4',
+      linkContent: () => '🎬 done\nhttps://cdn.example/p1.mp4',
     });
 
     // The link's message is the one a jump link back to the result goes to.
@@ -142,6 +143,24 @@ describe('DiscordDelivery', () => {
     expect(standIn.messages[0]?.attachments).toEqual([]);
   });
 
+  it("words a post for where it lands: the server's language in its channel, the member's in a DM", async () => {
+    const job = { ...channelJob(), origin: { ...channelJob().origin, locale: 'ja', guildLocale: 'es-ES' } };
+    const post = { content: (t: Translator) => t.text('admin.saved'), actions: ['delete'] as const };
+    const labels = (message: RecordedMessage | undefined) =>
+      JSON.stringify(message?.components).match(/"label":"[^"]*"/g) ?? [];
+
+    await connect().post(job, post);
+    standIn.fault({ method: 'POST', route: '/channels/:channelId/messages', status: 403, code: 50001 });
+    const { route } = await connect().post({ ...job, id: String(BigInt(job.id) + 1n) }, post);
+
+    expect(route).toBe('dm');
+    const [inChannel, inDm] = standIn.messages;
+    expect(inChannel?.content).toBe(`<@${standIn.userId}> Guardado.`);
+    expect(labels(inChannel)).toEqual(['"label":"Eliminar"']);
+    expect(inDm?.content).toBe('保存しました。');
+    expect(labels(inDm)).toEqual(['"label":"削除"']);
+  });
+
   it('fails an upload at once when Discord asks to wait longer than a few seconds, so the job is retried later', async () => {
     const limit = standIn.fault({
       method: 'POST',
@@ -152,7 +171,7 @@ describe('DiscordDelivery', () => {
       times: Number.POSITIVE_INFINITY,
     });
 
-    const posting = connect().post(channelJob(), { content: '🎬 done', file: videoOnDisk(4096) });
+    const posting = connect().post(channelJob(), { content: () => '🎬 done', file: videoOnDisk(4096) });
 
     // Waited out, the ten minutes would outlast the test's own timeout. The channel, then the
     // DM were tried; both held, the post fails for the job to retry later.
@@ -171,7 +190,10 @@ describe('DiscordDelivery', () => {
       times: Number.POSITIVE_INFINITY,
     });
 
-    const posting = connect({ postDeadlineMs: 500 }).post(channelJob(), { content: '🎬', file: videoOnDisk(4096) });
+    const posting = connect({ postDeadlineMs: 500 }).post(channelJob(), {
+      content: () => '🎬',
+      file: videoOnDisk(4096),
+    });
 
     await expect(posting).rejects.toMatchObject({ name: expect.stringMatching(/AbortError|TimeoutError/) });
     expect(limit.hits).toBeGreaterThan(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyEmbed } from '../../src/discord/messages.js';
+import { translator } from '../../src/i18n/translator.js';
 import type { Job } from '../../src/jobs/job.js';
 import { HISTORY_LENGTH } from '../../src/jobs/job-store.js';
 
@@ -57,7 +58,7 @@ function characters(embed: ReturnType<typeof historyEmbed>): number {
 describe('historyEmbed', () => {
   it('fits ten of the longest entries in one embed, each field within its own limits', () => {
     const jobs = Array.from({ length: HISTORY_LENGTH }, (_, n) => longest(n));
-    const embed = historyEmbed(jobs, true, NOW);
+    const embed = historyEmbed(jobs, true, NOW, translator('en-US'));
 
     expect(embed.fields).toHaveLength(HISTORY_LENGTH);
     expect(embed.fields?.[0]?.value).toContain('[Video](https://cdn.example/');
@@ -71,7 +72,7 @@ describe('historyEmbed', () => {
   it('links the original message when it is known, and no video once WaveSpeed no longer keeps it', () => {
     const posted = { ...longest(1), deliveredMessage: { guildId: null, channelId: '11', messageId: '22' } };
     const old = { ...longest(2), submittedAt: NOW - 8 * 24 * 60 * 60_000 };
-    const [linked, expired] = historyEmbed([posted, old], false, NOW).fields ?? [];
+    const [linked, expired] = historyEmbed([posted, old], false, NOW, translator('en-US')).fields ?? [];
 
     expect(linked?.value).toContain('[Original message](https://discord.com/channels/@me/11/22)');
     expect(linked?.value).not.toContain('[Video]');

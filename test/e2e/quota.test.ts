@@ -79,7 +79,7 @@ describe('quota limits through the bot', () => {
     await rig.discord.sendCommand({ name: 'video', options: { prompt: 'one' } }).waitForMessage(delivered);
     const other = rig.discord.sendCommand({ name: 'video', options: { prompt: 'two' }, userId: '300000000000000001' });
     const refusal = await other.waitForMessage(isRefusal);
-    expect(refusal.content).toMatch(/This server has used its 1 videos for today/);
+    expect(refusal.content).toMatch(/This server has used its 1 video for today/);
   });
 
   it('stops every guild at the bot-wide BUDGET_DAILY_USD', async () => {

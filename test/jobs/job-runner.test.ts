@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { discordText } from '../../src/discord/messages.js';
 import { GuildSettingsStore } from '../../src/guilds/guild-settings.js';
+import { translator } from '../../src/i18n/translator.js';
 import type { Delivered, Delivery, ResultPost } from '../../src/jobs/delivery.js';
 import { MemoryGenerationLine } from '../../src/jobs/generation-line.js';
 import type { Job, JobOrigin } from '../../src/jobs/job.js';
@@ -49,10 +50,13 @@ class NoVideoFiles extends VideoFiles {
   override async discard() {}
 }
 
+/** A result post as a member reading US English sees it. */
+type WordedPost = Omit<ResultPost, 'content' | 'linkContent'> & { content: string; linkContent?: string };
+
 /** Records what would reach Discord. */
 class RecordingDelivery implements Delivery {
   readonly edits: string[] = [];
-  readonly posts: ResultPost[] = [];
+  readonly posts: WordedPost[] = [];
   /** Progress edits fail, as a Discord outage would make them. */
   editsFail = false;
   /** Posts that carry a file fail, as a Discord storm of 429s on uploads would make them. */
@@ -69,7 +73,9 @@ class RecordingDelivery implements Delivery {
   async post(_job: Job, post: ResultPost): Promise<Delivered> {
     this.tried += 1;
     if (this.postsFail || (this.uploadsFail && post.file)) throw new Error('Discord answered 503');
-    this.posts.push(post);
+    const en = translator('en-US');
+    const { content, linkContent, ...rest } = post;
+    this.posts.push({ ...rest, content: content(en), ...(linkContent && { linkContent: linkContent(en) }) });
     return { route: 'reply' };
   }
   replyOpen(origin: JobOrigin, now: number) {

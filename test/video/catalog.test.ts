@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/i18n/translator.js';
 import {
   dollars,
   modelFor,
@@ -58,7 +59,7 @@ describe('the video catalog', () => {
       const picksTheModel = option.field === 'image';
       if (!takenByAll && !picksTheModel) expect(option.notTaken).toBeTruthy();
     }
-    expect(VIDEO_OPTIONS.size.notTaken).toBe('Size comes from the image; leave size out.');
+    expect(VIDEO_OPTIONS.size.notTaken).toBe('video.size.not_taken');
   });
 
   it('has no option that no model takes', () => {
@@ -67,7 +68,7 @@ describe('the video catalog', () => {
   });
 
   it('labels every frame size as members see it, and offers the text model’s sizes with those labels', () => {
-    expect(Object.keys(VIDEO_SIZES).map((size) => sizeLabel(size as keyof typeof VIDEO_SIZES))).toEqual([
+    expect(VIDEO_SIZES.map((size) => sizeLabel(size, translator('en-US')))).toEqual([
       'Landscape 832×480',
       'Portrait 480×832',
       'Landscape 1920×1080',
@@ -87,7 +88,7 @@ describe('the video catalog', () => {
     expect(sharp.parse(undefined)).toBe('1920*1080');
     const draft = VIDEO_OPTIONS.size.schemaFor(VIDEO_MODELS['t2v-plus-480p']);
     expect(draft.parse('480*832')).toBe('480*832');
-    expect(draft.safeParse('1920*1080').error?.issues[0]?.message).toBe('Pick one of the offered sizes.');
+    expect(draft.safeParse('1920*1080').error?.issues[0]?.message).toBe('video.size.invalid');
   });
 });
 
@@ -122,7 +123,7 @@ describe('the model a video is made with', () => {
       { value: '1080p', label: '1080p ($0.80)' },
     ]);
     expect(QUALITY_OPTION.schema.parse(undefined)).toBe('480p');
-    expect(QUALITY_OPTION.schema.safeParse('4k').error?.issues[0]?.message).toBe('Pick one of the offered qualities.');
+    expect(QUALITY_OPTION.schema.safeParse('4k').error?.issues[0]?.message).toBe('video.quality.invalid');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseVideoOptions, rawOptionsOf } from '../../../commands/video/options.js';
+import { translator } from '../../../src/i18n/translator.js';
 import { UserError } from '../../../src/user-error.js';
 
 const MISSING_PROMPT = 'Describe the video you want in `prompt`, or attach an `image` to start from.';
@@ -62,6 +63,28 @@ describe('parseVideoOptions', () => {
     expect(refusal({ prompt: 'x', size: '1920*1080' }).message).toBe('Pick one of the offered sizes.');
   });
 
+  it("words a refusal in the member's language, with the option's bounds filled in", () => {
+    const [ja, es, zh] = [translator('ja'), translator('es-ES'), translator('zh-CN')];
+    const png = {
+      url: 'https://cdn.discordapp.com/attachments/1/2/cat.png?ex=1',
+      contentType: 'image/png',
+      size: 4096,
+    };
+    expect(refusal({ prompt: 'x'.repeat(801) }).wording(ja)).toBe('プロンプトは 800 文字以内にしてください。');
+    expect(refusal({ prompt: 'x', seed: -2 }).wording(es)).toBe(
+      'La semilla debe estar entre -1 (aleatoria) y 2147483647.',
+    );
+    expect(refusal({ image: { ...png, size: 21 * 1024 * 1024 } }).wording(zh)).toBe('图片最大 20 MB。');
+    expect(refusal({ image: png, size: '480*832' }).wording(ja)).toBe(
+      'サイズは画像で決まるため、サイズは指定しないでください。',
+    );
+    expect(refusal({ prompt: 'waves', quality: '4k' }).wording(translator('pt-BR'))).toBe(
+      'Escolha uma das qualidades oferecidas.',
+    );
+    // A check the catalog gives no words: options not valid, in the member's language too.
+    expect(refusal({ prompt: 'x', prompt_expansion: 'yes' }).wording(ja)).toBe('そのオプションは無効です。');
+  });
+
   it.each([
     ['zero-width spaces', '\u200b\u200b\u200b'],
     ['NUL', '\u0000'],
@@ -75,7 +98,7 @@ describe('parseVideoOptions', () => {
     ['combining marks with nothing to mark', '\u0301\u034f'],
   ])('refuses a prompt of only %s like an empty one', (_case, prompt) => {
     const error = refusal({ prompt });
-    expect(error.identifier).toBe('video.invalid_options');
+    expect(error.identifier).toBe('video.prompt.missing');
     expect(error.message).toBe(MISSING_PROMPT);
   });
 
