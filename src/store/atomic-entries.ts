@@ -12,7 +12,7 @@ export interface AtomicEntries {
 }
 
 /**
- * One change, checked in this order: the record's state, the guards, then each addition's
+ * One change, checked in this order: the record's field, the guards, then each addition's
  * maximum; written only if all hold. A key appears at most once in a change, except in `fields`,
  * where each object may have several fields written. Numbers read 0 and
  * objects `{}` when absent; entries past their Keyv expiry count as absent. Every number and
@@ -20,10 +20,18 @@ export interface AtomicEntries {
  */
 export interface EntryChange {
   /**
-   * A record moving from one state to the next: written, to expire at `expires` (epoch ms), only
-   * while its stored `state` is `from` (`null`: no record yet).
+   * A record replaced as a whole: written, to expire at `expires` (epoch ms; left out, Keyv keeps it
+   * for ever), only while its stored `field` (`state` unless named) is `from` (`null`: no record
+   * yet). A record moving from one state to the next names none; one written over the revision its
+   * writer read names `revision`, a whole number.
    */
-  readonly record?: { key: string; from: string | null; value: { readonly state: string }; expires: number };
+  readonly record?: {
+    key: string;
+    field?: string;
+    from: string | number | null;
+    value: object;
+    expires?: number;
+  };
   /** Numbers that must still hold what the caller read. */
   readonly unchanged?: ReadonlyArray<{ key: string; value: number }>;
   /**
@@ -47,7 +55,7 @@ export interface Addition {
 
 export type ChangeOutcome =
   | { applied: true }
-  /** The record was not in state `from`: as it is stored, or `undefined` when there is none. */
+  /** The record's field was not `from`: the record as it is stored, or `undefined` when there is none. */
   | { applied: false; record: StoredEntry | undefined }
   /** The guard at this index no longer holds. */
   | { applied: false; changed: number }
@@ -112,7 +120,7 @@ export function planChange(
   const { record } = change;
   if (record) {
     const stored = live(record.key);
-    if (stateOf(stored) !== record.from) return refuse({ applied: false, record: stored });
+    if (fieldOf(stored, record.field ?? 'state') !== record.from) return refuse({ applied: false, record: stored });
     writes.push({ key: record.key, entry: { value: record.value, expires: record.expires } });
   }
   for (const [index, guard] of (change.unchanged ?? []).entries()) {
@@ -155,12 +163,12 @@ function laterExpiry(stored: StoredEntry | undefined, clock: number, ttlMs: numb
   return Math.max(stored?.expires ?? 0, clock + ttlMs);
 }
 
-function stateOf(entry: StoredEntry | undefined): string | null {
+function fieldOf(entry: StoredEntry | undefined, field: string): string | number | null {
   const value = entry?.value;
   if (value === undefined) return null;
-  const state = typeof value === 'object' && value !== null ? (value as { state?: unknown }).state : undefined;
-  if (typeof state !== 'string') throw new Error('an atomic record has no state');
-  return state;
+  const held = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[field] : undefined;
+  if (typeof held !== 'string' && typeof held !== 'number') throw new Error(`an atomic record has no ${field}`);
+  return held;
 }
 
 function numberIn(entry: StoredEntry | undefined): number {

@@ -15,8 +15,8 @@ import {
  * (`{"value":…,"expires":…}`, with a PX expiry to match). KEYS: every entry the change touches.
  * ARGV, flat so that a call parses no JSON: the clock (epoch ms); the index in KEYS of a key
  * outside the namespace that the change takes (moves in and deletes) and which must still exist,
- * or 0; the record's index or 0, its `from` ('' for none), its value serialized by Keyv and its
- * expiry; then the guards (count, then index and value each), the additions (count, then index,
+ * or 0; the record's index or 0, its field, its `from` ('' for none, else `s` or `n` for a string
+ * or a number, then the value), its value serialized by Keyv and its expiry ('' for none); then the guards (count, then index and value each), the additions (count, then index,
  * by, max or '', raisedBy index or 0, ttl, ifPresent 1 or 0 each) and the fields (count, then
  * index, field, value or '', ttl each). Redis runs a script with nothing else in between, so a
  * change is atomic across processes.
@@ -25,7 +25,7 @@ const APPLY = `
 local clock = tonumber(ARGV[1])
 local taken = tonumber(ARGV[2])
 if taken > 0 and redis.call('EXISTS', KEYS[taken]) == 0 then return { 'gone' } end
-local at = 7
+local at = 8
 local function arg()
   at = at + 1
   return ARGV[at - 1]
@@ -74,9 +74,14 @@ end
 local record = tonumber(ARGV[3])
 if record > 0 then
   local entry, raw = read(record)
-  local state = ''
-  if entry then state = entry.value.state end
-  if state ~= ARGV[4] then return { 'record', raw or false } end
+  local found = ''
+  if entry then
+    local held = entry.value[ARGV[4]]
+    if type(held) == 'string' then found = 's' .. held
+    elseif type(held) == 'number' then found = 'n' .. integer(held)
+    else error('an atomic record has no ' .. ARGV[4] .. ': ' .. KEYS[record]) end
+  end
+  if found ~= ARGV[5] then return { 'record', raw or false } end
 end
 for i = 1, tonumber(arg()) do
   local k, value = tonumber(arg()), tonumber(arg())
@@ -112,7 +117,10 @@ for _ = 1, tonumber(arg()) do
   if type(map[2]) == 'number' then map[2] = math.max(map[2], clock + ttl) end
 end
 
-if record > 0 then redis.call('SET', KEYS[record], ARGV[5], 'PX', math.max(1, tonumber(ARGV[6]) - clock)) end
+if record > 0 then
+  if ARGV[7] == '' then redis.call('SET', KEYS[record], ARGV[6])
+  else redis.call('SET', KEYS[record], ARGV[6], 'PX', math.max(1, tonumber(ARGV[7]) - clock)) end
+end
 for _, sum in ipairs(sums) do write(sum[1], integer(sum[2]), sum[3]) end
 for _, k in ipairs(order) do write(k, cjson.encode(maps[k][1]), maps[k][2]) end
 if taken > 0 then redis.call('DEL', KEYS[taken]) end
@@ -167,9 +175,17 @@ export class RedisAtomicEntries implements AtomicEntries {
     const args = [String(Date.now()), '0'];
     if (record) {
       const raw = this.#codec.serialize({ value: record.value, expires: record.expires });
-      args.push(String(k(record.key)), record.from ?? '', raw, String(record.expires));
+      const { from, expires } = record;
+      const held = from === null ? '' : typeof from === 'number' ? `n${from}` : `s${from}`;
+      args.push(
+        String(k(record.key)),
+        record.field ?? 'state',
+        held,
+        raw,
+        expires === undefined ? '' : String(expires),
+      );
     } else {
-      args.push('0', '', '', '');
+      args.push('0', '', '', '', '');
     }
     args.push(String(unchanged.length));
     for (const { key, value } of unchanged) args.push(String(k(key)), String(value));

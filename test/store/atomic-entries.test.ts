@@ -1,7 +1,7 @@
 import Keyv from 'keyv';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { type AtomicEntries, MemoryAtomicEntries } from '../../src/store/atomic-entries.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { openStore, type Store, type StoreLocation } from '../../src/store/store.js';
 import { ownRedis, redisSkipReason } from '../support/redis.js';
 import { tempFileForTest } from '../support/temp-file.js';
 
@@ -110,6 +110,27 @@ describe.each(backends)('atomic entries %s', (_name, open, skip) => {
     expect(await keyv.get('x')).toBeUndefined();
   });
 
+  it('replaces a record only over the revision its writer read, kept for ever unless it says when it expires', async () => {
+    const write = (revision: number, from: number | null) => ({
+      record: { key: 'j', field: 'revision', from, value: { id: 'j', state: 'waiting', revision } },
+    });
+    expect(await entries.apply(write(0, null))).toEqual({ applied: true });
+    expect(await entries.apply(write(1, 0))).toEqual({ applied: true });
+    // A writer that read revision 0 finds 1 stored, and is told what it is; nothing of its change lands.
+    expect(await entries.apply({ ...write(1, 0), add: [{ key: 'x', by: 1, ttlMs: HOUR }] })).toEqual({
+      applied: false,
+      record: { value: { id: 'j', state: 'waiting', revision: 1 } },
+    });
+    expect(await entries.apply(write(2, null))).toMatchObject({ applied: false });
+    expect(await keyv.getRaw('j')).toEqual({ value: { id: 'j', state: 'waiting', revision: 1 } });
+    expect(await keyv.get('x')).toBeUndefined();
+
+    const expires = Date.now() + HOUR;
+    const done = { key: 'j', field: 'revision', from: 1, value: { id: 'j', state: 'done', revision: 2 }, expires };
+    expect(await entries.apply({ record: done })).toEqual({ applied: true });
+    expect(await keyv.getRaw('j')).toEqual({ value: done.value, expires });
+  });
+
   it('sets and removes several fields of an object in one change', async () => {
     await entries.apply({ fields: [{ key: 'o', field: 'a', value: 1, ttlMs: HOUR }] });
     await entries.apply({
@@ -138,5 +159,52 @@ describe.each(backends)('atomic entries %s', (_name, open, skip) => {
     const raw = await keyv.getRaw<number>('n');
     expect(raw?.value).toBe(2);
     expect(raw?.expires).toBeGreaterThan(Date.now() + 9 * HOUR);
+  });
+});
+
+/** Separate connections to one SQLite file or one Redis, as two bot processes have. */
+const shared: Array<[string, () => Promise<StoreLocation>, string | undefined]> = [
+  ['on SQLite', async () => ({ kind: 'sqlite', path: await tempFileForTest('bot.sqlite') }), undefined],
+  ['on Redis', async () => ({ kind: 'redis', url: redis.url }), skipReason],
+];
+
+describe.each(shared)('atomic records on two connections %s', (_name, locate, skip) => {
+  it('lets exactly one of the writers that read a revision replace it, however many race', async (context) => {
+    if (skip) return context.skip(skip);
+    const location = await locate();
+    const namespace = `race-${crypto.randomUUID()}`;
+    const stores = [await openStore(location), await openStore(location)];
+    onTestFinished(() => Promise.all(stores.map((store) => store.close())).then(() => {}));
+    const [one, two] = stores.map((store) => ({
+      entries: store.atomic(namespace),
+      keyv: store.keyv<Counted>(namespace),
+    }));
+    if (!one || !two) throw new Error('two connections expected');
+    interface Counted {
+      revision: number;
+      by: number;
+    }
+    const replace = (entries: AtomicEntries, from: number | null, value: Counted) =>
+      entries.apply({ record: { key: 'r', field: 'revision', from, value } });
+
+    // 20 writers, half on each connection, all over the same revision at once: one wins.
+    const first = await Promise.all(
+      Array.from({ length: 20 }, (_, by) => replace((by % 2 ? two : one).entries, null, { revision: 0, by })),
+    );
+    expect(first.filter((outcome) => outcome.applied)).toHaveLength(1);
+
+    // Each writer then reads and replaces until its own write lands: each revision is written once.
+    const won = await Promise.all(
+      Array.from({ length: 20 }, async (_, by) => {
+        const { entries, keyv } = by % 2 ? two : one;
+        for (;;) {
+          const stored = await keyv.get('r');
+          const revision = (stored?.revision ?? -1) + 1;
+          if ((await replace(entries, stored?.revision ?? null, { revision, by })).applied) return revision;
+        }
+      }),
+    );
+    expect(won.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    expect(await two.keyv.get('r')).toMatchObject({ revision: 20 });
   });
 });
