@@ -2,13 +2,12 @@ import { MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discor
 import { type Command, MEMBER_CONTEXTS, MEMBER_INSTALLS } from '../src/command.js';
 import { memberRoleIds, placeOf } from '../src/discord/job-origin.js';
 import { allowanceFor } from '../src/guilds/guild-settings.js';
+import { translator } from '../src/i18n/translator.js';
 import { serverOf } from '../src/jobs/job.js';
 import { nextUtcMidnight } from '../src/quota/ledger.js';
 import { dollars, modelFor, modelOf, type Quality } from '../src/video/catalog.js';
 
-/** What one video costs the server owner, from text and from an image. */
-const PRICES = `A video costs ${price(false)} from text, ${price(true)} from an image.`;
-
+/** What one video costs the server owner. */
 function price(fromImage: boolean, quality: Quality = '480p'): string {
   return dollars(modelOf({ model: modelFor({ fromImage, quality }) }).priceCents);
 }
@@ -29,31 +28,30 @@ export default {
     const allowance = allowanceFor(config.quota, guild, memberRoleIds(interaction));
     const usage = await ledger.usage(interaction.user.id, server, now);
     const resets = time(Math.floor(nextUtcMidnight(now) / 1000), TimestampStyles.RelativeTime);
+    const t = translator(interaction.locale);
 
+    const userDaily = allowance.userDaily === null ? null : allowance.userDaily + usage.userGranted;
     const lines = [
-      allowance.userDaily === null
-        ? `You have no daily limit here (${usage.userUsed} made today).`
-        : `You have **${Math.max(0, allowance.userDaily + usage.userGranted - usage.userUsed)}** of ${allowance.userDaily + usage.userGranted} videos left today.`,
-      `In the making: ${usage.userInFlight} of ${allowance.userConcurrent} at once.`,
+      userDaily === null
+        ? t.text('quota.unlimited', { used: usage.userUsed })
+        : t.text('quota.left', { left: Math.max(0, userDaily - usage.userUsed), count: userDaily }),
+      t.text('quota.in_flight', { in_flight: usage.userInFlight, max: allowance.userConcurrent }),
     ];
-    if (server === null) lines.push('Your DMs, group DMs and servers without the bot share this allowance.');
+    if (server === null) lines.push(t.text('quota.outside_servers'));
     if (guild?.video1080p.enabled) {
       const hd = allowance.userDaily1080p ?? 0;
-      lines.push(
-        `1080p: **${Math.max(0, hd - usage.userUsed1080p)}** of ${hd} left today, ${price(false, '1080p')} each (they count toward your videos above too).`,
-      );
+      const left = Math.max(0, hd - usage.userUsed1080p);
+      lines.push(t.text('quota.left_1080p', { left, total: hd, price: price(false, '1080p') }));
     }
     if (allowance.guildDaily !== null) {
-      lines.push(
-        `This server has ${Math.max(0, allowance.guildDaily - usage.guildUsed)} of ${allowance.guildDaily} videos left today.`,
-      );
+      const left = Math.max(0, allowance.guildDaily - usage.guildUsed);
+      lines.push(t.text('quota.guild_left', { left, count: allowance.guildDaily }));
     }
     if (allowance.budgetDailyCents !== null) {
-      lines.push(
-        `The bot has spent ${dollars(usage.spentCents)} of its ${dollars(allowance.budgetDailyCents)} for today.`,
-      );
+      const budget = dollars(allowance.budgetDailyCents);
+      lines.push(t.text('quota.spent', { spent: dollars(usage.spentCents), budget }));
     }
-    lines.push(PRICES, `Daily counts reset ${resets}.`);
+    lines.push(t.text('quota.prices', { text: price(false), image: price(true) }), t.text('quota.resets', { resets }));
     await interaction.editReply({ content: lines.join('\n'), allowedMentions: { parse: [] } });
   },
 } satisfies Command;

@@ -136,6 +136,6 @@ describe('context and options checked on the bot’s side', () => {
     });
     expectPrivate(await forged.waitForMessage(answered), /`videos` must be a whole number from 1 to 100/);
     const quota = rig.discord.sendCommand({ name: 'quota' });
-    expect((await quota.waitForMessage(answered)).content).toMatch(/\*\*1\*\* of 1 videos left today/);
+    expect((await quota.waitForMessage(answered)).content).toMatch(/\*\*1\*\* of 1 video left today/);
   });
 });

@@ -82,7 +82,7 @@ async function press(rig: Rig, post: RecordedMessage, action: string, permission
 
 async function videosLeft(rig: Rig): Promise<string> {
   const quota = await rig.discord.sendCommand({ name: 'quota' }).waitForMessage(answered);
-  return quota.content.match(/\*\*\d+\*\* of \d+ videos left today/)?.[0] ?? quota.content;
+  return quota.content.match(/\*\*\d+\*\* of \d+ videos? left today/)?.[0] ?? quota.content;
 }
 
 /** Sends `/video` and expects `refusal` as its one private answer, with no job kept. */
@@ -182,7 +182,7 @@ describe('the moderation log', () => {
 
     expect(await press(rig, post, 'reset')).toBe(`🔄 <@${rig.discord.userId}>'s videos for today are back to zero.`);
     await logPost(rig, log, (m) => m.content === `🔄 <@${ADMIN}> reset <@${rig?.discord.userId}>'s videos for today.`);
-    expect(await videosLeft(rig)).toBe('**1** of 1 videos left today');
+    expect(await videosLeft(rig)).toBe('**1** of 1 video left today');
     await rig.discord.sendCommand({ name: 'video', options: { prompt: 'one more' } }).waitForMessage(delivered);
   });
 
