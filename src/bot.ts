@@ -10,7 +10,7 @@ import { DiscordLogPoster } from './discord/moderation-log.js';
 import { GuildSettingsStore } from './guilds/guild-settings.js';
 import { everyObserver } from './jobs/job-observer.js';
 import { JobRunner } from './jobs/job-runner.js';
-import { jobIndexesIn, KeyvJobStore } from './jobs/job-store.js';
+import { jobStoreIn } from './jobs/job-store.js';
 import { PollPlanner } from './jobs/poll-planner.js';
 import { VideoFiles } from './jobs/video-files.js';
 import type { Logger } from './logger.js';
@@ -138,7 +138,7 @@ export async function startBot(config: Config, logger: Logger, commands: readonl
   await files.sweep();
   const runner = new JobRunner(
     {
-      jobs: new KeyvJobStore(store.keyv('jobs'), jobIndexesIn(store)),
+      jobs: jobStoreIn(store),
       ledger,
       provider,
       planner,

@@ -9,6 +9,7 @@ import { UserError } from '../user-error.js';
 import { modelOf, qualityOf } from '../video/catalog.js';
 import { type Job, type JobOrigin, serverOf } from './job.js';
 import { enterStage, type JobContext } from './job-context.js';
+import type { Saved } from './job-store.js';
 import type { JobNotice } from './notices.js';
 
 /**
@@ -82,10 +83,13 @@ export class Admission {
       revision: 0,
     };
     enterStage(job, now);
+    let saved: Saved;
     try {
-      await deps.jobs.save(job);
+      saved = await deps.jobs.save(job);
       // Should this process die before the job is under way, another process sharing the steps picks it up.
-      if (deps.steps.provider.shared) await deps.steps.provider.schedule(job.id, job.createdAt + options.submitGraceMs);
+      if (saved.written && deps.steps.provider.shared) {
+        await deps.steps.provider.schedule(job.id, job.createdAt + options.submitGraceMs);
+      }
     } catch (error) {
       await deps.ledger
         .refund(job.id)
@@ -93,6 +97,8 @@ export class Admission {
       this.context.log(job).error({ err: error }, 'could not record the job');
       throw this.storeUnavailable();
     }
+    // Another process recorded it first; the reservation, one per interaction, is that job's.
+    if (!saved.written) throw this.refusal('job.already_accepted', { kind: 'already_accepted' });
     return job;
   }
 

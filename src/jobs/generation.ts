@@ -45,11 +45,9 @@ export class Generation {
     if (ended(job)) return;
     const now = this.context.now();
     const submitting: Job = { ...job, state: 'submitting', admittedAt: now, stage: { since: now, faults: 0 } };
-    submitting.revision += 1;
-    // Written before the submit, or it could be sent twice; a failed write leaves the job in line, holding its slot.
-    await deps.jobs.save(submitting);
-    // Cancelled while this was written: the cancel's own write came after this one, and stands.
-    if (ended(job)) return;
+    // Written before the submit, or it could be sent twice; a failed write leaves the job in line, holding its
+    // slot. One that loses to a cancel, or to another process's submit, sends nothing.
+    await this.context.write(submitting, 'waiting');
     Object.assign(job, submitting);
     this.context.progress.show(job, { stage: 'submitting' }, now);
 
@@ -70,7 +68,7 @@ export class Generation {
       this.context.log(job).info('submitted');
       deps.observer?.submitted?.(job, this.context.now() - job.createdAt);
       job.nextPollAt = this.nextPollAt(job);
-      await this.context.persist(job);
+      await this.context.persist(job, 'submitting');
       await this.context.schedule(job, job.nextPollAt).catch((error: unknown) => {
         // The job is recorded as generating; the next start (or, on Redis, its grace-time step) polls it.
         this.context.log(job).error({ err: error }, 'could not schedule the first poll');

@@ -52,7 +52,7 @@ export class ImageUpload {
     const now = this.context.now();
     job.state = 'waiting';
     enterStage(job, now);
-    await this.context.persist(job);
+    await this.context.persist(job, 'preparing');
     this.context.log(job).info('image uploaded');
     await this.context.schedule(job, now);
   }

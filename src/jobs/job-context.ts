@@ -7,7 +7,7 @@ import type { VideoProvider } from '../provider/video-provider.js';
 import type { QuotaLedger } from '../quota/ledger.js';
 import type { Delivery } from './delivery.js';
 import type { GenerationLine } from './generation-line.js';
-import type { Job, JobOutcome } from './job.js';
+import type { Job, JobOutcome, JobState } from './job.js';
 import type { JobObserver } from './job-observer.js';
 import type { JobStore } from './job-store.js';
 import type { JobText } from './notices.js';
@@ -74,14 +74,37 @@ export interface JobContext {
   readonly progress: ProgressDisplay;
   now(): number;
   log(job: Job): Logger;
-  /** Writes the job; a store fault is logged and the next transition writes again. */
-  persist(job: Job): Promise<void>;
+  /**
+   * Writes the job over the record it was read from, `from` the state that record was in (the
+   * job's own unless it just moved on). Should another write have come first, a record still in
+   * `from` gets this change again, keeping the facts that write added (a cancel, the hand-off
+   * notice); one that moved on stands, and this rejects with {@link JobSuperseded}, for the step
+   * to end there. A store fault is logged and the next transition writes again.
+   */
+  persist(job: Job, from?: JobState): Promise<void>;
+  /** {@link persist}, but a store fault rejects too: for a write that must land before what follows it. */
+  write(job: Job, from: JobState): Promise<void>;
   /** Runs the job's next step at `at`, in the lane of its state. */
   schedule(job: Job, at: number): Promise<void>;
   /** Records the outcome, gives the generation slot to the next in line and hands the job to the delivery lane. */
   conclude(job: Job, outcome: JobOutcome): Promise<void>;
   /** Tells the runner that jobs in line now number `waiting` (or that jobs in flight changed). */
   reportLoad(waiting?: number): void;
+}
+
+/**
+ * A job's write lost to a newer record that moved the job on (another process's step, a cancel):
+ * that record stands, and whoever wrote it takes the job on from there.
+ */
+export class JobSuperseded extends Error {
+  constructor(
+    jobId: string,
+    /** The record that stands; `undefined` once it is gone. */
+    readonly newer: Job | undefined,
+  ) {
+    super(`job ${jobId} was moved on by another write`);
+    this.name = 'JobSuperseded';
+  }
 }
 
 /** The lane a job's next step runs in, by its state. */

@@ -4,16 +4,18 @@ import type { Prediction, VideoRequest } from '../provider/video-provider.js';
 import { Admission } from './admission.js';
 import { Generation, plannerKey } from './generation.js';
 import { ImageUpload } from './image-upload.js';
-import type { DeliveryRoute, Job, JobOrigin, JobOutcome } from './job.js';
+import type { DeliveryRoute, Job, JobOrigin, JobOutcome, JobState } from './job.js';
 import { type Actor, type JobAction, mayManage, PROGRESS_ACTIONS } from './job-actions.js';
 import {
   enterStage,
   type JobContext,
   type JobRunnerDeps,
   type JobRunnerOptions,
+  JobSuperseded,
   type Lane,
   laneOf,
 } from './job-context.js';
+import type { Saved } from './job-store.js';
 import { PastVideos } from './past-videos.js';
 import { ProgressDisplay } from './progress-display.js';
 import { Settlement } from './settlement.js';
@@ -22,6 +24,8 @@ export type { JobRunnerDeps, JobRunnerOptions } from './job-context.js';
 
 /** Longest wait before a faulted step is tried again. */
 const MAX_RETRY_DELAY_MS = 120_000;
+/** Writes in a row a change may lose to newer records of the same state before it counts as a fault. */
+const MAX_REAPPLIED = 5;
 
 /** A `/video` that was accepted: its quota reserved and its record written. */
 export interface AcceptedJob {
@@ -72,7 +76,10 @@ export class JobRunner {
     this.now = deps.now ?? Date.now;
     this.progress = new ProgressDisplay(deps.delivery, deps.text, {
       handoffNoticeMs: options.handoffNoticeMs,
-      persist: (job) => this.persist(job),
+      persist: (job) =>
+        this.persist(job).catch((error: unknown) =>
+          this.log(job).debug({ err: error }, 'hand-off notice not recorded'),
+        ),
       learned: (job) => ({ typicalMs: deps.planner.typicalMs(plannerKey(job)), slots: deps.line.slots }),
     });
     this.context = {
@@ -81,7 +88,8 @@ export class JobRunner {
       progress: this.progress,
       now: this.now,
       log: (job) => this.log(job),
-      persist: (job) => this.persist(job),
+      persist: (job, from) => this.persist(job, from),
+      write: (job, from) => this.write(job, from),
       schedule: (job, at) => this.deps.steps[laneOf(job)].schedule(job.id, at),
       conclude: (job, outcome) => this.conclude(job, outcome),
       reportLoad: (waiting) => this.reportLoad(waiting),
@@ -118,15 +126,17 @@ export class JobRunner {
         // Recorded and paid for: from here on a fault is the job's to retry, not the member's to see.
         // A member's image is fetched and uploaded in the transfer lane first.
         const next = job.state === 'preparing' ? this.context.schedule(job, this.now()) : this.admitAndSubmit(job);
-        await next.catch((error: unknown) => this.retryLater(job, error));
+        await next.catch((error: unknown) => this.stepFailed(job, error));
       },
       withdraw: async () => {
         this.log(job).info('interaction expired before it was answered; nothing is made or spent');
-        await this.deps.ledger.refund(job.id);
+        const from = job.state;
         job.state = 'done';
         job.origin.token = '';
         this.active.delete(job.id);
-        await this.persist(job);
+        // Ended first: a job another process has taken on meanwhile is not refunded.
+        await this.persist(job, from);
+        await this.deps.ledger.refund(job.id);
         this.reportLoad();
       },
     };
@@ -144,22 +154,35 @@ export class JobRunner {
    * Cancels a job for its requester or a moderator. One still in the bot's line (nothing sent)
    * ends at once, refunded. One the provider has cannot be stopped there: it runs to its end and
    * is settled without being posted, counted if a video was made. A job already delivering is
-   * finished, and is left alone.
+   * finished, and is left alone. A cancel whose write loses to a step that moved the job on (in
+   * another process) decides again on the newer record; a job only moves forward, so this ends.
    */
   async cancel(jobId: string, by: Actor): Promise<Cancellation> {
+    for (;;) {
+      try {
+        return await this.cancelOnce(jobId, by);
+      } catch (error) {
+        if (!(error instanceof JobSuperseded)) throw error;
+      }
+    }
+  }
+
+  private async cancelOnce(jobId: string, by: Actor): Promise<Cancellation> {
     const job = await this.load(jobId);
     if (!job) return { kind: 'refused', why: (await this.deps.jobs.get(jobId)) ? 'finished' : 'unknown_job' };
     if (!mayManage(job, by)) return { kind: 'refused', why: 'not_permitted' };
-    if (job.state === 'delivering') return { kind: 'refused', why: 'finished' };
+    // Before the state: a job cancelled at the provider is delivering once its outcome is known.
     if (job.cancelledBy !== undefined) return { kind: 'stopping', job };
+    if (job.state === 'delivering') return { kind: 'refused', why: 'finished' };
     if (job.state === 'preparing' || job.state === 'waiting') {
       await this.drop(job, by.userId);
       return { kind: 'dropped', job };
     }
+    const from = job.state;
     job.cancelledBy = by.userId;
     // The reply is the cancel's to word from now on: no progress edit may land on top of it.
     await this.progress.settled(job);
-    await this.persist(job);
+    await this.persist(job, from);
     this.log(job).info({ by: by.userId }, 'cancelled at the provider; it runs to its end and is not posted');
     return { kind: 'stopping', job };
   }
@@ -198,34 +221,26 @@ export class JobRunner {
   }
 
   /**
-   * Ends a job still in line, refunded. It is marked done before anything is awaited, so a step
-   * holding it (claiming a slot, writing its submit) sees that and sends nothing; should the
-   * record not be written, the job goes on as it was.
+   * Ends a job still in line, refunded. The job is changed only once its record says done: a step
+   * holding it (claiming a slot, writing its submit) then sees that, or, writing first, makes this
+   * write lose, so that the cancel decides again. Should the record not be written, the job goes on
+   * as it was.
    */
   private async drop(job: Job, by: string): Promise<void> {
-    const { state, origin } = job;
-    Object.assign(job, {
+    const from = job.state;
+    const ended: Job = {
+      ...job,
       state: 'done',
       cancelledBy: by,
       outcome: { kind: 'failure', reason: 'cancelled' },
       concludedAt: this.now(),
       deliveredVia: 'reply',
-      origin: { ...origin, token: '' },
-    } satisfies Partial<Job>);
-    this.active.delete(job.id);
+      origin: { ...job.origin, token: '' },
+    };
     await this.progress.settled(job);
-    try {
-      await this.persist(job);
-    } catch (error) {
-      Object.assign(job, { state, origin });
-      delete job.cancelledBy;
-      delete job.outcome;
-      delete job.concludedAt;
-      delete job.deliveredVia;
-      this.active.set(job.id, job);
-      await this.context.schedule(job, this.now());
-      throw error;
-    }
+    await this.write(ended, from);
+    Object.assign(job, ended);
+    this.active.delete(job.id);
     this.progress.forget(job);
     await this.deps.ledger.refund(job.id);
     await this.releaseSlot(job);
@@ -265,7 +280,7 @@ export class JobRunner {
         else if (job.state === 'generating') await this.generation.poll(job);
         else if (job.state === 'delivering') await this.settlement.deliver(job);
       } catch (error) {
-        if (job) return this.retryLater(job, error);
+        if (job) return this.stepFailed(job, error);
         this.deps.logger.error({ err: error, jobId }, 'could not load the job; retrying');
         await this.deps.steps[lane].schedule(jobId, this.now() + this.context.options.retryDelayMs).catch(() => {});
       }
@@ -294,6 +309,21 @@ export class JobRunner {
     return job?.state === 'done' ? undefined : job;
   }
 
+  /** After a step threw: one whose write lost to a newer record yields to it; a fault is tried again later. */
+  private async stepFailed(job: Job, error: unknown): Promise<void> {
+    if (error instanceof JobSuperseded) return this.yieldTo(job, error.newer);
+    return this.retryLater(job, error);
+  }
+
+  /**
+   * Leaves the job to the record that moved it on. Its writer scheduled its next step, but on
+   * Redis that schedule finds this step running and leaves the next to it, so it asks again.
+   */
+  private async yieldTo(job: Job, newer: Job | undefined): Promise<void> {
+    this.log(job).info({ state: newer?.state ?? 'gone' }, 'moved on by another write; its step goes on from there');
+    if (newer && newer.state !== 'done') await this.context.schedule(newer, this.resumeAt(newer));
+  }
+
   /**
    * Counts the fault against the job's stage, in the record, and tries the step again after a
    * wait that doubles with each fault. Each stage bounds its own faults or time, so this ends.
@@ -304,7 +334,12 @@ export class JobRunner {
     stage.faults += 1;
     const delayMs = Math.min(this.context.options.retryDelayMs * 2 ** (stage.faults - 1), MAX_RETRY_DELAY_MS);
     this.log(job).warn({ err: error, faults: stage.faults, delayMs }, 'step failed; retrying');
-    await this.persist(job);
+    try {
+      await this.persist(job);
+    } catch (persistError) {
+      if (persistError instanceof JobSuperseded) return this.yieldTo(job, persistError.newer);
+      throw persistError;
+    }
     await this.context.schedule(job, this.now() + delayMs).catch((scheduleError: unknown) => {
       // The job stays in the store; the next start picks it up.
       this.log(job).error({ err: scheduleError }, 'could not schedule a retry');
@@ -314,11 +349,12 @@ export class JobRunner {
   private async conclude(job: Job, outcome: JobOutcome): Promise<void> {
     // A step that held the job while it was cancelled in line has nothing left to tell.
     if (job.state === 'done') return;
+    const from = job.state;
     job.state = 'delivering';
     job.outcome = outcome;
     job.concludedAt = this.now();
     enterStage(job, job.concludedAt);
-    await this.persist(job);
+    await this.persist(job, from);
     await this.releaseSlot(job);
     await this.context.schedule(job, this.now());
   }
@@ -341,7 +377,7 @@ export class JobRunner {
     job.origin.token = '';
     this.active.delete(job.id);
     this.progress.forget(job);
-    await this.persist(job);
+    await this.persist(job, 'delivering');
     this.log(job).info({ route, outcome: job.outcome?.kind }, 'delivered');
     const { outcome } = job;
     if (outcome?.kind === 'failure') this.deps.observer?.failed?.(job, outcome.reason);
@@ -355,15 +391,55 @@ export class JobRunner {
     this.deps.observer?.load?.(waiting, this.active.size);
   }
 
-  /** Writes the job; a store fault is logged and the next transition writes again. */
-  private async persist(job: Job): Promise<void> {
-    job.revision += 1;
+  /** See {@link JobContext.persist}. */
+  private async persist(job: Job, from: JobState = job.state): Promise<void> {
     try {
-      await this.deps.jobs.save(job);
+      await this.write(job, from);
+      this.keep(job);
     } catch (error) {
+      if (error instanceof JobSuperseded) throw error;
       this.log(job).error({ err: error }, 'could not save the job');
       if (job.state === 'done') throw error;
     }
+  }
+
+  /**
+   * The compare-and-set of {@link JobContext.persist}, a store fault rejecting. A record that lost
+   * the race and is still in `from` had facts added (a cancel, the hand-off notice, a fault
+   * counted): they are kept and this change goes over it. One that moved on, or is gone, stands,
+   * and becomes this process's copy.
+   */
+  private async write(job: Job, from: JobState): Promise<void> {
+    for (let reapplied = 0; ; reapplied += 1) {
+      const read = job.revision;
+      job.revision = read + 1;
+      let saved: Saved;
+      try {
+        saved = await this.deps.jobs.save(job);
+      } catch (error) {
+        // Not known to be written: the next write goes over the record read, or finds this one and goes again.
+        job.revision = read;
+        throw error;
+      }
+      if (saved.written) return;
+      job.revision = read;
+      const { stored } = saved;
+      if (!stored || stored.state !== from) {
+        if (stored) this.keep(stored);
+        else this.active.delete(job.id);
+        throw new JobSuperseded(job.id, stored);
+      }
+      if (reapplied === MAX_REAPPLIED) throw new Error(`job ${job.id} kept changing while it was written`);
+      job.revision = stored.revision;
+      if (stored.cancelledBy !== undefined) job.cancelledBy ??= stored.cancelledBy;
+      if (stored.handedOff) job.handedOff = true;
+    }
+  }
+
+  /** Makes `job`, as last written or read, this process's copy; forgets it once done. */
+  private keep(job: Job): void {
+    if (job.state === 'done') this.active.delete(job.id);
+    else this.active.set(job.id, job);
   }
 
   private log(job: Job): Logger {

@@ -1,12 +1,18 @@
-import type Keyv from 'keyv';
-import type { AtomicEntries } from '../store/atomic-entries.js';
+import Keyv from 'keyv';
+import { type AtomicEntries, MemoryAtomicEntries } from '../store/atomic-entries.js';
 import type { Store } from '../store/store.js';
 import { storedRequest } from '../video/stored-request.js';
 import type { Job, JobOrigin } from './job.js';
 
 /** Port for durable job records. */
 export interface JobStore {
-  save(job: Job): Promise<void>;
+  /**
+   * Writes `job` as its record's next revision: only while the stored record is still revision
+   * `job.revision - 1` (none at all for revision 0), in one atomic compare-and-set. When another
+   * write came first, nothing is written and the record as it is stored now comes back, for the
+   * writer to apply its change to again or to yield to.
+   */
+  save(job: Job): Promise<Saved>;
   get(id: string): Promise<Job | undefined>;
   /** Every job not yet `done`, for resuming after a restart. */
   unfinished(): Promise<Job[]>;
@@ -21,6 +27,9 @@ export interface JobStore {
    */
   recent(place: MemberPlace): Promise<Job[]>;
 }
+
+/** What a {@link JobStore.save} did: `stored` is the newer record that stood (`undefined`: none at all). */
+export type Saved = { written: true } | { written: false; stored: Job | undefined };
 
 /** Whose jobs, and where: a server's id (the bot in it or not), or `null` for DMs and group DMs. */
 export type MemberPlace = Pick<JobOrigin, 'guildId' | 'userId'>;
@@ -58,7 +67,7 @@ export interface JobIndexes {
 const MEMBERS_NAMESPACE = 'job-by-member';
 
 /** The job indexes on the bot's store. */
-export function jobIndexesIn(store: Store): JobIndexes {
+function jobIndexesIn(store: Store): JobIndexes {
   return {
     predictions: store.keyv('job-by-prediction'),
     members: store.keyv(MEMBERS_NAMESPACE),
@@ -66,22 +75,50 @@ export function jobIndexesIn(store: Store): JobIndexes {
   };
 }
 
-/** Job records in a Keyv namespace; works on SQLite, Redis and Keyv's in-memory map. */
+const JOBS_NAMESPACE = 'jobs';
+
+/** The job records on the bot's store, with their indexes. */
+export function jobStoreIn(store: Store): KeyvJobStore {
+  return new KeyvJobStore(store.keyv(JOBS_NAMESPACE), store.atomic(JOBS_NAMESPACE), jobIndexesIn(store));
+}
+
+/**
+ * Job records in a Keyv namespace; works on SQLite, Redis and Keyv's in-memory map. Each save is a
+ * compare-and-set on the record's `revision` through {@link AtomicEntries}, in Keyv's own format.
+ */
 export class KeyvJobStore implements JobStore {
   constructor(
     private readonly keyv: Keyv<Job>,
+    /** Atomic changes to `keyv`'s entries, for the compare-and-set. */
+    private readonly records: AtomicEntries,
     /** Left out (tests), no job is found by prediction or member. */
     private readonly indexes?: JobIndexes,
   ) {}
 
-  async save(job: Job): Promise<void> {
+  async save(job: Job): Promise<Saved> {
+    // As the job is now: its holder may change it before a SQLite batch serializes it.
+    const record = structuredClone(job);
+    const done = record.state === 'done';
     // Indexed before the record says done: a done record is never saved again, a delivering one is.
-    if (this.indexes && job.state === 'done' && job.outcome) await this.listForMember(job, this.indexes);
-    await this.keyv.set(job.id, job, job.state === 'done' ? FINISHED_JOB_RETENTION_MS : undefined);
-    // Written with the job's first save as generating, before any callback can name the prediction.
-    if (this.indexes && job.predictionId && job.state === 'generating' && job.polls === 0) {
-      await this.indexes.predictions.set(job.predictionId, job.id, PREDICTION_RETENTION_MS);
+    if (this.indexes && done && record.outcome) await this.listForMember(record, this.indexes);
+    const outcome = await this.records.apply({
+      record: {
+        key: record.id,
+        field: 'revision',
+        from: record.revision === 0 ? null : record.revision - 1,
+        value: record,
+        ...(done && { expires: Date.now() + FINISHED_JOB_RETENTION_MS }),
+      },
+    });
+    if (!outcome.applied) {
+      const stored = 'record' in outcome ? (outcome.record?.value as Job | undefined) : undefined;
+      return { written: false, stored: stored && upgraded(stored) };
     }
+    // Written with the job's first save as generating, before any callback can name the prediction.
+    if (this.indexes && record.predictionId && record.state === 'generating' && record.polls === 0) {
+      await this.indexes.predictions.set(record.predictionId, record.id, PREDICTION_RETENTION_MS);
+    }
+    return { written: true };
   }
 
   async byPrediction(predictionId: string): Promise<string | undefined> {
@@ -147,4 +184,13 @@ function newestFirst(listed: Record<string, number>): string[] {
 /** A record in this version's shape: older versions stored the request under other names. */
 function upgraded(job: Job): Job {
   return { ...job, request: storedRequest(job.request) };
+}
+
+/** Job records in memory, for tests and stand-ins; no job is found by prediction or member. */
+export class MemoryJobStore extends KeyvJobStore {
+  constructor() {
+    const map = new Map<string, string>();
+    const keyv = new Keyv<Job>({ store: map, namespace: JOBS_NAMESPACE });
+    super(keyv, new MemoryAtomicEntries(map, keyv, JOBS_NAMESPACE));
+  }
 }

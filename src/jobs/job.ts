@@ -124,7 +124,10 @@ export interface Job {
   state: JobState;
   /** Epoch ms. */
   createdAt: number;
-  /** Bumped on every write, so a process can tell its copy from a newer one another process wrote. */
+  /**
+   * Bumped on every write, so a process can tell its copy from a newer one another process wrote.
+   * A write lands only over the revision its writer read (see `JobStore.save`), so none is lost.
+   */
   revision: number;
   predictionId?: string;
   /** Epoch ms when it got a generation slot and its submit began. */

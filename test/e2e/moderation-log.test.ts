@@ -1,7 +1,7 @@
 import { ComponentType, MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { quotePrompt } from '../../src/discord/messages.js';
-import { KeyvJobStore } from '../../src/jobs/job-store.js';
+import { jobStoreIn } from '../../src/jobs/job-store.js';
 import { VIDEO_MODELS } from '../../src/video/catalog.js';
 import { DEFAULT_MEMBER_PERMISSIONS, type OptionValues, type RecordedMessage } from '../stand-ins/discord.js';
 import { type Rig, startRig } from './rig.js';
@@ -92,7 +92,7 @@ async function refused(rig: Rig, refusal: unknown, prompt = 'a lighthouse at nig
   expect(answer.content).toEqual(refusal);
   expect(answer.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
   expect(handle.messages()).toHaveLength(1);
-  expect(await new KeyvJobStore(rig.bot.store.keyv('jobs')).get(handle.id)).toBeUndefined();
+  expect(await jobStoreIn(rig.bot.store).get(handle.id)).toBeUndefined();
 }
 
 const BLOCKED =

@@ -8,7 +8,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import videoAdmin from '../../commands/video-admin.js';
-import { KeyvJobStore } from '../../src/jobs/job-store.js';
+import { jobStoreIn } from '../../src/jobs/job-store.js';
 import { FILTER_LIMITS } from '../../src/moderation/prompt-filter.js';
 import type { GuildFilters } from '../../src/moderation/prompt-filters-store.js';
 import type { OptionValues } from '../stand-ins/discord/interactions.js';
@@ -62,7 +62,7 @@ async function refusedVideo(rig: Rig, options: OptionValues): Promise<void> {
   // Answered at once, not deferred: the whole answer is this one message.
   expect((await handle.callback()).type).toBe(InteractionResponseType.ChannelMessageWithSource);
   expect(handle.messages()).toHaveLength(1);
-  expect(await new KeyvJobStore(rig.bot.store.keyv('jobs')).get(handle.id)).toBeUndefined();
+  expect(await jobStoreIn(rig.bot.store).get(handle.id)).toBeUndefined();
 }
 
 async function videosLeft(rig: Rig): Promise<string> {

@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/jobs/job.js';
-import {
-  FINISHED_JOB_RETENTION_MS,
-  HISTORY_LENGTH,
-  jobIndexesIn,
-  KeyvJobStore,
-  type MemberPlace,
-} from '../../src/jobs/job-store.js';
+import { FINISHED_JOB_RETENTION_MS, HISTORY_LENGTH, jobStoreIn, type MemberPlace } from '../../src/jobs/job-store.js';
 import { openStore, type Store, type StoreLocation } from '../../src/store/store.js';
 import { ownRedis, redisSkipReason } from '../support/redis.js';
 import { tempFileForTest } from '../support/temp-file.js';
@@ -45,7 +39,7 @@ function finished(n: number, place: Partial<MemberPlace> = {}, overrides: Partia
     request: { model: 't2v-plus-480p', prompt: `take ${n}`, size: '832*480', seed: n, prompt_expansion: false },
     state: 'done',
     createdAt: T0 + n * 1000,
-    revision: 3,
+    revision: 0,
     polls: 2,
     predictionId: `prediction${n}`,
     outcome: { kind: 'video', url: `https://example.test/${n}.mp4`, nsfw: false, generationMs: 30_000 },
@@ -65,7 +59,7 @@ describe.each(backends)('job indexes %s', (_name, locate, skip) => {
   const open = async () => {
     const store = await openStore(location);
     stores.push(store);
-    return { store, jobs: new KeyvJobStore(store.keyv('jobs'), jobIndexesIn(store)) };
+    return { store, jobs: jobStoreIn(store) };
   };
 
   beforeEach(async (context) => {
@@ -81,7 +75,7 @@ describe.each(backends)('job indexes %s', (_name, locate, skip) => {
     const { store, jobs } = await open();
     const { outcome, ...generating } = finished(1, {}, { state: 'generating', polls: 0 });
     await jobs.save(generating);
-    await jobs.save({ ...generating, state: 'done', ...(outcome && { outcome }) });
+    await jobs.save({ ...generating, state: 'done', revision: 1, ...(outcome && { outcome }) });
     const job = generating;
 
     expect(await jobs.byPrediction('prediction1')).toBe(job.id);

@@ -10,7 +10,7 @@ import type { Delivered, Delivery, ResultPost } from '../../src/jobs/delivery.js
 import { MemoryGenerationLine } from '../../src/jobs/generation-line.js';
 import type { Job, JobOrigin } from '../../src/jobs/job.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
-import { KeyvJobStore } from '../../src/jobs/job-store.js';
+import { MemoryJobStore, type Saved } from '../../src/jobs/job-store.js';
 import { PollPlanner } from '../../src/jobs/poll-planner.js';
 import { StepScheduler } from '../../src/jobs/scheduler.js';
 import { DELIVERY_ATTEMPTS } from '../../src/jobs/settlement.js';
@@ -101,7 +101,8 @@ let provider: ScriptedProvider;
 let delivery: RecordingDelivery;
 let ledger: MemoryLedger;
 let runner: JobRunner;
-let jobs: KeyvJobStore;
+let jobs: MemoryJobStore;
+let line: MemoryGenerationLine;
 /** The line's length at each load report, as the queue-length gauge sees it. */
 let lineLengths: number[];
 
@@ -111,7 +112,8 @@ beforeEach(async () => {
   provider = new ScriptedProvider();
   delivery = new RecordingDelivery();
   ledger = new MemoryLedger();
-  jobs = new KeyvJobStore(new Keyv());
+  jobs = new MemoryJobStore();
+  line = new MemoryGenerationLine(SLOTS);
   runner = new JobRunner(
     {
       jobs,
@@ -123,7 +125,7 @@ beforeEach(async () => {
       settings: new GuildSettingsStore(new Keyv()),
       filters: new PromptFilterStore(new Keyv()),
       steps: { provider: new StepScheduler({ maxInFlight: 4 }), delivery: new StepScheduler({ maxInFlight: 1 }) },
-      line: new MemoryGenerationLine(SLOTS),
+      line,
       planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
       logger: pino({ level: 'silent' }),
       observer: { load: (waiting) => lineLengths.push(waiting) },
@@ -541,36 +543,70 @@ describe('JobRunner: seeds, repeated interactions and cancels', () => {
     expect((await jobs.get(jobOrigin.interactionId))?.cancelledBy).toBeUndefined();
   });
 
-  it('sends nothing for a job cancelled while its submit was being recorded', async () => {
+  it('sends nothing for a job cancelled while it claimed its generation slot', async () => {
+    const jobOrigin = origin(Date.now());
+    let claimed = () => {};
+    const claim = line.claim.bind(line);
+    vi.spyOn(line, 'claim').mockImplementationOnce(async (...args) => {
+      await new Promise<void>((resolve) => {
+        claimed = resolve;
+      });
+      return claim(...args);
+    });
+    const started = (await runner.accept(jobOrigin, request, [])).start(true);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(await runner.cancel(jobOrigin.interactionId, requester(jobOrigin))).toMatchObject({ kind: 'dropped' });
+    claimed();
+    await started;
+    await vi.advanceTimersByTimeAsync(MINUTE);
+
+    expect(provider.submit).not.toHaveBeenCalled();
+    expect(await jobs.get(jobOrigin.interactionId)).toMatchObject({ state: 'done', cancelledBy: jobOrigin.userId });
+    expect(await usage(jobOrigin)).toMatchObject({ userInFlight: 0, userUsed: 0 });
+  });
+
+  it('stops at the provider a job whose submit was recorded before the cancel could end it in line', async () => {
     const jobOrigin = origin(Date.now());
     // Writes land in the order they were made, the submit's held until the test lets it through.
     const save = jobs.save.bind(jobs);
-    let writes = Promise.resolve();
+    let writes: Promise<unknown> = Promise.resolve();
     let letThrough = () => {};
     const held = new Promise<void>((resolve) => {
       letThrough = resolve;
     });
     vi.spyOn(jobs, 'save').mockImplementation((job) => {
       const copy = structuredClone(job);
-      writes = writes.then(async () => {
+      const written = writes.then(async (): Promise<Saved> => {
         if (copy.state === 'submitting') await held;
-        await save(copy);
+        return save(copy);
       });
-      return writes;
+      writes = written;
+      return written;
     });
-    const accepted = await runner.accept(jobOrigin, request, []);
-    const started = accepted.start(true);
+    const started = (await runner.accept(jobOrigin, request, [])).start(true);
     await vi.advanceTimersByTimeAsync(0);
 
+    // It read the job in line, but the submit's record lands first: the cancel decides again.
     const cancelled = runner.cancel(jobOrigin.interactionId, requester(jobOrigin));
     await vi.advanceTimersByTimeAsync(0);
     letThrough();
     await Promise.all([started, cancelled]);
+    expect(await cancelled).toMatchObject({ kind: 'stopping' });
+    expect(provider.submit).toHaveBeenCalledTimes(1);
+    expect(await jobs.get(jobOrigin.interactionId)).toMatchObject({
+      state: 'generating',
+      cancelledBy: jobOrigin.userId,
+    });
 
-    expect(await cancelled).toMatchObject({ kind: 'dropped' });
-    expect(provider.submit).not.toHaveBeenCalled();
-    expect(await jobs.get(jobOrigin.interactionId)).toMatchObject({ state: 'done' });
-    expect(await usage(jobOrigin)).toMatchObject({ userInFlight: 0, userUsed: 0 });
+    provider.status = completed('p1');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(delivery.posts).toEqual([]);
+    expect(await usage(jobOrigin)).toMatchObject({ userInFlight: 0, userUsed: 1 });
+    expect(await jobs.get(jobOrigin.interactionId)).toMatchObject({
+      state: 'done',
+      outcome: { reason: 'cancelled', url: 'https://cdn.example/p1.mp4' },
+    });
   });
 
   it('keeps a job cancelled while its image was on the way ended when the upload comes back', async () => {
