@@ -3,7 +3,7 @@
  * between the Discord and WaveSpeed stand-ins, prints the figures next to their targets and
  * writes them to `bench-results/latest.json`. Exits non-zero if a scenario could not finish.
  *
- *   --only ack,lag,webhook,memory,delivery-memory,refusals,cpu,startup   run only these scenarios
+ *   --only ack,lag,webhook,memory,delivery-memory,refusals,cpu,startup,eta   run only these scenarios
  *   --time-scale N                      divide the delivery scenarios' durations and poll interval by N
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,7 @@ import type { Scenario } from './scenario.js';
 import { ack } from './scenarios/ack.js';
 import { cpu } from './scenarios/cpu.js';
 import { deliveryMemory } from './scenarios/delivery-memory.js';
+import { eta } from './scenarios/eta.js';
 import { lag } from './scenarios/lag.js';
 import { memory } from './scenarios/memory.js';
 import { refusals } from './scenarios/refusals.js';
@@ -41,6 +42,7 @@ const SCENARIOS: readonly Scenario[] = [
   cpu,
   startup,
   reservations,
+  eta,
 ];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, 'bench-results', 'latest.json');
