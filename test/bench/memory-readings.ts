@@ -29,6 +29,12 @@ export async function readSettledRss(bot: BotProcess, samples: number): Promise<
   return { kb: median(readings), readings };
 }
 
+/** RSS and JS heap in KiB after a full garbage collection, forced through the bot's inspector. */
+export async function readCollected(bot: BotProcess): Promise<{ rssKb: number; heapKb: number }> {
+  const heapBytes = await bot.collectGarbage();
+  return { rssKb: await bot.rssKb(), heapKb: heapBytes / 1024 };
+}
+
 /** What {@link PeakRss.stop} found. */
 export interface Peak {
   /** KiB: VmHWM since the start, or the highest reading when VmHWM could not be reset. */

@@ -21,12 +21,15 @@ import {
 } from './report.js';
 import type { Scenario } from './scenario.js';
 import { ack } from './scenarios/ack.js';
+import { buttons } from './scenarios/buttons.js';
+import { buttonsMemory } from './scenarios/buttons-memory.js';
 import { cpu } from './scenarios/cpu.js';
 import { deliveryMemory } from './scenarios/delivery-memory.js';
 import { eta } from './scenarios/eta.js';
 import { lag } from './scenarios/lag.js';
 import { memory } from './scenarios/memory.js';
 import { refusals } from './scenarios/refusals.js';
+import { reroll } from './scenarios/reroll.js';
 import { reservations } from './scenarios/reservations.js';
 import { startup } from './scenarios/startup.js';
 import { webhook } from './scenarios/webhook.js';
@@ -43,6 +46,9 @@ const SCENARIOS: readonly Scenario[] = [
   startup,
   reservations,
   eta,
+  buttons,
+  reroll,
+  buttonsMemory,
 ];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, 'bench-results', 'latest.json');

@@ -1,5 +1,5 @@
 /** What every scenario is, and the bits of reporting they share. */
-import type { InteractionHandle } from '../stand-ins/discord.js';
+import type { InteractionHandle, StandInInteraction } from '../stand-ins/discord.js';
 import type { Measurement } from './report.js';
 import type { StageResult } from './stage.js';
 
@@ -31,8 +31,13 @@ export function withLog(
 }
 
 /** When the first of a batch went out (stand-in clock). */
-export function firstDispatch(handles: readonly InteractionHandle[]): number {
+export function firstDispatch(handles: readonly InteractionHandle<StandInInteraction>[]): number {
   return Math.min(...handles.map((handle) => handle.dispatchedAt));
+}
+
+/** How long the stand-in took to send a whole batch out. */
+export function dispatchSpread(handles: readonly InteractionHandle<StandInInteraction>[]): number {
+  return Math.max(...handles.map((handle) => handle.dispatchedAt)) - firstDispatch(handles);
 }
 
 /** A note for acknowledgements Discord would have refused, if there were any. */

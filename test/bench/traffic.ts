@@ -8,6 +8,7 @@ import type {
   RecordedMessage,
   RecordedRequest,
   SendCommandOptions,
+  StandInInteraction,
 } from '../stand-ins/discord.js';
 
 const CALLBACK_ROUTE = '/interactions/:interactionId/:token/callback';
@@ -52,21 +53,24 @@ export interface Acks {
   readonly refused: number;
 }
 
+/** A `/video`, or a button press that starts a job (Reroll): both are answered and delivered alike. */
+type JobInteraction = InteractionHandle<StandInInteraction>;
+
 /**
  * Follows a batch of interactions through the stand-in's request log. It reads each request
  * once, so following a thousand interactions costs no more than the requests themselves.
  */
 export class VideoWatch {
   readonly #discord: DiscordStandIn;
-  readonly #handles: readonly InteractionHandle[];
-  readonly #byId = new Map<string, InteractionHandle>();
-  readonly #byToken = new Map<string, InteractionHandle>();
+  readonly #handles: readonly JobInteraction[];
+  readonly #byId = new Map<string, JobInteraction>();
+  readonly #byToken = new Map<string, JobInteraction>();
   readonly #answered = new Set<string>();
   readonly #acked = new Set<string>();
   readonly #delivered = new Set<string>();
   #cursor = 0;
 
-  constructor(discord: DiscordStandIn, handles: readonly InteractionHandle[]) {
+  constructor(discord: DiscordStandIn, handles: readonly JobInteraction[]) {
     this.#discord = discord;
     this.#handles = handles;
     for (const handle of handles) {
@@ -92,7 +96,7 @@ export class VideoWatch {
    * Waits until every acknowledged interaction's reply carries its video, and returns when
    * each arrived (stand-in clock). Call after {@link acks}.
    */
-  async deliveries(timeoutMs: number): Promise<Map<InteractionHandle, number>> {
+  async deliveries(timeoutMs: number): Promise<Map<JobInteraction, number>> {
     await this.#until(
       () => this.#delivered.size >= this.#acked.size,
       timeoutMs,
@@ -102,7 +106,7 @@ export class VideoWatch {
     for (const message of this.#discord.messages) {
       if (message.origin === 'interaction' && message.interactionId) replies.set(message.interactionId, message);
     }
-    const arrivals = new Map<InteractionHandle, number>();
+    const arrivals = new Map<JobInteraction, number>();
     for (const id of this.#delivered) {
       const handle = this.#byId.get(id);
       const reply = replies.get(id);

@@ -1,6 +1,5 @@
 /** Ack latency: how fast a burst of `/video` gets its deferred replies. */
-import type { InteractionHandle } from '../../stand-ins/discord.js';
-import { firstDispatch, lateAcks, type Scenario, seconds, withLog } from '../scenario.js';
+import { dispatchSpread, firstDispatch, lateAcks, type Scenario, seconds, withLog } from '../scenario.js';
 import { onStage } from '../stage.js';
 import { max, percentile } from '../stats.js';
 import { sendVideos, VideoWatch, warmUp } from '../traffic.js';
@@ -42,8 +41,3 @@ export const ack: Scenario = {
     });
   },
 };
-
-/** How long the stand-in took to send a whole batch out. */
-function dispatchSpread(handles: readonly InteractionHandle[]): number {
-  return max(handles.map((handle) => handle.dispatchedAt)) - firstDispatch(handles);
-}

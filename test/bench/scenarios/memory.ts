@@ -5,8 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InteractionHandle } from '../../stand-ins/discord.js';
-import type { BotProcess } from '../bot-process.js';
-import { mb, QUIET_SAMPLES, readSettledRss, SAMPLE_INTERVAL_MS, SETTLE_MS } from '../memory-readings.js';
+import { mb, QUIET_SAMPLES, readCollected, readSettledRss, SAMPLE_INTERVAL_MS, SETTLE_MS } from '../memory-readings.js';
 import { type Scenario, withLog } from '../scenario.js';
 import { onStage, type Stage } from '../stage.js';
 import { sendVideos, VideoWatch } from '../traffic.js';
@@ -98,12 +97,6 @@ async function arriving({ discord }: Stage, count: number): Promise<InteractionH
     handles.push(...sendVideos(discord, 'memory', Math.min(ARRIVALS_PER_SECOND, count - first), 1 + first));
   }
   return handles;
-}
-
-/** RSS and JS heap in KiB after a full garbage collection. */
-async function readCollected(bot: BotProcess): Promise<{ rssKb: number; heapKb: number }> {
-  const heapBytes = await bot.collectGarbage();
-  return { rssKb: await bot.rssKb(), heapKb: heapBytes / 1024 };
 }
 
 /** Checks `done` every 50 ms until it holds; the WaveSpeed stand-in has no timed wait of its own. */
