@@ -13,6 +13,7 @@ import type { Command, CommandContext } from '../src/command.js';
 import { type Config, DAILY_LIMIT_BOUNDS } from '../src/config.js';
 import { guildIdOf } from '../src/discord/preconditions.js';
 import { type GuildSettings, NSFW_POLICIES, type NsfwPolicy } from '../src/guilds/guild-settings.js';
+import { type Translator, translator } from '../src/i18n/translator.js';
 import { UserError } from '../src/user-error.js';
 import { dollars, modelFor, VIDEO_MODELS } from '../src/video/catalog.js';
 import { filterGroup, runFilterSubcommand } from './video-admin/filters.js';
@@ -147,7 +148,7 @@ const data = new SlashCommandBuilder()
 
 export default {
   data: data.toJSON(),
-  // The router's preconditions hold it to servers and to members with Manage Server.
+  // The router's preconditions hold it to servers and to members with Manage Server. Answered in the admin's language.
   async execute(interaction, context) {
     const guildId = guildIdOf(interaction);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -169,27 +170,27 @@ async function runSubcommand(
   const { config, settings, ledger, logger } = context;
   const { options } = interaction;
   const subcommand = options.getSubcommand();
+  const t = translator(interaction.locale);
   const audit = (change: object) =>
     logger.info({ adminId: interaction.user.id, guildId, subcommand, ...change }, 'settings changed');
   const update = async (change: (current: GuildSettings) => GuildSettings) => {
     const next = await settings.update(guildId, change);
     audit({ settings: next });
-    return `Saved.\n${describeSettings(next, config.quota)}`;
+    return `${t.text('admin.saved')}\n${describeSettings(next, config.quota, t)}`;
   };
   const now = Date.now();
 
   switch (subcommand) {
     case 'show': {
-      const [current, moderation] = await Promise.all([settings.get(guildId), describeModeration(context, guildId)]);
-      return [describeSettings(current, config.quota), ...moderation].join('\n');
+      const [current, moderation] = await Promise.all([settings.get(guildId), describeModeration(context, guildId, t)]);
+      return [describeSettings(current, config.quota, t), ...moderation].join('\n');
     }
     case 'log':
       return runLogSubcommand(interaction, context, guildId);
     case 'limits': {
       const userDaily = boundedInteger(interaction, 'user_daily');
       const guildDaily = boundedInteger(interaction, 'guild_daily');
-      if (userDaily === null && guildDaily === null)
-        throw new UserError('admin.nothing_to_change', 'Give `user_daily`, `guild_daily` or both.');
+      if (userDaily === null && guildDaily === null) throw UserError.of('admin.nothing_to_change');
       return update((s) => ({
         ...s,
         ...(userDaily !== null && { userDaily }),
@@ -219,13 +220,13 @@ async function runSubcommand(
       const videos = boundedInteger(interaction, 'videos', true);
       await ledger.grant(member.id, guildId, videos, now);
       audit({ memberId: member.id, videos });
-      return `${userMention(member.id)} can make ${videos} more video${videos === 1 ? '' : 's'} today.`;
+      return t.text('admin.granted', { member: userMention(member.id), count: videos });
     }
     case 'reset': {
       const member = options.getUser('member', true);
       await ledger.resetUser(member.id, guildId, now);
       audit({ memberId: member.id });
-      return `${userMention(member.id)}'s count for today is back to zero.`;
+      return t.text('admin.reset', { member: userMention(member.id) });
     }
     case '1080p': {
       const enabled = options.getBoolean('enabled', true);
@@ -234,15 +235,15 @@ async function runSubcommand(
     }
     case 'nsfw': {
       const policy = options.getString('policy', true);
-      if (!isNsfwPolicy(policy)) throw new UserError('admin.invalid_policy', 'Pick one of the offered policies.');
+      if (!isNsfwPolicy(policy)) throw UserError.of('admin.invalid_policy');
       return update((s) => ({ ...s, nsfw: policy }));
     }
     default:
-      throw new UserError('admin.unknown_subcommand', 'That subcommand is not known. Try `/video-admin show`.');
+      throw UserError.of('admin.unknown_subcommand');
   }
 }
 
-/** An integer option within its {@link BOUNDS}; a value outside them is refused, naming them. */
+/** An integer option within its {@link BOUNDS}; a value outside them is refused, naming the option as the admin's client does. */
 function boundedInteger(interaction: ChatInputCommandInteraction, name: keyof typeof BOUNDS, required: true): number;
 function boundedInteger(interaction: ChatInputCommandInteraction, name: keyof typeof BOUNDS): number | null;
 function boundedInteger(interaction: ChatInputCommandInteraction, name: keyof typeof BOUNDS, required = false) {
@@ -250,9 +251,13 @@ function boundedInteger(interaction: ChatInputCommandInteraction, name: keyof ty
   if (value === null) return null;
   const { min, max } = BOUNDS[name];
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UserError(
-      'admin.out_of_range',
-      `\`${name}\` must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.`,
+    const path = `video-admin.${interaction.options.getSubcommand()}.${name}`;
+    throw new UserError('admin.out_of_range', (t) =>
+      t.text('admin.out_of_range', {
+        option: t.commandName(path),
+        min: min.toLocaleString(t.locale),
+        max: max.toLocaleString(t.locale),
+      }),
     );
   }
   return value;
@@ -267,28 +272,38 @@ function toggle(ids: readonly string[], id: string, present: boolean): string[] 
   return present ? [...others, id] : others;
 }
 
-const NSFW_LABELS: Record<NsfwPolicy, string> = {
-  never: 'never posted',
-  'age-restricted': 'posted as spoilers in age-restricted channels only',
-  anywhere: 'posted as spoilers in any channel',
-};
-
-function describe1080p({ enabled, userDaily }: GuildSettings['video1080p']): string {
-  const allowance = `${userDaily} per member a day, within their daily videos`;
-  return enabled ? `on (${PRICE_1080P} each), ${allowance}` : `off (when turned on: ${allowance})`;
+function describe1080p({ enabled, userDaily }: GuildSettings['video1080p'], t: Translator): string {
+  const allowance = t.text('admin.settings.1080p.allowance', { daily: userDaily });
+  return enabled
+    ? t.text('admin.settings.1080p.on', { price: PRICE_1080P, allowance })
+    : t.text('admin.settings.1080p.off', { allowance });
 }
 
-/** The guild's effective settings, in words. */
-export function describeSettings(settings: GuildSettings, quota: Config['quota']): string {
+/** The guild's effective settings, in the words of `t`. */
+export function describeSettings(settings: GuildSettings, quota: Config['quota'], t: Translator): string {
   const guildDaily = settings.guildDaily === undefined ? quota.guildDaily : settings.guildDaily;
-  const roleAllowances = Object.entries(settings.roleAllowances);
+  const { allowedChannels, exemptRoles } = settings;
+  const roleAllowances = Object.entries(settings.roleAllowances).map(([role, daily]) =>
+    t.text('admin.settings.role_allowance', { role: roleMention(role), daily }),
+  );
+  const perMember = { count: settings.userDaily ?? quota.userDaily, concurrent: quota.userConcurrent };
   return [
-    `**Per member:** ${settings.userDaily ?? quota.userDaily} videos a day${settings.userDaily === undefined ? ' (bot default)' : ''}, ${quota.userConcurrent} at once`,
-    `**Whole server:** ${guildDaily === null ? 'no daily limit' : `${guildDaily} videos a day`}`,
-    `**Channels:** ${settings.allowedChannels.length ? settings.allowedChannels.map(channelMention).join(', ') : 'everywhere'}`,
-    `**Exempt roles:** ${settings.exemptRoles.length ? settings.exemptRoles.map(roleMention).join(', ') : 'none'}`,
-    `**Role allowances:** ${roleAllowances.length ? roleAllowances.map(([role, daily]) => `${roleMention(role)} ${daily}/day`).join(', ') : 'none'}`,
-    `**NSFW-flagged videos:** ${NSFW_LABELS[settings.nsfw]}`,
-    `**1080p videos:** ${describe1080p(settings.video1080p)}`,
+    settings.userDaily === undefined
+      ? t.text('admin.settings.per_member_default', perMember)
+      : t.text('admin.settings.per_member', perMember),
+    guildDaily === null
+      ? t.text('admin.settings.whole_server_unlimited')
+      : t.text('admin.settings.whole_server', { count: guildDaily }),
+    allowedChannels.length
+      ? t.text('admin.settings.channels', { channels: t.list(allowedChannels.map(channelMention)) })
+      : t.text('admin.settings.channels_everywhere'),
+    exemptRoles.length
+      ? t.text('admin.settings.exempt_roles', { roles: t.list(exemptRoles.map(roleMention)) })
+      : t.text('admin.settings.exempt_roles_none'),
+    roleAllowances.length
+      ? t.text('admin.settings.role_allowances', { allowances: t.list(roleAllowances) })
+      : t.text('admin.settings.role_allowances_none'),
+    t.text('admin.settings.nsfw', { policy: t.text(`admin.settings.nsfw.${settings.nsfw}`) }),
+    t.text('admin.settings.1080p', { state: describe1080p(settings.video1080p, t) }),
   ].join('\n');
 }

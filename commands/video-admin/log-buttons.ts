@@ -1,5 +1,6 @@
 import { type ButtonInteraction, MessageFlags, PermissionFlagsBits, userMention } from 'discord.js';
 import type { ButtonHandler, CommandContext } from '../../src/command.js';
+import { translator, type Wording } from '../../src/i18n/translator.js';
 import type { MemberAction } from '../../src/moderation/moderation-log.js';
 import { UserError } from '../../src/user-error.js';
 
@@ -9,9 +10,9 @@ import { UserError } from '../../src/user-error.js';
  * work for as long as the post stands, across restarts.
  */
 
-/** What an action did: the admin's private answer, and whether it changed anything worth a log line. */
+/** What an action did: the admin's private answer, in their language, and whether it changed anything worth a log line. */
 interface ActionResult {
-  answer: string;
+  answer: Wording;
   changed: boolean;
 }
 
@@ -20,13 +21,8 @@ interface ActionResult {
  * channel may be readable by others, and permissions change after a post is made.
  */
 function assertManagesServer(interaction: ButtonInteraction): string {
-  if (!interaction.inGuild()) throw new UserError('log.guild_only', 'These buttons work only in a server.');
-  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-    throw new UserError(
-      'log.not_permitted',
-      "Only members with the Manage Server permission can use the moderation log's buttons.",
-    );
-  }
+  if (!interaction.inGuild()) throw UserError.of('log.guild_only');
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) throw UserError.of('log.not_permitted');
   return interaction.guildId;
 }
 
@@ -40,7 +36,8 @@ function memberAction(
       const guildId = assertManagesServer(interaction);
       const by = interaction.user.id;
       const { answer, changed } = await run(context, guildId, memberId, by);
-      await interaction.reply({ content: answer, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      const content = answer(translator(interaction.locale));
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
       if (!changed) return;
       context.logger.info({ adminId: by, guildId, memberId, action }, 'moderation action');
       context.moderation.log.post(guildId, { kind: 'member_action', action, memberId, by });
@@ -51,23 +48,21 @@ function memberAction(
 const block = memberAction('block', async ({ moderation }, guildId, memberId, by) => {
   const member = userMention(memberId);
   return (await moderation.blocked.block(guildId, memberId, by)) === 'blocked'
-    ? {
-        answer: `🔒 ${member} can no longer use /video here; their videos already in the making finish.`,
-        changed: true,
-      }
-    : { answer: `${member} was already blocked from /video.`, changed: false };
+    ? { answer: (t) => t.text('log.blocked', { member }), changed: true }
+    : { answer: (t) => t.text('log.already_blocked', { member }), changed: false };
 });
 
 const unblock = memberAction('unblock', async ({ moderation }, guildId, memberId) => {
   const member = userMention(memberId);
   return (await moderation.blocked.unblock(guildId, memberId))
-    ? { answer: `🔓 ${member} can use /video again.`, changed: true }
-    : { answer: `${member} was not blocked.`, changed: false };
+    ? { answer: (t) => t.text('log.unblocked', { member }), changed: true }
+    : { answer: (t) => t.text('log.not_blocked', { member }), changed: false };
 });
 
 const reset = memberAction('reset', async ({ ledger }, guildId, memberId) => {
   await ledger.resetUser(memberId, guildId, Date.now());
-  return { answer: `🔄 ${userMention(memberId)}'s videos for today are back to zero.`, changed: true };
+  const member = userMention(memberId);
+  return { answer: (t) => t.text('log.reset', { member }), changed: true };
 });
 
 /** Every button the moderation log's posts carry. */

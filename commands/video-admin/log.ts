@@ -9,6 +9,7 @@ import {
 } from 'discord.js';
 import type { CommandContext } from '../../src/command.js';
 import { problemLabel } from '../../src/discord/moderation-log-text.js';
+import { type Translator, translator } from '../../src/i18n/translator.js';
 import type { AccountCondition, AccountReport } from '../../src/moderation/account-watch.js';
 import type { BlockedMember } from '../../src/moderation/blocked-members.js';
 import { UserError } from '../../src/user-error.js';
@@ -31,7 +32,10 @@ export function logSubcommand(sub: SlashCommandSubcommandBuilder): SlashCommandS
     );
 }
 
-/** Runs `/video-admin log` for `guildId`; the answer says whether the bot can post there. */
+/**
+ * Runs `/video-admin log` for `guildId`; the answer, in the admin's language, says whether the
+ * bot can post there. The log posts in the server's language.
+ */
 export async function runLogSubcommand(
   interaction: ChatInputCommandInteraction,
   { moderation, logger }: CommandContext,
@@ -39,75 +43,74 @@ export async function runLogSubcommand(
 ): Promise<string> {
   const adminId = interaction.user.id;
   const channel = interaction.options.getChannel('channel');
+  const t = translator(interaction.locale);
   const audit = (channelId: string | null) =>
     logger.info({ adminId, guildId, subcommand: 'log', channelId }, 'moderation log changed');
   if (!channel) {
     const was = await moderation.logChannels.clear(guildId);
-    if (!was) return 'This server has no moderation log to turn off. Pick a channel with `/video-admin log channel:`.';
+    if (!was) return t.text('log.none_to_turn_off');
     audit(null);
-    return `The moderation log is off: nothing more is posted in ${channelMention(was.channelId)}.`;
+    return t.text('log.turned_off', { channel: channelMention(was.channelId) });
   }
   // Discord's picker offers only these; a forged interaction may name any channel.
   if (!(LOG_CHANNEL_TYPES as readonly ChannelType[]).includes(channel.type)) {
-    throw new UserError('admin.log_channel_type', 'Pick a text or announcement channel for the log.');
+    throw UserError.of('log.channel_type');
   }
-  await moderation.logChannels.set(guildId, channel.id, adminId);
+  const picked = await moderation.logChannels.set(guildId, channel.id, adminId, interaction.guildLocale ?? undefined);
   audit(channel.id);
-  const problem = await moderation.poster.greet(guildId, channel.id, adminId).catch((error: unknown) => {
+  const problem = await moderation.poster.greet(guildId, picked).catch((error: unknown) => {
     logger.warn({ err: error, guildId, channelId: channel.id }, 'could not post the first moderation log note');
     return undefined;
   });
   const there = channelMention(channel.id);
-  if (problem === null) return `Every video and refused prompt of this server is now logged in ${there}.`;
-  if (problem === undefined)
-    return `Saved. Discord did not take a first note in ${there} just now; the next entries will try again.`;
-  return `Saved, but ${problemLabel(problem)}: ${there}. Give the bot View Channel and Send Messages there, then pick it again.`;
+  if (problem === null) return t.text('log.on', { channel: there });
+  if (problem === undefined) return t.text('log.saved_unconfirmed', { channel: there });
+  return t.text('log.saved_unusable', { problem: problemLabel(problem, t), channel: there });
 }
 
 /** The moderation lines of `/video-admin show`: the log, blocked members, and the WaveSpeed account, read now. */
-export async function describeModeration({ moderation }: CommandContext, guildId: string): Promise<string[]> {
+export async function describeModeration(
+  { moderation }: CommandContext,
+  guildId: string,
+  t: Translator,
+): Promise<string[]> {
   const [status, blocked, account] = await Promise.all([
     moderation.logChannels.status(guildId),
     moderation.blocked.list(guildId),
     moderation.account.check(),
   ]);
-  let log = 'off (pick a channel with `/video-admin log`)';
+  let log = t.text('admin.settings.log.off');
   if (status?.unusable) {
     const since = time(Math.floor((status.unusable.since ?? Date.now()) / 1000), TimestampStyles.RelativeTime);
-    log = `⚠️ ${channelMention(status.channel.channelId)} is unusable since ${since}: ${problemLabel(status.unusable.problem)}. Fix it, then pick it again with \`/video-admin log\`.`;
+    const problem = problemLabel(status.unusable.problem, t);
+    log = t.text('admin.settings.log.unusable', { channel: channelMention(status.channel.channelId), since, problem });
   } else if (status) {
-    log = `${channelMention(status.channel.channelId)} (picked by ${userMention(status.channel.setBy)})`;
+    const { channelId, setBy } = status.channel;
+    log = t.text('admin.settings.log.on', { channel: channelMention(channelId), user: userMention(setBy) });
   }
+  const condition: AccountCondition = account.state?.state ?? 'open';
   return [
-    `**Moderation log:** ${log}`,
-    `**Blocked from /video:** ${describeBlocked(blocked)}`,
-    `**WaveSpeed balance:** ${describeBalance(account)}`,
-    `**Video for members:** ${CONDITIONS[account.state?.state ?? 'open']}`,
+    t.text('admin.settings.log', { log }),
+    t.text('admin.settings.blocked', { blocked: describeBlocked(blocked, t) }),
+    t.text('admin.settings.balance', { balance: describeBalance(account, t) }),
+    t.text('admin.settings.video', { condition: t.text(`admin.settings.video.${condition}`) }),
   ];
 }
 
-function describeBlocked(blocked: readonly BlockedMember[]): string {
-  if (blocked.length === 0) return 'nobody';
-  const named = blocked.slice(0, BLOCKED_SHOWN).map(({ userId }) => userMention(userId));
-  const more = blocked.length > BLOCKED_SHOWN ? ` and ${blocked.length - BLOCKED_SHOWN} more` : '';
-  return `${blocked.length} member${blocked.length === 1 ? '' : 's'}: ${named.join(', ')}${more}`;
+function describeBlocked(blocked: readonly BlockedMember[], t: Translator): string {
+  if (blocked.length === 0) return t.text('admin.settings.blocked.none');
+  const named = t.list(blocked.slice(0, BLOCKED_SHOWN).map(({ userId }) => userMention(userId)));
+  const more = blocked.length - BLOCKED_SHOWN;
+  const members = more > 0 ? t.text('admin.settings.blocked.more', { members: named, more }) : named;
+  return t.text('admin.settings.blocked.members', { count: blocked.length, members });
 }
 
-function describeBalance({ state, read }: AccountReport): string {
-  if (state?.state === 'key_refused' && !read) return 'unknown: WaveSpeed refused the API key';
-  if (state?.balanceUsd === undefined) return 'unknown: WaveSpeed did not answer';
+function describeBalance({ state, read }: AccountReport, t: Translator): string {
+  if (state?.state === 'key_refused' && !read) return t.text('admin.settings.balance.key_refused');
+  if (state?.balanceUsd === undefined) return t.text('admin.settings.balance.unknown');
   const balance = `$${state.balanceUsd.toFixed(2)}`;
   if (read) return balance;
-  const when =
-    state.checkedAt === undefined ? '' : ` ${time(Math.floor(state.checkedAt / 1000), TimestampStyles.RelativeTime)}`;
-  return `${balance} when last read${when} (WaveSpeed did not answer now)`;
+  if (state.checkedAt === undefined) return t.text('admin.settings.balance.stale_undated', { balance });
+  const when = time(Math.floor(state.checkedAt / 1000), TimestampStyles.RelativeTime);
+  return t.text('admin.settings.balance.stale', { balance, when });
 }
-
-const CONDITIONS: Record<AccountCondition, string> = {
-  open: 'open',
-  low: 'open; the balance is below the warning level (`BALANCE_WARN_USD`)',
-  key_refused:
-    "closed: WaveSpeed refused the bot's API key, so members are told video is unavailable. It reopens once a balance check succeeds.",
-  no_credit:
-    "closed: the WaveSpeed account can't pay for a video, so members are told video is unavailable. It reopens once a balance check finds credit.",
-};

@@ -1,5 +1,6 @@
 import { DiscordAPIError, REST } from 'discord.js';
 import { type APIChannel, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
+import { translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { LogChannel, LogChannels, LogProblem } from '../moderation/log-channels.js';
 import type { LogEntry, LogPoster } from '../moderation/moderation-log.js';
@@ -27,8 +28,8 @@ export interface DiscordLogPosterOptions {
 }
 
 /**
- * Posts moderation log entries to each guild's log channel through Discord's REST API. Posts
- * ping nobody. A channel the bot may not post in, or that was deleted, is reported once (a log
+ * Posts moderation log entries to each guild's log channel through Discord's REST API, in the
+ * language the log was picked in (the server's then). Posts ping nobody. A channel the bot may not post in, or that was deleted, is reported once (a log
  * line, and a DM to the admin who picked it), then tried again now and then until a post lands.
  */
 export class DiscordLogPoster implements LogPoster {
@@ -72,7 +73,7 @@ export class DiscordLogPoster implements LogPoster {
     }
     // A job's entry posted again (a retried request) is not posted twice.
     const nonce = entry.kind === 'job' ? `log${entry.job.id}`.slice(0, 25) : undefined;
-    const problem = await this.send(channel.channelId, logMessage(entry), nonce);
+    const problem = await this.send(channel.channelId, logMessage(entry, translator(channel.locale)), nonce);
     if (problem) return this.report(guildId, channel, problem);
     this.retryAt.delete(guildId);
     if (unusable && (await this.channels.markUsable(guildId, channel.channelId))) {
@@ -80,8 +81,8 @@ export class DiscordLogPoster implements LogPoster {
     }
   }
 
-  async greet(guildId: string, channelId: string, by: string): Promise<LogProblem | null> {
-    const problem = await this.send(channelId, { content: greetingText(by), components: [] });
+  async greet(guildId: string, { channelId, setBy, locale }: LogChannel): Promise<LogProblem | null> {
+    const problem = await this.send(channelId, { content: greetingText(setBy, translator(locale)), components: [] });
     if (problem) await this.channels.markUnusable(guildId, channelId, problem);
     else this.retryAt.delete(guildId);
     return problem;
@@ -114,7 +115,10 @@ export class DiscordLogPoster implements LogPoster {
         signal: AbortSignal.timeout(this.postDeadlineMs),
       })) as APIChannel;
       await this.rest.post(Routes.channelMessages(dm.id), {
-        body: { content: unusableLogText(channel.channelId, problem), allowed_mentions: NO_PINGS },
+        body: {
+          content: unusableLogText(channel.channelId, problem, translator(channel.locale)),
+          allowed_mentions: NO_PINGS,
+        },
         signal: AbortSignal.timeout(this.postDeadlineMs),
       });
     } catch (error) {

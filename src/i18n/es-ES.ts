@@ -298,6 +298,104 @@ const messages = {
   'filter.too_many': 'Un servidor puede tener como máximo {max} filtros: quita uno antes.',
   'filter.patterns_too_large':
     'Los patrones de este servidor ya son todo lo complejos que pueden ser juntos: quita uno antes.',
+  'log.none_to_turn_off':
+    'Este servidor no tiene registro de moderación que desactivar. Elige un canal con `/vídeo-admin registro`.',
+  'log.turned_off': 'El registro de moderación está desactivado: ya no se publica nada en {channel}.',
+  'log.channel_type': 'Elige un canal de texto o de anuncios para el registro.',
+  'log.on': 'Todos los vídeos y prompts rechazados de este servidor se registran ahora en {channel}.',
+  'log.saved_unconfirmed':
+    'Guardado. Discord no ha aceptado ahora mismo una primera nota en {channel}; las próximas entradas lo volverán a intentar.',
+  'log.saved_unusable':
+    'Guardado, pero {problem}: {channel}. Da al bot los permisos Ver canal y Enviar mensajes allí y vuelve a elegirlo.',
+  'log.problem.missing': 'el canal ya no existe',
+  'log.problem.forbidden': 'el bot no puede publicar allí',
+  'admin.settings.log': '**Registro de moderación:** {log}',
+  'admin.settings.log.off': 'desactivado (elige un canal con `/vídeo-admin registro`)',
+  'admin.settings.log.unusable':
+    '⚠️ {channel} no se puede usar desde {since}: {problem}. Arréglalo y vuelve a elegirlo con `/vídeo-admin registro`.',
+  'admin.settings.log.on': '{channel} (elegido por {user})',
+  'admin.settings.blocked': '**Bloqueados en /vídeo:** {blocked}',
+  'admin.settings.blocked.none': 'nadie',
+  'admin.settings.blocked.members': {
+    one: '{count} miembro: {members}',
+    many: '{count} de miembros: {members}',
+    other: '{count} miembros: {members}',
+  },
+  'admin.settings.blocked.more': '{members} y {more} más',
+  'admin.settings.balance': '**Saldo de WaveSpeed:** {balance}',
+  'admin.settings.balance.key_refused': 'desconocido: WaveSpeed ha rechazado la clave de API',
+  'admin.settings.balance.unknown': 'desconocido: WaveSpeed no ha respondido',
+  'admin.settings.balance.stale': '{balance} en la última lectura, {when} (WaveSpeed no ha respondido ahora)',
+  'admin.settings.balance.stale_undated': '{balance} en la última lectura (WaveSpeed no ha respondido ahora)',
+  'admin.settings.video': '**Vídeos para los miembros:** {condition}',
+  'admin.settings.video.open': 'disponibles',
+  'admin.settings.video.low': 'disponibles; el saldo está por debajo del nivel de aviso (`BALANCE_WARN_USD`)',
+  'admin.settings.video.key_refused':
+    'no disponibles: WaveSpeed ha rechazado la clave de API del bot, así que a los miembros se les dice que los vídeos no están disponibles. Vuelven cuando una comprobación del saldo sale bien.',
+  'admin.settings.video.no_credit':
+    'no disponibles: la cuenta de WaveSpeed no puede pagar un vídeo, así que a los miembros se les dice que los vídeos no están disponibles. Vuelven cuando una comprobación del saldo encuentra crédito.',
+  'log.guild_only': 'Estos botones solo funcionan en un servidor.',
+  'log.not_permitted':
+    'Solo los miembros con el permiso Gestionar servidor pueden usar los botones del registro de moderación.',
+  'log.blocked': '🔒 {member} ya no puede usar /vídeo aquí; sus vídeos que ya están en preparación se terminarán.',
+  'log.already_blocked': '{member} ya estaba bloqueado en /vídeo.',
+  'log.unblocked': '🔓 {member} puede volver a usar /vídeo.',
+  'log.not_blocked': '{member} no estaba bloqueado.',
+  'log.reset': '🔄 Los vídeos de hoy de {member} han vuelto a cero.',
+  'log.button.block': 'Bloquear en /vídeo',
+  'log.button.unblock': 'Desbloquear',
+  'log.button.reset': 'Restablecer hoy',
+  'log.failure.moderation': '❌ **Rechazado por el filtro de contenido de WaveSpeed**',
+  'log.failure.invalid_request': '❌ **Opciones rechazadas por WaveSpeed**',
+  'log.failure.provider_busy': '❌ **WaveSpeed estaba saturado**',
+  'log.failure.provider_unavailable': '❌ **WaveSpeed no estaba disponible**',
+  'log.failure.no_credit': '❌ **WaveSpeed rechazó la clave o se acabó el crédito**',
+  'log.failure.timeout': '⌛ **Tardó demasiado; abandonado**',
+  'log.failure.failed': '❌ **La generación falló**',
+  'log.failure.submit_unknown': '❌ **Se perdió el rastro al enviarlo; no se reenvió**',
+  'log.failure.output_unavailable': '📭 **Hecho, pero no se pudo descargar**',
+  'log.failure.nsfw_blocked': '🔞 **Marcado como NSFW; fuera del canal**',
+  'log.failure.image_refused': '🖼️ **Imagen rechazada**',
+  'log.failure.image_unavailable': '🖼️ **No se pudo descargar la imagen**',
+  'log.failure.cancelled': '✖️ **Cancelado**',
+  'log.cancelled_by': '✖️ **Cancelado** por {user}',
+  'log.video_posted': '🎬 **Vídeo publicado**',
+  'log.made_not_delivered': '📭 **Hecho, pero no llegó al miembro por ninguna vía**',
+  'log.requester': '{user} en {channel}',
+  'log.from_image': '🖼️ A partir de una imagen, sin prompt',
+  'log.model': 'modelo `{model}`',
+  'log.prediction': 'predicción `{id}`',
+  'log.none': 'ninguna',
+  'log.cost': 'coste {cost}',
+  'log.refunded': '{cost} (devuelto)',
+  'log.nsfw': 'NSFW {flag}',
+  'log.nsfw.flagged': 'marcado',
+  'log.nsfw.no': 'no',
+  'log.nsfw.no_video': 'sin vídeo',
+  'log.prompt_refused': '🚫 **Prompt rechazado por un filtro** · {requester}',
+  'log.prompt_refused.word': 'coincidió con la palabra {text} (añadida por {user}) · no se gastó nada',
+  'log.prompt_refused.pattern': 'coincidió con el patrón {text} (añadido por {user}) · no se gastó nada',
+  'log.action.block': '🔒 {by} ha bloqueado a {member} en /vídeo.',
+  'log.action.unblock': '🔓 {by} ha desbloqueado a {member}: /vídeo vuelve a funcionarle.',
+  'log.action.reset': '🔄 {by} ha restablecido los vídeos de hoy de {member}.',
+  'log.account.closed':
+    '🔒 **Los vídeos están cerrados para los miembros**: {why} A los miembros se les dice que los vídeos no están disponibles, y no se gasta nada. Se reabren solos cuando una comprobación del saldo sale bien.',
+  'log.account.closed.key_refused':
+    'WaveSpeed ha rechazado la clave de API del bot. Quien opera el bot debe revisar `WAVESPEED_API_KEY`.',
+  'log.account.closed.no_credit':
+    'la cuenta de WaveSpeed no puede pagar un vídeo. Quien opera el bot debe recargarla en wavespeed.ai.',
+  'log.account.open':
+    '🔓 **Los vídeos vuelven a estar abiertos**: WaveSpeed ha respondido a una comprobación del saldo ({balance}).',
+  'log.account.low':
+    '⚠️ El saldo de WaveSpeed es {balance}, por debajo del nivel de aviso de {warn}. Recárgalo en wavespeed.ai antes de que se paren los vídeos.',
+  'log.account.low_unset':
+    '⚠️ El saldo de WaveSpeed es {balance}. Recárgalo en wavespeed.ai antes de que se paren los vídeos.',
+  'log.balance_unknown': 'desconocido',
+  'log.greeting':
+    '📋 Este canal es ahora el registro de moderación de /vídeo, elegido por {user}. Aquí se publican todos los vídeos hechos en este servidor y todos los prompts que rechaza un filtro, con botones para bloquear al miembro o restablecer su día.',
+  'log.unusable':
+    'No puedo publicar en el registro de moderación que elegiste, {channel}: {problem}. No se registra nada hasta que se arregle; `/vídeo-admin ver` dice cómo está. Arréglalo o elige otro canal con `/vídeo-admin registro`.',
+  'log.unusable.forbidden': 'no tengo permiso para publicar allí (necesito Ver canal y Enviar mensajes en él)',
 } as const satisfies Translation;
 
 const RULE_OPTIONS = {

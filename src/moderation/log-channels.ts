@@ -7,6 +7,11 @@ export interface LogChannel {
   readonly channelId: string;
   readonly setBy: string;
   readonly setAt: number;
+  /**
+   * The server's language when the log was picked (a Discord locale), which its posts are worded
+   * in; logs picked before it was kept leave it out, and read US English.
+   */
+  readonly locale?: string;
 }
 
 /**
@@ -66,9 +71,9 @@ export class LogChannels {
     return { channel, ...(unusable && { unusable }) };
   }
 
-  /** Picks the guild's log channel; a problem found with the previous one no longer applies. */
-  async set(guildId: string, channelId: string, setBy: string): Promise<LogChannel> {
-    const channel: LogChannel = { channelId, setBy, setAt: this.now() };
+  /** Picks the guild's log channel, worded in `locale`; a problem found with the previous one no longer applies. */
+  async set(guildId: string, channelId: string, setBy: string, locale?: string): Promise<LogChannel> {
+    const channel: LogChannel = { channelId, setBy, setAt: this.now(), ...(locale !== undefined && { locale }) };
     await this.keyv.set(channelKey(guildId), channel);
     await this.unusable.clear(unusableKey(guildId));
     return channel;

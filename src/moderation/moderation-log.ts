@@ -4,7 +4,7 @@ import { counts } from '../jobs/settlement.js';
 import type { Logger } from '../logger.js';
 import type { VideoRequest } from '../provider/video-provider.js';
 import type { AccountChange } from './account-watch.js';
-import type { LogProblem } from './log-channels.js';
+import type { LogChannel, LogProblem } from './log-channels.js';
 import type { StoredFilterRule } from './prompt-filters-store.js';
 
 /** What an admin can do to a member from a moderation log post. */
@@ -29,11 +29,11 @@ export type LogEntry =
 export interface LogPoster {
   post(guildId: string, entry: LogEntry): Promise<void>;
   /**
-   * Posts the first note in a channel just picked as the guild's log, by the admin `by`, and says
-   * why it could not be posted (`null`: it was). A problem found here is marked, not reported: the
-   * admin who picked the channel is told in their answer.
+   * Posts the first note in a channel just picked as the guild's log, and says why it could not be
+   * posted (`null`: it was). A problem found here is marked, not reported: the admin who picked
+   * the channel is told in their answer.
    */
-  greet(guildId: string, channelId: string, by: string): Promise<LogProblem | null>;
+  greet(guildId: string, channel: LogChannel): Promise<LogProblem | null>;
 }
 
 export interface ModerationLogOptions {

@@ -158,7 +158,7 @@ describe('/video-admin', () => {
       options: { user_daily: 1 },
       ...admin,
     });
-    expect((await set.waitForMessage((m) => m.content !== '')).content).toMatch(/Per member:\*\* 1 videos a day/);
+    expect((await set.waitForMessage((m) => m.content !== '')).content).toMatch(/Per member:\*\* 1 video a day/);
     expect(rig.logs.join('')).toMatch(new RegExp(`"adminId":"${rig.discord.userId}".*"settings changed"`));
 
     await rig.discord.sendCommand({ name: 'video', options: { prompt: 'one' } }).waitForMessage(delivered);
