@@ -13,12 +13,10 @@ export class UserError extends Error {
   /** What the member reads, in the language of `t`. */
   readonly wording: Wording;
 
-  /** `wording` as fixed text is US English for every member, until its caller moves to the catalog. */
-  constructor(identifier: string, wording: Wording | string) {
-    const words = typeof wording === 'string' ? () => wording : wording;
-    super(words(translator(undefined)));
+  constructor(identifier: string, wording: Wording) {
+    super(wording(translator(undefined)));
     this.identifier = identifier;
-    this.wording = words;
+    this.wording = wording;
   }
 
   /** A refusal that reads the catalog's message `key`, which is its identifier too. */

@@ -5,6 +5,7 @@ import {
   type ChatInputCommandInteraction,
   InteractionContextType,
   InteractionResponseType,
+  Locale,
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
@@ -143,6 +144,25 @@ describe('interactionHandler', () => {
     expect(logs.join('')).not.toMatch(/command failed/);
   });
 
+  it("answers in the member's client language, and in US English for one the bot does not speak", async () => {
+    const answers: string[] = [];
+    const answer = async (options: Parameters<typeof factory.command>[0]) => {
+      factory.sent.length = 0;
+      await handle(factory.command(options));
+      answers.push(callback().data.content ?? '');
+    };
+    await answer({ name: 'admin', memberPermissions: PermissionFlagsBits.SendMessages, locale: Locale.Japanese });
+    await answer({ name: 'count', options: { n: 'many' }, locale: Locale.PortugueseBR });
+    await answer({ name: 'free-nitro', locale: Locale.SpanishES });
+    await answer({ name: 'free-nitro', locale: Locale.French });
+    expect(answers).toEqual([
+      '`/admin` を使うには サーバー管理 の権限が必要です。',
+      'Essas opções não são válidas para este comando.',
+      'Este bot no tiene ese comando (o ya no lo tiene). Escribe `/` para ver los que tiene.',
+      'This bot has no such command (any more). Type `/` to see the ones it has.',
+    ]);
+  });
+
   it('answers an unknown command privately', async () => {
     await handle(factory.command({ name: 'free-nitro' }));
     expectPrivateAnswer(/no such command/);
@@ -193,7 +213,7 @@ describe('interactionHandler: buttons', () => {
   it('answers a refusal after the press updated its own message with a private followup, keeping the message', async () => {
     const { handle: route } = withButtons(async (interaction) => {
       await interaction.deferUpdate();
-      throw new UserError('button.finished', 'Already finished.');
+      throw new UserError('button.finished', () => 'Already finished.');
     });
     await route(factory.button('v1:cancel:1234567890123456789'));
     expect(factory.sent.map(({ method, url }) => `${method} ${url.replace(/^.*\/api\/v\d+/, '')}`)).toEqual([
