@@ -119,7 +119,8 @@ export class Admission {
     this.context.reportLoad(place.waiting);
     if (place.admitted) return true;
     this.context.progress.show(job, { stage: 'waiting', ahead: place.ahead }, now);
-    await this.context.schedule(job, now + LINE_CHECK_MS);
+    // Sooner when the ETA shown would pass before then: that check replaces it.
+    await this.context.schedule(job, this.context.progress.stepAt(job, now + LINE_CHECK_MS, now));
     return false;
   }
 

@@ -118,10 +118,11 @@ export class Generation {
     switch (prediction.status) {
       case 'created':
       case 'processing':
+        // Shown first: the next poll comes sooner if the ETA this shows must be replaced before then.
+        context.progress.show(job, { stage: prediction.status === 'created' ? 'queued' : 'generating' }, now);
         // Not written back: a pending poll changes nothing a restart or another process needs.
         job.nextPollAt = this.nextPollAt(job);
         await context.schedule(job, job.nextPollAt);
-        context.progress.show(job, { stage: prediction.status === 'created' ? 'queued' : 'generating' }, now);
         return;
       case 'completed': {
         this.learnDuration(job, finishedAfter, prediction.inferenceMs);
@@ -168,9 +169,11 @@ export class Generation {
     return prediction?.id === job.predictionId ? prediction : undefined;
   }
 
+  /** As planned for finding the video soon, or sooner for the poll that tells the member their ETA has passed. */
   private nextPollAt(job: Job): number {
-    const { deps } = this.context;
-    return deps.planner.nextPollAt(plannerKey(job), job.submittedAt ?? job.createdAt, this.context.now());
+    const { deps, progress } = this.context;
+    const now = this.context.now();
+    return progress.stepAt(job, deps.planner.nextPollAt(plannerKey(job), job.submittedAt ?? job.createdAt, now), now);
   }
 
   /**

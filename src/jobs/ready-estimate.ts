@@ -1,6 +1,13 @@
 import type { Job } from './job.js';
 import type { Eta, Progress } from './notices.js';
 
+/**
+ * How long past its ETA a job may run, as a share of its model's usual duration, before its reply
+ * is edited to say it is taking longer than usual. Most jobs finish within it (the `eta` bench: 95 %
+ * within ±20 %), so they never pay that edit, and the few really late ones pay one.
+ */
+const GRACE_SHARE = 0.2;
+
 /** What an ETA is learned from. */
 export interface Learned {
   /** How long a job of the model usually takes, submit → completion; `undefined` while too few are known. */
@@ -21,4 +28,12 @@ export function etaOf(job: Job, progress: Progress, { typicalMs, slots }: Learne
   if (progress.stage === 'waiting') return { at: now + ((progress.ahead + 0.5) * typicalMs) / slots + typicalMs };
   const at = (job.submittedAt ?? now) + typicalMs;
   return at > now ? { at } : 'overdue';
+}
+
+/**
+ * When a reply showing the ETA `at` should be edited to say the job is taking longer than usual:
+ * once the ETA has passed by its grace, so it never reads as a time long gone.
+ */
+export function lateFrom({ at }: { at: number }, { typicalMs }: Learned): number {
+  return at + GRACE_SHARE * (typicalMs ?? 0);
 }

@@ -1,10 +1,31 @@
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { InteractionHandle, RecordedMessage, RecordedRequest } from '../stand-ins/discord.js';
 import { fakeMp4 } from '../stand-ins/wavespeed.js';
 import { isFinal, type Rig, startRig } from './rig.js';
 
 let rig: Rig;
 afterEach(async () => rig?.close());
+
+/** Makes three videos of `durationMs` at once, for the bot to learn the model's usual duration from. */
+async function learnFromThreeJobs(durationMs: number): Promise<RecordedMessage[]> {
+  for (let job = 0; job < 3; job += 1) rig.wavespeed.nextSubmit({ durationMs });
+  const learning = [0, 1, 2].map((job) =>
+    rig.discord.sendCommand({
+      name: 'video',
+      options: { prompt: `lesson ${job}` },
+      userId: `30000000000000001${job}`,
+    }),
+  );
+  return Promise.all(learning.map((handle) => handle.waitForMessage((m) => m.attachments.length > 0)));
+}
+
+/** The edits of the interaction's reply that reached Discord: progress and the result. */
+function editsOf(handle: InteractionHandle): RecordedRequest[] {
+  return rig.discord
+    .requestsTo('/webhooks/:applicationId/:token/messages/@original', 'PATCH')
+    .filter((request) => request.path.includes(handle.token));
+}
 
 describe('/video end to end', () => {
   it('answers at once, submits exactly the member’s options and posts the MP4 as an attachment', async () => {
@@ -53,15 +74,7 @@ describe('/video end to end', () => {
   it('shows the prediction id once the studio gives it, and an ETA once three jobs of the model are known', async () => {
     rig = await startRig();
     // Three jobs to learn from, none with an ETA: nothing was known when they ran.
-    for (let job = 0; job < 3; job += 1) rig.wavespeed.nextSubmit({ durationMs: 400 });
-    const learning = [0, 1, 2].map((job) =>
-      rig.discord.sendCommand({
-        name: 'video',
-        options: { prompt: `lesson ${job}` },
-        userId: `30000000000000001${job}`,
-      }),
-    );
-    const lessons = await Promise.all(learning.map((handle) => handle.waitForMessage((m) => m.attachments.length > 0)));
+    const lessons = await learnFromThreeJobs(400);
     const lessonStates = lessons.flatMap((message) => message.history.map((revision) => revision.content));
     expect(lessonStates.some((content) => /Generating · started <t:\d+:R> · id `[^`]+`$/.test(content))).toBe(true);
     expect(lessonStates.some((content) => content.includes('likely ready'))).toBe(false);
@@ -80,6 +93,32 @@ describe('/video end to end', () => {
     const etaSeconds = Number(generating?.[1]);
     expect(etaSeconds).toBeGreaterThanOrEqual(Math.ceil(((submit?.at ?? 0) + 400) / 1000) - 1);
     expect(etaSeconds).toBeLessThanOrEqual(Math.ceil(((submit?.at ?? 0) + 1_500) / 1000));
+  });
+
+  it('tells a member whose job runs well past its ETA that it takes longer, in one edit, and an on-time one nothing', async () => {
+    rig = await startRig();
+    await learnFromThreeJobs(400);
+    // About 0.4 s is usual, so 1.5 s is well past the ETA and its grace of a fifth of that.
+    rig.wavespeed.nextSubmit({ durationMs: 1_500 });
+    const late = rig.discord.sendCommand({ name: 'video', options: { prompt: 'late' }, userId: '300000000000000020' });
+    const lateVideo = await late.waitForMessage((m) => m.attachments.length > 0);
+    const progress = lateVideo.history.filter((revision) => revision.attachments.length === 0);
+    expect(progress.at(-2)?.content).toMatch(/Generating · started <t:\d+:R> · likely ready <t:\d+:R> · id `[^`]+`$/);
+    expect(progress.at(-1)?.content).toMatch(/Generating · started <t:\d+:R> · taking longer than usual · id `[^`]+`$/);
+    // Its stage, the one edit saying it is late, the video.
+    expect(editsOf(late)).toHaveLength(3);
+
+    rig.wavespeed.nextSubmit({ durationMs: 300 });
+    const onTime = rig.discord.sendCommand({
+      name: 'video',
+      options: { prompt: 'on time' },
+      userId: '300000000000000021',
+    });
+    const onTimeVideo = await onTime.waitForMessage((m) => m.attachments.length > 0);
+    expect(onTimeVideo.history.some((revision) => revision.content.includes('likely ready'))).toBe(true);
+    expect(onTimeVideo.history.some((revision) => revision.content.includes('taking longer'))).toBe(false);
+    // Its stage, when a poll saw it generating, and the video.
+    expect(editsOf(onTime).length).toBeLessThanOrEqual(2);
   });
 
   it('keeps a video beyond the account’s generation slots in line, shows its place and submits it when one frees', async () => {

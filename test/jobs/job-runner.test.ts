@@ -19,6 +19,7 @@ import { PromptFilterStore } from '../../src/moderation/prompt-filters-store.js'
 import { ProviderUnavailableError } from '../../src/provider/errors.js';
 import type { Prediction, VideoProvider, VideoRequest } from '../../src/provider/video-provider.js';
 import { MemoryLedger } from '../../src/quota/memory-ledger.js';
+import { modelOf } from '../../src/video/catalog.js';
 
 /**
  * The runner's clock-driven behaviour, with fake timers: the member is told before the reply
@@ -103,6 +104,7 @@ let ledger: MemoryLedger;
 let runner: JobRunner;
 let jobs: MemoryJobStore;
 let line: MemoryGenerationLine;
+let planner: PollPlanner;
 /** The line's length at each load report, as the queue-length gauge sees it. */
 let lineLengths: number[];
 
@@ -114,6 +116,7 @@ beforeEach(async () => {
   ledger = new MemoryLedger();
   jobs = new MemoryJobStore();
   line = new MemoryGenerationLine(SLOTS);
+  planner = new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 });
   runner = new JobRunner(
     {
       jobs,
@@ -126,7 +129,7 @@ beforeEach(async () => {
       filters: new PromptFilterStore(new Keyv()),
       steps: { provider: new StepScheduler({ maxInFlight: 4 }), delivery: new StepScheduler({ maxInFlight: 1 }) },
       line,
-      planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
+      planner,
       logger: pino({ level: 'silent' }),
       observer: { load: (waiting) => lineLengths.push(waiting) },
     },
@@ -379,6 +382,54 @@ describe('JobRunner', () => {
       expect(await ledger.usage(third.userId, third.guildId, start)).toMatchObject({ userUsed: 0, userInFlight: 0 });
       expect(delivery.posts.map((post) => post.content)).toContainEqual(expect.stringMatching(/took too long/));
     });
+  });
+});
+
+describe('JobRunner: the ETA on the reply', () => {
+  // Recent jobs took 30-50 s: a job is likely ready 40 s after its submit, and late from 48 s on.
+  beforeEach(() => {
+    for (const durationMs of [30_000, 40_000, 50_000]) planner.learn(modelOf(request).path, durationMs);
+  });
+
+  it('tells the member of a job that outran its ETA by the grace that it takes longer, at that moment and once', async () => {
+    const start = Date.now();
+    await takeOn(origin(start));
+    await vi.advanceTimersByTimeAsync(48_000 - 1);
+    expect(delivery.edits).toEqual([expect.stringContaining(`· likely ready <t:${start / 1000 + 40}:R> ·`)]);
+
+    // The poll due then makes the edit: no later poll, no timer of its own.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(delivery.edits.at(-1)).toMatch(/🎬 Generating · started <t:\d+:R> · taking longer than usual · id `p1`$/);
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(delivery.edits).toHaveLength(2);
+
+    provider.finished.set('p1', completed('p1'));
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(delivery.posts).toHaveLength(1);
+    expect(delivery.edits).toHaveLength(2);
+  });
+
+  it('leaves the reply of a job that finishes within the grace as it was', async () => {
+    await takeOn(origin(Date.now()));
+    await vi.advanceTimersByTimeAsync(45_000);
+    provider.finished.set('p1', completed('p1'));
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(delivery.posts).toHaveLength(1);
+    expect(delivery.edits).toEqual([expect.stringContaining('· likely ready <t:')]);
+  });
+
+  it('tells a job in line whose ETA passed by the grace that it takes longer, at that moment rather than its next look', async () => {
+    const start = Date.now();
+    for (const n of [1, 2, 3]) await takeOn(origin(start, n));
+    const inLine = () => delivery.edits.filter((edit) => edit.includes('In line'));
+    // Next up with 2 slots: one frees in about 10 s, then 40 s; late 8 s after that.
+    expect(inLine()).toEqual([expect.stringContaining(`next up · likely ready <t:${start / 1000 + 50}:R>`)]);
+    await vi.advanceTimersByTimeAsync(58_000 - 1);
+    expect(inLine()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(inLine().at(-1)).toMatch(/In line for the studio · next up · taking longer than usual$/);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(inLine()).toHaveLength(2);
   });
 });
 

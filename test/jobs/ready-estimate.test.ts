@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/jobs/job.js';
-import { etaOf } from '../../src/jobs/ready-estimate.js';
+import { etaOf, lateFrom } from '../../src/jobs/ready-estimate.js';
 
 const now = Date.UTC(2026, 10, 26, 12);
 const fresh = { id: 'i1', createdAt: now } as Job;
@@ -36,5 +36,12 @@ describe('etaOf', () => {
     expect(etaOf(fresh, { stage: 'waiting', ahead: 1 }, { typicalMs: 40_000, slots: 1 }, now)).toEqual({
       at: now + 60_000 + 40_000,
     });
+  });
+});
+
+describe('lateFrom', () => {
+  it('gives an ETA a fifth of the usual duration past it before the reply says the job is late', () => {
+    expect(lateFrom({ at: now + 30_000 }, { typicalMs: 40_000, slots: 4 })).toBe(now + 38_000);
+    expect(lateFrom({ at: now + 30_000 }, { typicalMs: 10_000, slots: 1 })).toBe(now + 32_000);
   });
 });
