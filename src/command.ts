@@ -12,8 +12,8 @@ import type { GuildSettingsStore } from './guilds/guild-settings.js';
 import type { JobAction } from './jobs/job-actions.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './logger.js';
-import type { MemberAction } from './moderation/moderation-log.js';
 import type { Moderation } from './moderation/moderation.js';
+import type { MemberAction } from './moderation/moderation-log.js';
 import type { PromptFilterStore } from './moderation/prompt-filters-store.js';
 import type { QuotaLedger } from './quota/ledger.js';
 
