@@ -316,7 +316,12 @@ export function historyEmbed(jobs: readonly Job[], inServer: boolean, now: numbe
   };
 }
 
-function outcomeLabel({ outcome, deliveredVia }: Job, t: Translator): string {
+/**
+ * A job's outcome in a few words: `/video-history` lists it, the moderation log heads its entry
+ * with it, `/video-show` quotes it. A video that reached no member says so; no outcome yet is in
+ * the making.
+ */
+export function outcomeLabel({ outcome, deliveredVia }: Pick<Job, 'outcome' | 'deliveredVia'>, t: Translator): string {
   if (outcome?.kind === 'failure') return t.text(`outcome.${outcome.reason}`);
   if (outcome?.kind === 'video') return t.text(deliveredVia === 'log' ? 'outcome.made_not_posted' : 'outcome.made');
   return t.text('outcome.in_the_making');

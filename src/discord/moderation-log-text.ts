@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import type { MessageKey } from '../i18n/language.js';
 import type { Translator } from '../i18n/translator.js';
-import type { Job, JobOrigin } from '../jobs/job.js';
+import type { Job, JobOrigin, JobOutcome } from '../jobs/job.js';
 import type { AccountChange } from '../moderation/account-watch.js';
 import type { LogProblem } from '../moderation/log-channels.js';
 import type { LogEntry, MemberAction } from '../moderation/moderation-log.js';
@@ -17,7 +17,7 @@ import type { VideoRequest } from '../provider/video-provider.js';
 import { dollars, modelOf } from '../video/catalog.js';
 import { customIdOf } from './buttons.js';
 import { literal } from './code-span.js';
-import { quotePrompt } from './messages.js';
+import { outcomeLabel, quotePrompt } from './messages.js';
 
 /**
  * What the moderation log reads: each entry as Discord Markdown, with the buttons that act on its
@@ -58,15 +58,16 @@ function promptQuote(request: VideoRequest, t: Translator): string {
   return request.prompt === undefined ? `> ${t.text('log.from_image')}` : quotePrompt(request.prompt);
 }
 
+/**
+ * A job entry's heading: its outcome as `/video-history` words it, or who cancelled it; an ended
+ * job without an outcome failed.
+ */
 function outcomeLine(job: Job, t: Translator): string {
-  const { outcome } = job;
-  if (outcome?.kind === 'video')
-    return t.text(job.deliveredVia === 'log' ? 'log.made_not_delivered' : 'log.video_posted');
-  const reason = outcome?.reason ?? 'failed';
-  if (reason === 'cancelled' && job.cancelledBy !== undefined) {
+  const outcome: JobOutcome = job.outcome ?? { kind: 'failure', reason: 'failed' };
+  if (outcome.kind === 'failure' && outcome.reason === 'cancelled' && job.cancelledBy !== undefined) {
     return t.text('log.cancelled_by', { user: userMention(job.cancelledBy) });
   }
-  return t.text(`log.failure.${reason}`);
+  return `**${outcomeLabel({ ...job, outcome }, t)}**`;
 }
 
 function nsfwFlag(job: Job): MessageKey & `log.nsfw.${string}` {

@@ -97,7 +97,7 @@ export const enUS = {
   'show_refused.nsfw_blocked':
     'That video was flagged as not safe for work, and this server keeps such videos out of this channel.',
 
-  // A job's outcome in a few words, and `/video-history`'s list of them.
+  // A job's outcome in a few words: `/video-history`'s list, the moderation log's entries.
   'outcome.moderation': '🚫 Refused by the content filter',
   'outcome.invalid_request': '⚠️ Options refused by the studio',
   'outcome.provider_busy': '🕐 Studio overloaded',
@@ -337,22 +337,7 @@ export const enUS = {
   'log.button.block': 'Block from /video',
   'log.button.unblock': 'Unblock',
   'log.button.reset': 'Reset today',
-  'log.failure.moderation': "❌ **Refused by WaveSpeed's content filter**",
-  'log.failure.invalid_request': '❌ **Options refused by WaveSpeed**',
-  'log.failure.provider_busy': '❌ **WaveSpeed was overloaded**',
-  'log.failure.provider_unavailable': '❌ **WaveSpeed was unavailable**',
-  'log.failure.no_credit': '❌ **WaveSpeed refused the key or the credit ran out**',
-  'log.failure.timeout': '⌛ **Took too long; abandoned**',
-  'log.failure.failed': '❌ **Generation failed**',
-  'log.failure.submit_unknown': '❌ **Lost track while sending; not sent again**',
-  'log.failure.output_unavailable': '📭 **Made, but could not be fetched**',
-  'log.failure.nsfw_blocked': '🔞 **Flagged NSFW; kept out of the channel**',
-  'log.failure.image_refused': '🖼️ **Image refused**',
-  'log.failure.image_unavailable': '🖼️ **Image could not be fetched**',
-  'log.failure.cancelled': '✖️ **Cancelled**',
   'log.cancelled_by': '✖️ **Cancelled** by {user}',
-  'log.video_posted': '🎬 **Video posted**',
-  'log.made_not_delivered': '📭 **Made, but no route reached the member**',
   'log.requester': '{user} in {channel}',
   'log.from_image': '🖼️ From an image, no prompt',
   'log.model': 'model `{model}`',

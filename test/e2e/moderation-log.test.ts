@@ -109,7 +109,7 @@ describe('the moderation log', () => {
     const video = await logPost(rig, log, (m) => m.content.includes(submit?.predictionId ?? '?'));
     const member = `<@${rig.discord.userId}>`;
     expect(video.content.split('\n')).toEqual([
-      `🎬 **Video posted** · ${member} in <#${rig.discord.channelId}>`,
+      `**🎬 Made** · ${member} in <#${rig.discord.channelId}>`,
       quotePrompt(prompt),
       `model \`${VIDEO_MODELS['t2v-plus-480p'].path}\` · prediction \`${submit?.predictionId}\` · cost $0.05 · NSFW no`,
     ]);
@@ -122,7 +122,7 @@ describe('the moderation log', () => {
     const failed = rig.discord.sendCommand({ name: 'video', options: { prompt: 'a storm' } });
     await failed.waitForMessage((m) => m.content.includes('having trouble'));
     const failure = await logPost(rig, log, (m) => m.content.includes('a storm'));
-    expect(failure.content).toMatch(/^❌ \*\*WaveSpeed was unavailable\*\* · /);
+    expect(failure.content).toMatch(/^\*\*🛠️ Studio unavailable\*\* · /);
     expect(failure.content).toContain('cost $0.00 (refunded) · NSFW no video');
     expect(logPosts(rig, log)).toHaveLength(2);
     expect(rig.discord.unexpectedRequests()).toEqual([]);
