@@ -11,7 +11,7 @@ import type { Translator } from '../i18n/translator.js';
 import type { Job, JobOrigin, JobOutcome } from '../jobs/job.js';
 import type { AccountChange } from '../moderation/account-watch.js';
 import type { LogProblem } from '../moderation/log-channels.js';
-import type { LogEntry, MemberAction } from '../moderation/moderation-log.js';
+import { type LogEntry, MEMBER_ACTIONS, type MemberAction } from '../moderation/moderation-log.js';
 import type { StoredFilterRule } from '../moderation/prompt-filters-store.js';
 import type { VideoRequest } from '../provider/video-provider.js';
 import { dollars, modelOf } from '../video/catalog.js';
@@ -38,7 +38,7 @@ const STYLES: Record<MemberAction, APIButtonComponentWithCustomId['style']> = {
 
 /** The buttons under a post about `memberId`: block, unblock, reset their day. */
 function memberButtons(memberId: string, t: Translator): LogMessage['components'] {
-  const buttons = (Object.keys(STYLES) as MemberAction[]).map(
+  const buttons = MEMBER_ACTIONS.map(
     (action): APIButtonComponentWithCustomId => ({
       type: ComponentType.Button,
       custom_id: customIdOf(action, memberId),

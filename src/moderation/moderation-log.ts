@@ -7,9 +7,9 @@ import type { AccountChange } from './account-watch.js';
 import type { LogChannel, LogProblem } from './log-channels.js';
 import type { StoredFilterRule } from './prompt-filters-store.js';
 
-/** What an admin can do to a member from a moderation log post. */
-export type MemberAction = 'block' | 'unblock' | 'reset';
-export const MEMBER_ACTIONS = ['block', 'unblock', 'reset'] as const satisfies readonly MemberAction[];
+/** What an admin can do to a member from a moderation log post, in the order its buttons show. */
+export const MEMBER_ACTIONS = ['block', 'unblock', 'reset'] as const;
+export type MemberAction = (typeof MEMBER_ACTIONS)[number];
 
 /** What a server's moderation log is told, as facts; the chat adapter words and posts them. */
 export type LogEntry =
