@@ -53,8 +53,8 @@ export class LogChannels {
     atomic: AtomicEntries,
     private readonly now: () => number = Date.now,
   ) {
-    this.unusable = new StateMarks(keyv, atomic, now);
-    this.told = new StateMarks(keyv, atomic, now);
+    this.unusable = new StateMarks(keyv, atomic);
+    this.told = new StateMarks(keyv, atomic);
   }
 
   /** The guild's log channel, if it has one. */

@@ -1,12 +1,6 @@
 import type Keyv from 'keyv';
 import type { AtomicEntries } from '../store/atomic-entries.js';
 
-/**
- * How long a mark is kept after it last moved. The store's atomic records always expire; one
- * forgotten after a quiet year only repeats a single note, so this stands in for "for ever".
- */
-export const MARK_TTL_MS = 400 * 24 * 60 * 60_000;
-
 /** Moves lost to another process in a row before giving up: each loser re-reads what won. */
 const MOVE_ATTEMPTS = 5;
 
@@ -19,13 +13,13 @@ export interface Mark {
  * Marks kept in the store that move atomically, so that a change several processes see at once
  * (the provider's balance falling low, a log channel refusing posts) is acted on once: by the
  * process whose move landed. Keyv alone has no compare-and-set; the store's atomic record does.
+ * A mark is kept until it is cleared: forgetting one would tell its note again.
  */
 export class StateMarks<Value extends Mark> {
   constructor(
     /** The namespace's Keyv, which may hold other records besides these marks. */
     private readonly keyv: Keyv<unknown>,
     private readonly atomic: AtomicEntries,
-    private readonly now: () => number = Date.now,
   ) {}
 
   async get(key: string): Promise<Value | undefined> {
@@ -47,7 +41,7 @@ export class StateMarks<Value extends Mark> {
       const value = next(current);
       if (value === undefined) return { before: current, written: undefined };
       const outcome = await this.atomic.apply({
-        record: { key, from: current?.state ?? null, value, expires: this.now() + MARK_TTL_MS },
+        record: { key, from: current?.state ?? null, value },
       });
       if (outcome.applied) return { before: current, written: value };
       current = 'record' in outcome ? (outcome.record?.value as Value | undefined) : await this.get(key);
