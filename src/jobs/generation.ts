@@ -41,8 +41,9 @@ export class Generation {
 
   async submit(job: Job): Promise<void> {
     const { deps } = this.context;
-    // Cancelled in line after it was admitted: nothing is sent.
-    if (ended(job)) return;
+    // Only from the line: one cancelled there after it was admitted, or taken on meanwhile by another step of
+    // this process holding the same job, is not sent (again).
+    if (!inLine(job)) return;
     const now = this.context.now();
     const submitting: Job = { ...job, state: 'submitting', admittedAt: now, stage: { since: now, faults: 0 } };
     // Written before the submit, or it could be sent twice; a failed write leaves the job in line, holding its
@@ -189,11 +190,11 @@ export class Generation {
 }
 
 /**
- * Whether the job was ended (cancelled in line) while a step held it. A function, so that the
+ * Whether the job is still in line, as a step holding it found it. A function, so that the
  * compiler does not carry a state narrowed before an `await` past it.
  */
-function ended(job: Job): boolean {
-  return job.state === 'done';
+function inLine(job: Job): boolean {
+  return job.state === 'waiting';
 }
 
 /** Durations are learned per model, under its provider path (the key timings were always stored under). */

@@ -347,8 +347,8 @@ export class JobRunner {
   }
 
   private async conclude(job: Job, outcome: JobOutcome): Promise<void> {
-    // A step that held the job while it was cancelled in line has nothing left to tell.
-    if (job.state === 'done') return;
+    // A step that held the job while it was cancelled in line, or while another step concluded it, has nothing to add.
+    if (job.state === 'done' || job.state === 'delivering') return;
     const from = job.state;
     job.state = 'delivering';
     job.outcome = outcome;

@@ -75,6 +75,7 @@ class HandedSteps implements StepQueue {
 interface Process {
   runner: JobRunner;
   jobs: KeyvJobStore;
+  line: MemoryGenerationLine;
   steps: { provider: HandedSteps; delivery: HandedSteps };
 }
 
@@ -134,6 +135,7 @@ describe.each(backends)('a cancel and a step racing in two processes %s', (_name
       const own = await openStore(location);
       const jobs = jobStoreIn(own);
       const steps = { provider: new HandedSteps(), delivery: new HandedSteps() };
+      const line = new MemoryGenerationLine(2);
       const runner = new JobRunner(
         {
           jobs,
@@ -145,7 +147,7 @@ describe.each(backends)('a cancel and a step racing in two processes %s', (_name
           settings: new GuildSettingsStore(new Keyv()),
           filters: new PromptFilterStore(new Keyv()),
           steps,
-          line: new MemoryGenerationLine(2),
+          line,
           planner: new PollPlanner(new Keyv(), pino({ level: 'silent' }), { guidanceMs: 5_000 }),
           logger: pino({ level: 'silent' }),
         },
@@ -163,7 +165,7 @@ describe.each(backends)('a cancel and a step racing in two processes %s', (_name
         await runner.stop(0);
         await own.close();
       });
-      return { runner, jobs, steps };
+      return { runner, jobs, line, steps };
     };
     store = await openStore(location);
     onTestFinished(() => store.close());
@@ -269,5 +271,29 @@ describe.each(backends)('a cancel and a step racing in two processes %s', (_name
       job: { state: 'done', outcome: { kind: 'video' } },
     });
     expect((await settled()).job?.cancelledBy).toBeUndefined();
+  });
+
+  it('submits once when a step of the job, handed to the process submitting it, waited in line meanwhile', async (context) => {
+    if (skip) return context.skip(skip);
+    const [a] = await twoProcesses();
+    const accepted = await a.runner.accept(jobOrigin, request, []);
+    // The job's step read it in line and waits for its place, as the member's own start takes it on.
+    let placed = () => {};
+    const claim = a.line.claim.bind(a.line);
+    vi.spyOn(a.line, 'claim').mockImplementationOnce(async (...args) => {
+      await new Promise<void>((resolve) => {
+        placed = resolve;
+      });
+      return claim(...args);
+    });
+    const step = a.steps.provider.run(jobOrigin.interactionId);
+    await vi.waitFor(() => expect(a.line.claim).toHaveBeenCalled());
+    await accepted.start(true);
+    expect(provider.submit).toHaveBeenCalledTimes(1);
+
+    placed();
+    await step;
+    expect(provider.submit).toHaveBeenCalledTimes(1);
+    expect(await settled()).toMatchObject({ job: { state: 'generating', predictionId: 'p1' } });
   });
 });
