@@ -51,9 +51,9 @@ export interface CommandContext {
 export interface ButtonHandler {
   action: JobAction | MemberAction;
   /** Answers a press, within Discord's 3 seconds. */
-  press(interaction: ButtonInteraction, jobId: string, context: CommandContext): Promise<void>;
+  press(interaction: ButtonInteraction, id: string, context: CommandContext): Promise<void>;
   /** Answers the modal a press opened, which carries the same custom id. */
-  submit?(interaction: ModalSubmitInteraction, jobId: string, context: CommandContext): Promise<void>;
+  submit?(interaction: ModalSubmitInteraction, id: string, context: CommandContext): Promise<void>;
 }
 
 /** One slash command: its registration payload, its handler, and those of the buttons on its messages. */

@@ -13,8 +13,9 @@ import type { JobAction } from '../jobs/job-actions.js';
 
 /**
  * A job's buttons as Discord shows them. Their custom id is all a press carries back, possibly
- * days and restarts later: a version, the action and the job's id (`v1:reroll:<jobId>`), so a
- * later layout can still read the buttons already posted. A modal a button opens has the same id.
+ * days and restarts later: a version, the action and the job's id (`v1:reroll:<jobId>`; a log
+ * post's, the member's), so a later layout can still read the buttons already posted. A modal a
+ * button opens has the same id.
  */
 const CUSTOM_ID = /^v1:([a-z]+):(\d{1,20})$/;
 
@@ -76,10 +77,10 @@ export function buttonRoute(
   handlers: ReadonlyMap<string, ButtonHandler>,
   interaction: ButtonInteraction | ModalSubmitInteraction,
 ): ((context: CommandContext) => Promise<void>) | undefined {
-  const [, action, jobId] = CUSTOM_ID.exec(interaction.customId) ?? [];
+  const [, action, id] = CUSTOM_ID.exec(interaction.customId) ?? [];
   const handler = action === undefined ? undefined : handlers.get(action);
-  if (!handler || jobId === undefined) return undefined;
-  if (interaction.isButton()) return (context) => handler.press(interaction, jobId, context);
+  if (!handler || id === undefined) return undefined;
+  if (interaction.isButton()) return (context) => handler.press(interaction, id, context);
   const { submit } = handler;
-  return submit && ((context) => submit(interaction, jobId, context));
+  return submit && ((context) => submit(interaction, id, context));
 }
