@@ -5,12 +5,7 @@ import { allowanceFor } from '../src/guilds/guild-settings.js';
 import { translator } from '../src/i18n/translator.js';
 import { serverOf } from '../src/jobs/job.js';
 import { nextUtcMidnight } from '../src/quota/ledger.js';
-import { dollars, modelFor, modelOf, type Quality } from '../src/video/catalog.js';
-
-/** What one video costs the server owner. */
-function price(fromImage: boolean, quality: Quality = '480p'): string {
-  return dollars(modelOf({ model: modelFor({ fromImage, quality }) }).priceCents);
-}
+import { dollars, priceOf } from '../src/video/catalog.js';
 
 export default {
   data: new SlashCommandBuilder()
@@ -41,7 +36,9 @@ export default {
     if (guild?.video1080p.enabled) {
       const hd = allowance.userDaily1080p ?? 0;
       const left = Math.max(0, hd - usage.userUsed1080p);
-      lines.push(t.text('quota.left_1080p', { left, total: hd, price: price(false, '1080p') }));
+      lines.push(
+        t.text('quota.left_1080p', { left, total: hd, price: priceOf({ fromImage: false, quality: '1080p' }) }),
+      );
     }
     if (allowance.guildDaily !== null) {
       const left = Math.max(0, allowance.guildDaily - usage.guildUsed);
@@ -51,7 +48,10 @@ export default {
       const budget = dollars(allowance.budgetDailyCents);
       lines.push(t.text('quota.spent', { spent: dollars(usage.spentCents), budget }));
     }
-    lines.push(t.text('quota.prices', { text: price(false), image: price(true) }), t.text('quota.resets', { resets }));
+    lines.push(
+      t.text('quota.prices', { text: priceOf({ fromImage: false }), image: priceOf({ fromImage: true }) }),
+      t.text('quota.resets', { resets }),
+    );
     await interaction.editReply({ content: lines.join('\n'), allowedMentions: { parse: [] } });
   },
 } satisfies Command;

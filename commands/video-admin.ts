@@ -15,7 +15,7 @@ import { guildIdOf } from '../src/discord/preconditions.js';
 import { type GuildSettings, NSFW_POLICIES, type NsfwPolicy } from '../src/guilds/guild-settings.js';
 import { type Translator, translator } from '../src/i18n/translator.js';
 import { UserError } from '../src/user-error.js';
-import { dollars, modelFor, VIDEO_MODELS } from '../src/video/catalog.js';
+import { priceOf } from '../src/video/catalog.js';
 import { filterGroup, runFilterSubcommand } from './video-admin/filters.js';
 import { describeModeration, logSubcommand, runLogSubcommand } from './video-admin/log.js';
 import { logButtons } from './video-admin/log-buttons.js';
@@ -33,7 +33,7 @@ const BOUNDS = {
 } as const satisfies Record<string, { min: number; max: number }>;
 
 /** What a 1080p video costs the server owner. */
-const PRICE_1080P = dollars(VIDEO_MODELS[modelFor({ fromImage: false, quality: '1080p' })].priceCents);
+const PRICE_1080P = priceOf({ fromImage: false, quality: '1080p' });
 
 const data = new SlashCommandBuilder()
   .setName('video-admin')

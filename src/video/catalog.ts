@@ -156,10 +156,16 @@ export const QUALITY_OPTION = {
   schema: z.enum(QUALITIES, { error: 'video.quality.invalid' satisfies MessageKey }).default('480p'),
 } as const;
 
+/** What one video costs the server owner, from text or from an image, at a quality (480p unless given): "$0.80". */
+export function priceOf(request: { fromImage: boolean; quality?: Quality }): string {
+  return dollars(VIDEO_MODELS[modelFor(request)].priceCents);
+}
+
 /** A quality with what a video costs at it: "1080p ($0.80)", "480p ($0.05, $0.20 from an image)". */
 function qualityLabel(quality: Quality): string {
-  const [text, image] = [false, true].map((fromImage) => VIDEO_MODELS[modelFor({ fromImage, quality })].priceCents);
-  return `${quality} (${dollars(text ?? 0)}${image === text ? '' : `, ${dollars(image ?? 0)} from an image`})`;
+  const text = priceOf({ fromImage: false, quality });
+  const image = priceOf({ fromImage: true, quality });
+  return `${quality} (${text}${image === text ? '' : `, ${image} from an image`})`;
 }
 
 /** The first model `/video` offers, whose sizes are the `size` choices. */
