@@ -22,6 +22,8 @@ const EVERY_MS = 10_000;
 const TOLERANCE = 0.2;
 const ETA = /likely ready <t:(\d+):R>/;
 const OVERDUE = 'taking longer than usual';
+/** A progress state's ETA, either way it is worded: two states that differ only there were one edit for the ETA alone. */
+const ETA_PART = / · (likely ready <t:\d+:R>|taking longer than usual)/;
 /** An ETA must stand this long to count as read: the opening reply of a job that joins the line is replaced at once. */
 const READABLE_MS = 1_000;
 
@@ -41,6 +43,12 @@ interface ShownJob {
   readonly etas: ReadonlyArray<{ shownAt: number; readyAt: number }>;
   /** The last progress state said the job was taking longer than usual. */
   readonly endedOverdue: boolean;
+  /** Edits of the reply (each a Discord request): progress and the video. */
+  readonly edits: number;
+  /** Of those, the ones that changed the ETA alone (to say the job takes longer). */
+  readonly etaOnlyEdits: number;
+  /** Longest the reply showed an ETA already past (ms): the client read "… ago" meanwhile. */
+  readonly passedMs: number;
   readonly waitedInLine: boolean;
 }
 
@@ -51,18 +59,24 @@ function progressStates(message: RecordedMessage): Array<{ content: string; at: 
 
 function shownJob(message: RecordedMessage, requestedAt: number, arrivedAt: number, epochOffsetMs: number): ShownJob {
   const states = progressStates(message);
+  let passedMs = 0;
   const etas = states.flatMap(({ content, at }, index) => {
     const match = ETA.exec(content);
     const until = states[index + 1]?.at ?? arrivedAt;
-    return match && until - at >= READABLE_MS
-      ? [{ shownAt: at, readyAt: Number(match[1]) * 1000 - epochOffsetMs }]
-      : [];
+    if (!match) return [];
+    const readyAt = Number(match[1]) * 1000 - epochOffsetMs;
+    passedMs = Math.max(passedMs, until - Math.max(readyAt, at));
+    return until - at >= READABLE_MS ? [{ shownAt: at, readyAt }] : [];
   });
+  const withoutEta = states.map(({ content }) => content.replace(ETA_PART, ''));
   return {
     requestedAt,
     arrivedAt,
     etas,
     endedOverdue: states.at(-1)?.content.includes(OVERDUE) ?? false,
+    edits: message.history.length,
+    etaOnlyEdits: withoutEta.filter((content, index) => index > 0 && content === withoutEta[index - 1]).length,
+    passedMs,
     waitedInLine: states.some(({ content }) => content.includes('In line for the studio')),
   };
 }
@@ -88,6 +102,10 @@ function medianMiss(errors: readonly number[]): number {
 
 function percent(share: number): number {
   return 100 * share;
+}
+
+function perJob(jobs: readonly ShownJob[], count: (job: ShownJob) => number): number {
+  return jobs.reduce((sum, job) => sum + count(job), 0) / jobs.length;
 }
 
 export const eta: Scenario = {
@@ -159,6 +177,19 @@ export const eta: Scenario = {
           label: 'first ETA shown: median signed error',
           value: percent(median(first.filter((error) => !Number.isNaN(error)))),
           unit: '%',
+          digits: 1,
+        },
+        { label: 'reply edits per job', value: perJob(measured, (job) => job.edits), unit: 'requests', digits: 2 },
+        {
+          label: 'edits for the ETA alone per job (taking longer)',
+          value: perJob(measured, (job) => job.etaOnlyEdits),
+          unit: 'requests',
+          digits: 2,
+        },
+        {
+          label: 'longest a passed ETA stood',
+          value: Math.max(...measured.map((job) => job.passedMs)) / 1000,
+          unit: 's',
           digits: 1,
         },
         ...(waited.length === 0
