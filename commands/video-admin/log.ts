@@ -13,6 +13,7 @@ import { type Translator, translator } from '../../src/i18n/translator.js';
 import type { AccountCondition, AccountReport } from '../../src/moderation/account-watch.js';
 import type { BlockedMember } from '../../src/moderation/blocked-members.js';
 import { UserError } from '../../src/user-error.js';
+import { usd } from '../../src/video/catalog.js';
 
 /** Channels a log can be: text and announcement channels. */
 const LOG_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
@@ -108,7 +109,7 @@ function describeBlocked(blocked: readonly BlockedMember[], t: Translator): stri
 function describeBalance({ state, read }: AccountReport, t: Translator): string {
   if (state?.state === 'key_refused' && !read) return t.text('admin.settings.balance.key_refused');
   if (state?.balanceUsd === undefined) return t.text('admin.settings.balance.unknown');
-  const balance = `$${state.balanceUsd.toFixed(2)}`;
+  const balance = usd(state.balanceUsd);
   if (read) return balance;
   if (state.checkedAt === undefined) return t.text('admin.settings.balance.stale_undated', { balance });
   const when = time(Math.floor(state.checkedAt / 1000), TimestampStyles.RelativeTime);

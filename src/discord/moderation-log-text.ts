@@ -14,7 +14,7 @@ import type { LogProblem } from '../moderation/log-channels.js';
 import { type LogEntry, MEMBER_ACTIONS, type MemberAction } from '../moderation/moderation-log.js';
 import type { StoredFilterRule } from '../moderation/prompt-filters-store.js';
 import type { VideoRequest } from '../provider/video-provider.js';
-import { dollars, modelOf } from '../video/catalog.js';
+import { dollars, modelOf, usd } from '../video/catalog.js';
 import { customIdOf } from './buttons.js';
 import { literal } from './code-span.js';
 import { outcomeLabel, quotePrompt } from './messages.js';
@@ -104,14 +104,14 @@ function memberActionText(action: MemberAction, memberId: string, by: string, t:
 }
 
 function balanceOf(change: AccountChange, t: Translator): string {
-  return change.balanceUsd === undefined ? t.text('log.balance_unknown') : `$${change.balanceUsd.toFixed(2)}`;
+  return change.balanceUsd === undefined ? t.text('log.balance_unknown') : usd(change.balanceUsd);
 }
 
 function lowBalanceText(change: AccountChange, t: Translator): string {
   const balance = balanceOf(change, t);
   return change.warnUsd === null
     ? t.text('log.account.low_unset', { balance })
-    : t.text('log.account.low', { balance, warn: `$${change.warnUsd.toFixed(2)}` });
+    : t.text('log.account.low', { balance, warn: usd(change.warnUsd) });
 }
 
 function accountText(change: AccountChange, t: Translator): string {

@@ -113,7 +113,12 @@ export function modelOf(request: { model: VideoModelId }): VideoModel {
 
 /** A price as members and admins read it: `$0.05`. */
 export function dollars(cents: number): string {
-  return `$${(cents / 100).toFixed(2)}`;
+  return usd(cents / 100);
+}
+
+/** An amount in US dollars (the provider account's balance, its warning level) written as a price is: `$4.20`. */
+export function usd(amount: number): string {
+  return `$${amount.toFixed(2)}`;
 }
 
 /** How sharp a video is asked for: 480p, or 1080p where a server allows it, at its own price and allowance. */
