@@ -95,9 +95,9 @@ function progressLabel(job: Job, progress: Progress, t: Translator): string {
   }
 }
 
-/** The member's prompt as a quote; a video from an image alone says so instead. */
-function requestQuote(job: Job, t: Translator): string {
-  return job.request.prompt === undefined ? `> ${t.text('request.from_image')}` : quotePrompt(job.request.prompt);
+/** The member's prompt as a quote, of up to `max` characters; a video from an image alone says so instead. */
+function requestQuote(job: Job, t: Translator, max?: number): string {
+  return job.request.prompt === undefined ? `> ${t.text('request.from_image')}` : quotePrompt(job.request.prompt, max);
 }
 
 function progressText(job: Job, progress: Progress, handedOff: boolean, t: Translator): string {
@@ -329,10 +329,6 @@ export function outcomeLabel({ outcome, deliveredVia }: Pick<Job, 'outcome' | 'd
 
 function historyEntry(job: Job, now: number, t: Translator): string {
   const { request, outcome } = job;
-  const quote =
-    request.prompt === undefined
-      ? `> 🖼️ ${t.text('result.from_image')}`
-      : quotePrompt(request.prompt, HISTORY_PROMPT_CHARS);
   const details = [
     'size' in request ? sizeLabel(request.size, t) : t.text('result.from_image'),
     qualityOf(request.model),
@@ -340,7 +336,7 @@ function historyEntry(job: Job, now: number, t: Translator): string {
     counts(outcome, job.deliveredVia) ? dollars(modelOf(request).priceCents) : t.text('history.not_counted'),
     time(Math.floor(job.createdAt / 1000), TimestampStyles.RelativeTime),
   ];
-  const lines = [quote, details.join(' · ')];
+  const lines = [requestQuote(job, t, HISTORY_PROMPT_CHARS), details.join(' · ')];
   const original = originalLink(job);
   const url = outcome?.url;
   const kept = (job.submittedAt ?? job.createdAt) + OUTPUT_RETENTION_MS > now;
