@@ -122,8 +122,8 @@ export function usd(amount: number): string {
 }
 
 /** How sharp a video is asked for: 480p, or 1080p where a server allows it, at its own price and allowance. */
-export type Quality = '480p' | '1080p';
-export const QUALITIES = ['480p', '1080p'] as const satisfies readonly Quality[];
+export const QUALITIES = ['480p', '1080p'] as const;
+export type Quality = (typeof QUALITIES)[number];
 
 const MODEL_BY_INPUT = {
   text: { '480p': 't2v-plus-480p', '1080p': 't2v-plus-1080p' },
