@@ -29,8 +29,9 @@ export interface DiscordLogPosterOptions {
 
 /**
  * Posts moderation log entries to each guild's log channel through Discord's REST API, in the
- * language the log was picked in (the server's then). Posts ping nobody. A channel the bot may not post in, or that was deleted, is reported once (a log
- * line, and a DM to the admin who picked it), then tried again now and then until a post lands.
+ * language the log was picked in (the server's then). Posts ping nobody. A channel the bot may
+ * not post in, or that was deleted, is reported once (a log line, and a DM to the admin who
+ * picked it), then tried again now and then until a post lands.
  */
 export class DiscordLogPoster implements LogPoster {
   private readonly rest: REST;
