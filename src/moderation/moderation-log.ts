@@ -1,4 +1,4 @@
-import type { Job, JobOrigin } from '../jobs/job.js';
+import { type Job, type JobOrigin, serverOf } from '../jobs/job.js';
 import type { JobObserver } from '../jobs/job-observer.js';
 import { counts } from '../jobs/settlement.js';
 import type { Logger } from '../logger.js';
@@ -83,7 +83,8 @@ export class ModerationLog implements JobObserver {
   }
 
   promptRefused(origin: JobOrigin, request: VideoRequest, rule: StoredFilterRule): void {
-    if (origin.guildId) this.post(origin.guildId, { kind: 'prompt_refused', origin, request, rule });
+    const server = serverOf(origin);
+    if (server) this.post(server, { kind: 'prompt_refused', origin, request, rule });
   }
 
   /** Resolves once every queued post has settled, or after `timeoutMs`. */
@@ -98,11 +99,13 @@ export class ModerationLog implements JobObserver {
     });
   }
 
+  /** Posts a job to its server's log; a job of no server (DMs, a server without the bot) has none to go to. */
   private postJob(job: Job): void {
-    if (!job.origin.guildId) return;
+    const server = serverOf(job.origin);
+    if (!server) return;
     // A copy: the entry waits in the queue, and the record is the runner's.
     const ended = { ...job };
-    this.post(job.origin.guildId, { kind: 'job', job: ended, counted: counts(ended.outcome, ended.deliveredVia) });
+    this.post(server, { kind: 'job', job: ended, counted: counts(ended.outcome, ended.deliveredVia) });
   }
 
   private pump(): void {

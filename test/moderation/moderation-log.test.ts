@@ -97,13 +97,23 @@ describe('ModerationLog', () => {
     await log.idle(10);
   });
 
-  it('posts each ended job of a server once, with whether it counted, and nothing for jobs outside servers', () => {
+  it('posts each ended job of a server once, with whether it counted, and nothing for jobs outside servers with the bot', () => {
     const poster = new HeldPoster();
     const log = new ModerationLog(poster, logLines().logger, { concurrency: 10 });
-    log.delivered(job({ kind: 'video', url: 'https://x/v.mp4', nsfw: false, generationMs: 1 }, 'reply'));
+    const video = { kind: 'video', url: 'https://x/v.mp4', nsfw: false, generationMs: 1 } as const;
+    log.delivered(job(video, 'reply'));
     log.failed(job({ kind: 'failure', reason: 'timeout' }, 'reply'));
     log.failed(job({ kind: 'failure', reason: 'nsfw_blocked' }, 'reply'));
-    log.delivered(job({ kind: 'video', url: 'https://x/v.mp4', nsfw: false, generationMs: 1 }, 'reply', null));
+    log.delivered(job(video, 'reply', null));
+    // Made through a member's own install in a server the bot is not in: not that server's job.
+    const foreign = job(video, 'reply');
+    log.delivered({ ...foreign, origin: { ...foreign.origin, foreignGuild: true } });
+    log.promptRefused({ ...foreign.origin, foreignGuild: true }, foreign.request, {
+      kind: 'word',
+      text: 'kite',
+      addedBy: 'admin',
+      addedAt: 0,
+    });
     expect(poster.posted.map(({ entry }) => entry.kind === 'job' && entry.counted)).toEqual([true, false, true]);
   });
 });
