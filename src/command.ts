@@ -30,7 +30,7 @@ export const MEMBER_CONTEXTS = [
   InteractionContextType.PrivateChannel,
 ];
 
-/** What a command handler may use; wired once in `createBot`. */
+/** What a command handler may use; wired once in `startBot`. */
 export interface CommandContext {
   config: Config;
   runner: JobRunner;
