@@ -181,7 +181,7 @@ export class Admission {
   /** 1080p is a server's to allow; outside servers no admin can, so it stays off there. */
   private assertQualityAllowed(settings: GuildSettings, origin: JobOrigin, request: VideoRequest): void {
     if (qualityOf(request.model) === '480p' || settings.video1080p.enabled) return;
-    const inServer = origin.guildId !== null;
+    const inServer = serverOf(origin) !== null;
     throw this.refusal('video.quality_not_allowed', { kind: 'quality_refused', quality: '1080p', inServer });
   }
 
