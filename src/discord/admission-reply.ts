@@ -60,11 +60,13 @@ async function answerFirst(
   }
   if ('error' in decided) throw decided.error;
   const accepted = decided.value;
+  // Only the member reads the reply: their language.
+  const t = translator(interaction.locale);
   const answer = await answered(
     // The interaction id is the job's.
     interaction.reply({
-      content: accepted.opening,
-      components: jobComponents(interaction.id, accepted.actions, translator(interaction.locale)),
+      content: accepted.opening(t),
+      components: jobComponents(interaction.id, accepted.actions, t),
       allowedMentions: { parse: [] },
     }),
     logger,

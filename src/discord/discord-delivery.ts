@@ -2,7 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { DiscordAPIError, type RateLimitData, RateLimitError, REST, type RESTOptions } from 'discord.js';
 import { type APIChannel, type APIMessage, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import { Agent } from 'undici';
-import { type Translator, translator } from '../i18n/translator.js';
+import { type Translator, translator, type Wording } from '../i18n/translator.js';
 import type { Delivered, Delivery, ResultPost, VideoFile } from '../jobs/delivery.js';
 import { type DeliveryRoute, type Job, type JobOrigin, serverOf } from '../jobs/job.js';
 import type { JobAction } from '../jobs/job-actions.js';
@@ -94,11 +94,12 @@ export class DiscordDelivery implements Delivery {
     return origin.token !== '' && now < origin.tokenExpiresAt - REPLY_MARGIN_MS;
   }
 
-  async progress(origin: JobOrigin, content: string, actions: readonly JobAction[] = []): Promise<boolean> {
+  async progress(origin: JobOrigin, content: Wording, actions: readonly JobAction[] = []): Promise<boolean> {
     try {
+      const t = translator(origin.locale);
       // The interaction id is the job's; only the member's reply shows its buttons this way.
-      const components = jobComponents(origin.interactionId, actions, translator(origin.locale));
-      await this.editReply(origin, { content, components, allowed_mentions: NO_PINGS });
+      const components = jobComponents(origin.interactionId, actions, t);
+      await this.editReply(origin, { content: content(t), components, allowed_mentions: NO_PINGS });
       return true;
     } catch (error) {
       this.logger.debug({ err: error, jobId: origin.interactionId }, 'progress edit failed');

@@ -39,10 +39,11 @@ export interface Delivered {
  */
 export interface Delivery {
   /**
-   * Edits the deferred reply while its token lives, with `actions` under it (left out, none);
-   * resolves whether the edit landed. Failures are the adapter's to log.
+   * Edits the deferred reply while its token lives, `content` worded in the member's language,
+   * with `actions` under it (left out, none); resolves whether the edit landed. Failures are the
+   * adapter's to log.
    */
-  progress(origin: JobOrigin, content: string, actions?: readonly JobAction[]): Promise<boolean>;
+  progress(origin: JobOrigin, content: Wording, actions?: readonly JobAction[]): Promise<boolean>;
   /**
    * Posts the result and says where, with the message it made (none for the log). Throws only
    * for faults worth retrying (Discord 5xx, network); a route that is closed for good is skipped.

@@ -1,4 +1,4 @@
-import { translator } from '../i18n/translator.js';
+import type { Wording } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { Prediction, VideoRequest } from '../provider/video-provider.js';
 import { Admission } from './admission.js';
@@ -30,7 +30,7 @@ const MAX_REAPPLIED = 5;
 /** A `/video` that was accepted: its quota reserved and its record written. */
 export interface AcceptedJob {
   /** What the member's reply says at first, when the command answers with it instead of deferring. */
-  readonly opening: string;
+  readonly opening: Wording;
   /** What the member can do from that first message. */
   readonly actions: readonly JobAction[];
   /** Takes the job on: submits it, or puts it in line. `shown`: the reply already says {@link opening}. */
@@ -116,10 +116,7 @@ export class JobRunner {
     this.reportLoad();
     const opening = this.progress.estimated(job, { stage: 'submitting' }, this.now());
     return {
-      opening: this.deps.text.render(
-        { kind: 'progress', job, progress: opening, handedOff: false },
-        translator(job.origin.locale),
-      ),
+      opening: (t) => this.deps.text.render({ kind: 'progress', job, progress: opening, handedOff: false }, t),
       actions: PROGRESS_ACTIONS,
       start: async (shown) => {
         if (shown) this.progress.showing(job, opening);

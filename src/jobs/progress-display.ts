@@ -1,4 +1,3 @@
-import { translator } from '../i18n/translator.js';
 import type { Delivery } from './delivery.js';
 import type { Job } from './job.js';
 import { PROGRESS_ACTIONS } from './job-actions.js';
@@ -84,10 +83,7 @@ export class ProgressDisplay {
     const edit = this.delivery
       .progress(
         job.origin,
-        this.text.render(
-          { kind: 'progress', job, progress: withEta, handedOff: job.handedOff === true },
-          translator(job.origin.locale),
-        ),
+        (t) => this.text.render({ kind: 'progress', job, progress: withEta, handedOff: job.handedOff === true }, t),
         PROGRESS_ACTIONS,
       )
       .then((landed) => {

@@ -80,7 +80,9 @@ describe('DiscordDelivery', () => {
     }).setToken(standIn.token);
     const delivery = new DiscordDelivery(rest, standIn.token, pino({ level: 'silent' }));
 
-    await Promise.all(Array.from({ length: EDITS }, (_, n) => delivery.progress(origin(n), 'Sending your prompt…')));
+    await Promise.all(
+      Array.from({ length: EDITS }, (_, n) => delivery.progress(origin(n), () => 'Sending your prompt…')),
+    );
 
     // Held to the global limit, the 51st edit would have waited for the next second.
     expect(holds).toEqual([]);

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { discordText } from '../../src/discord/messages.js';
 import { GuildSettingsStore } from '../../src/guilds/guild-settings.js';
-import { translator } from '../../src/i18n/translator.js';
+import { translator, type Wording } from '../../src/i18n/translator.js';
 import type { Delivered, Delivery, ResultPost } from '../../src/jobs/delivery.js';
 import { MemoryGenerationLine } from '../../src/jobs/generation-line.js';
 import type { Job, JobOrigin } from '../../src/jobs/job.js';
@@ -66,9 +66,9 @@ class RecordingDelivery implements Delivery {
   postsFail = false;
   /** Posts tried, failed or not. */
   tried = 0;
-  async progress(_origin: JobOrigin, content: string) {
+  async progress(_origin: JobOrigin, content: Wording) {
     if (this.editsFail) return false;
-    this.edits.push(content);
+    this.edits.push(content(translator('en-US')));
     return true;
   }
   async post(_job: Job, post: ResultPost): Promise<Delivered> {

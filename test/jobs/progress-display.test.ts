@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator, type Wording } from '../../src/i18n/translator.js';
 import type { Delivered, Delivery } from '../../src/jobs/delivery.js';
 import type { Job, JobOrigin } from '../../src/jobs/job.js';
 import type { JobText, Progress } from '../../src/jobs/notices.js';
@@ -18,8 +19,8 @@ const learned: Learned = { typicalMs: 40_000, slots: 4 };
 /** Records the progress each edit showed (the text below writes it as JSON). */
 class RecordingDelivery implements Delivery {
   readonly edits: Progress[] = [];
-  async progress(_origin: JobOrigin, content: string): Promise<boolean> {
-    this.edits.push(JSON.parse(content) as Progress);
+  async progress(_origin: JobOrigin, content: Wording): Promise<boolean> {
+    this.edits.push(JSON.parse(content(translator('en-US'))) as Progress);
     return true;
   }
   async post(): Promise<Delivered> {
