@@ -10,8 +10,8 @@ import { etaOf, type Learned, lateFrom } from './ready-estimate.js';
  * unchanged stage is not edited again, and one whose edit failed or was skipped is tried
  * again at the job's next step. Each edit shows the job's ETA as it stands then, a live time
  * too; a changed ETA alone makes no edit. One exception, at most once a job: an ETA shown that
- * the job outruns by its grace ({@link lateFrom}) is replaced by "taking longer than usual", by the
- * job's step at that moment ({@link stepAt}), so no timer is kept for it.
+ * the job outruns by its grace ({@link lateFrom}) is marked overdue (`eta: 'overdue'`) by the job's
+ * step at that moment ({@link stepAt}), so no timer is kept for it.
  */
 export class ProgressDisplay {
   /** What each job's reply shows now, as far as this process knows. */

@@ -3,8 +3,8 @@ import type { Eta, Progress } from './notices.js';
 
 /**
  * How long past its ETA a job may run, as a share of its model's usual duration, before its reply
- * is edited to say it is taking longer than usual. Most jobs finish within it (the `eta` bench: 95 %
- * within ±20 %), so they never pay that edit, and the few really late ones pay one.
+ * is edited to show the ETA overdue (`eta: 'overdue'`). Most jobs finish within it (the `eta` bench:
+ * 95 % within ±20 %), so they never pay that edit, and the few really late ones pay one.
  */
 const GRACE_SHARE = 0.2;
 
@@ -31,8 +31,8 @@ export function etaOf(job: Job, progress: Progress, { typicalMs, slots }: Learne
 }
 
 /**
- * When a reply showing the ETA `at` should be edited to say the job is taking longer than usual:
- * once the ETA has passed by its grace, so it never reads as a time long gone.
+ * When a reply showing the ETA `at` should be edited to show the ETA overdue: once the ETA has
+ * passed by its grace, so it never reads as a time long gone.
  */
 export function lateFrom({ at }: { at: number }, { typicalMs }: Learned): number {
   return at + GRACE_SHARE * (typicalMs ?? 0);
