@@ -39,15 +39,18 @@ const OBSERVED: Record<keyof JobObserver, true> = {
   load: true,
 };
 
+/** A method that passes on whatever it is given: it fits each of {@link JobObserver}'s, whose parameters it takes all. */
+type Relay = (...args: unknown[]) => void;
+
 /** One observer that tells each of `observers` (absent ones skipped), in order, what it implements. */
 export function everyObserver(...observers: ReadonlyArray<JobObserver | null | undefined>): JobObserver {
   const present = observers.filter((observer): observer is JobObserver => Boolean(observer));
-  const tellEach = (name: keyof JobObserver) => [
-    name,
-    (...args: unknown[]) => {
-      for (const observer of present)
-        (observer[name] as ((...args: unknown[]) => void) | undefined)?.apply(observer, args);
-    },
-  ];
-  return Object.fromEntries(Object.keys(OBSERVED).map((name) => tellEach(name as keyof JobObserver)));
+  const every: Partial<Record<keyof JobObserver, Relay>> = {};
+  for (const name of Object.keys(OBSERVED) as Array<keyof JobObserver>) {
+    every[name] = (...args) => {
+      // The arguments are those the caller gave `name` on the interface, so they fit each observer's `name`.
+      for (const observer of present) (observer[name] as Relay | undefined)?.apply(observer, args);
+    };
+  }
+  return every;
 }
