@@ -2,6 +2,7 @@ import type Keyv from 'keyv';
 import type { AtomicEntries, ChangeOutcome, EntryChange, StoredEntry } from '../store/atomic-entries.js';
 import { StoreBusyError } from '../store/store-errors.js';
 import { withTimeout } from '../store/timeout.js';
+import { QUALITIES } from '../video/catalog.js';
 import {
   bounds,
   countedIn,
@@ -377,14 +378,16 @@ const STATES: readonly ReservationState[] = ['reserved', 'committed', 'refunded'
 
 function recordOf(value: unknown): ReservationRecord {
   const record = value as Partial<Record<keyof ReservationRecord, unknown>> | null | undefined;
-  const { id, userId, guildId, day, costCents, quality = '480p', expiresAt, state } = record ?? {};
+  // Records from before 1080p name no quality.
+  const { id, userId, guildId, day, costCents, quality: named = '480p', expiresAt, state } = record ?? {};
+  const quality = QUALITIES.find((known) => known === named);
   if (
     typeof id !== 'string' ||
     typeof userId !== 'string' ||
     (guildId !== null && typeof guildId !== 'string') ||
     typeof day !== 'string' ||
     typeof costCents !== 'number' ||
-    (quality !== '480p' && quality !== '1080p') ||
+    quality === undefined ||
     typeof expiresAt !== 'number' ||
     !STATES.some((known) => known === state)
   ) {
