@@ -25,6 +25,8 @@ const LATE_MS = 190_000;
 interface Reading {
   readonly rssKb: number;
   readonly collected: { rssKb: number; heapKb: number };
+  /** Anonymous memory (heaps, SQLite's page cache) within the RSS after the GC, in KiB. */
+  readonly anonKb: number;
 }
 
 export const buttonsMemory: Scenario = {
@@ -91,7 +93,7 @@ export const buttonsMemory: Scenario = {
       ],
       notes: [
         `${TOTAL.toLocaleString('en')} /video from as many members, ${BATCH} at once, each batch delivered (instant generations, 4 KiB videos) with its Reroll, Remix and Delete buttons before the next; readings after the first ${FIRST}, after all, and ${LATE_MS / 1000} s after the last was delivered (past each post's 3-minute deadline)`,
-        `RSS is a settled reading as in memory (median of ${QUIET_SAMPLES}, after ${SETTLE_MS / 1000} s of quiet), then again after a full GC through the bot's inspector, opened at idle so it is open for both: RSS ${mb(idleKb)} / ${mb(first.rssKb)} / ${mb(all.rssKb)} / ${mb(late.rssKb)}, after a full GC ${mb(idleCollected.rssKb)} / ${mb(first.collected.rssKb)} / ${mb(all.collected.rssKb)} / ${mb(late.collected.rssKb)}, JS heap ${mb(idleCollected.heapKb)} / ${mb(first.collected.heapKb)} / ${mb(all.collected.heapKb)} / ${mb(late.collected.heapKb)} (idle / ${FIRST} / ${TOTAL.toLocaleString('en')} / late); KB = 1024 bytes`,
+        `RSS is a settled reading as in memory (median of ${QUIET_SAMPLES}, after ${SETTLE_MS / 1000} s of quiet), then again after a full GC through the bot's inspector, opened at idle so it is open for both: RSS ${mb(idleKb)} / ${mb(first.rssKb)} / ${mb(all.rssKb)} / ${mb(late.rssKb)}, after a full GC ${mb(idleCollected.rssKb)} / ${mb(first.collected.rssKb)} / ${mb(all.collected.rssKb)} / ${mb(late.collected.rssKb)}, JS heap ${mb(idleCollected.heapKb)} / ${mb(first.collected.heapKb)} / ${mb(all.collected.heapKb)} / ${mb(late.collected.heapKb)} (idle / ${FIRST} / ${TOTAL.toLocaleString('en')} / late); anonymous memory after the GC ${mb(first.anonKb)} / ${mb(all.anonKb)} / ${mb(late.anonKb)} (${FIRST} / ${TOTAL.toLocaleString('en')} / late), of which SQLite's page cache may fill up to its 2,000 KiB (\`cache_size = -2000\`) as the store grows; KB = 1024 bytes`,
         `after the readings, the first member pressed Reroll under the oldest video and got a new take`,
       ],
     });
@@ -111,5 +113,6 @@ async function deliver({ discord }: Stage, from: number, to: number): Promise<De
 
 async function read({ bot }: Stage): Promise<Reading> {
   const { kb } = await readSettledRss(bot, QUIET_SAMPLES);
-  return { rssKb: kb, collected: await readCollected(bot) };
+  const collected = await readCollected(bot);
+  return { rssKb: kb, collected, anonKb: (await bot.rssPartsKb()).anon };
 }
