@@ -134,9 +134,7 @@ describe('languages end to end', () => {
     const posts = () => rig?.discord.messages.filter((m) => m.channelId === channelId) ?? [];
     const entry = await rig.discord.waitFor(() => posts()[1], { description: 'a log post' });
     expect(posts()[0]?.content).toMatch(/^📋 Este canal es ahora el registro de moderación de \/vídeo, elegido por <@/);
-    expect(entry.content).toMatch(
-      /^\*\*🎬 Hecho\*\* · <@\d+> en <#\d+>\n> a heron\nmodelo `[^`]+` · predicción/,
-    );
+    expect(entry.content).toMatch(/^\*\*🎬 Hecho\*\* · <@\d+> en <#\d+>\n> a heron\nmodelo `[^`]+` · predicción/);
     expect(labelsOf(entry)).toEqual(['Bloquear en /vídeo', 'Desbloquear', 'Restablecer hoy']);
   });
 });
