@@ -9,6 +9,7 @@ import type { JobNotice } from '../../src/jobs/notices.js';
 import type { AccountCondition } from '../../src/moderation/account-watch.js';
 import type { LogEntry } from '../../src/moderation/moderation-log.js';
 import type { QuotaLimit } from '../../src/quota/ledger.js';
+import { testOrigin } from '../support/job-origin.js';
 
 /**
  * Every text the bot words from the engine's facts, in every language: each kind of notice and
@@ -16,17 +17,7 @@ import type { QuotaLimit } from '../../src/quota/ledger.js';
  */
 
 const NOW = Date.UTC(2026, 10, 26, 12);
-const origin = {
-  interactionId: '1000000000000000001',
-  token: 't',
-  tokenExpiresAt: NOW + 15 * 60_000,
-  applicationId: '2000000000000000001',
-  guildId: '3000000000000000001',
-  channelId: '4000000000000000001',
-  userId: '5000000000000000001',
-  attachmentSizeLimit: 10 * 1024 * 1024,
-  channelNsfw: false,
-};
+const origin = testOrigin({ token: 't', tokenExpiresAt: NOW + 15 * 60_000 });
 const job: Job = {
   id: origin.interactionId,
   origin,

@@ -17,6 +17,7 @@ import { PromptFilterStore } from '../../src/moderation/prompt-filters-store.js'
 import type { Prediction, VideoProvider, VideoRequest } from '../../src/provider/video-provider.js';
 import { createLedger } from '../../src/quota/create-ledger.js';
 import { openStore, type Store, type StoreLocation } from '../../src/store/store.js';
+import { testOrigin } from '../support/job-origin.js';
 import { ownRedis, redisSkipReason } from '../support/redis.js';
 import { tempFileForTest } from '../support/temp-file.js';
 
@@ -79,17 +80,7 @@ interface Process {
   steps: { provider: HandedSteps; delivery: HandedSteps };
 }
 
-const jobOrigin: JobOrigin = {
-  interactionId: '1000000000000000001',
-  token: 'token',
-  tokenExpiresAt: Date.now() + 15 * 60_000,
-  applicationId: '2000000000000000001',
-  guildId: '3000000000000000001',
-  channelId: '4000000000000000001',
-  userId: '5000000000000000001',
-  attachmentSizeLimit: 10 * 1024 * 1024,
-  channelNsfw: false,
-};
+const jobOrigin: JobOrigin = testOrigin({ tokenExpiresAt: Date.now() + 15 * 60_000 });
 const requester = { userId: jobOrigin.userId, moderator: false };
 const request = {
   model: 't2v-plus-480p',
