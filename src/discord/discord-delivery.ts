@@ -8,6 +8,7 @@ import { type DeliveryRoute, type Job, type JobOrigin, serverOf } from '../jobs/
 import type { JobAction } from '../jobs/job-actions.js';
 import type { Logger } from '../logger.js';
 import { type JobComponents, jobComponents } from './buttons.js';
+import { withDeadline } from './deadline.js';
 
 /** The reply is not used this close to its token's death: an upload can take a while. */
 const REPLY_MARGIN_MS = 60_000;
@@ -28,6 +29,9 @@ export const MAX_RATE_LIMIT_WAIT_MS = 5_000;
  * a timed-out upload three times (four REST timeouts in all) and repeat short 429s for ever.
  */
 const POST_DEADLINE_MS = 180_000;
+
+/** How often the reply edits' REST forgets the rate-limit handlers of tokens no longer in use. */
+const HANDLER_SWEEP_MS = 60_000;
 
 /** Errors that mean a route is closed for good, so the next one should be tried. */
 const CLOSED: Record<Exclude<DeliveryRoute, 'log'>, ReadonlySet<number>> = {
@@ -86,7 +90,13 @@ export class DiscordDelivery implements Delivery {
       // Uploads and edits never take the connections the client keeps for deferrals.
       agent: new Agent({ connections: EDIT_CONNECTIONS }),
     };
-    this.interactionWebhooks = new REST({ ...shared, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
+    this.interactionWebhooks = new REST({
+      ...shared,
+      globalRequestsPerSecond: Number.POSITIVE_INFINITY,
+      // Each interaction token gets a rate-limit handler of its own, used for 15 minutes at most;
+      // swept hourly (the default), a busy server's deliveries would keep an hour's worth in memory.
+      handlerSweepInterval: HANDLER_SWEEP_MS,
+    });
     this.messages = new REST(shared).setToken(token);
   }
 
@@ -174,32 +184,33 @@ export class DiscordDelivery implements Delivery {
   ): Promise<APIMessage> {
     const attachments = file ? [{ id: 0, filename: fileName(file) }] : [];
     const { origin } = job;
-    const signal = AbortSignal.timeout(this.postDeadlineMs);
-    if (route === 'reply') {
-      return this.editReply(origin, { content, attachments, components, allowed_mentions: NO_PINGS }, file, signal);
-    }
-    // A nonce makes Discord return the first message if a restart posts the same job again.
-    const message = { attachments, components, nonce: job.id.slice(0, 25), enforce_nonce: true };
-    if (route === 'channel') {
-      const body = {
-        ...message,
-        content: `<@${origin.userId}> ${content}`,
-        allowed_mentions: { parse: [], users: [origin.userId] },
-      };
-      return (await this.messages.post(Routes.channelMessages(origin.channelId), {
+    return withDeadline(this.postDeadlineMs, async (signal) => {
+      if (route === 'reply') {
+        return this.editReply(origin, { content, attachments, components, allowed_mentions: NO_PINGS }, file, signal);
+      }
+      // A nonce makes Discord return the first message if a restart posts the same job again.
+      const message = { attachments, components, nonce: job.id.slice(0, 25), enforce_nonce: true };
+      if (route === 'channel') {
+        const body = {
+          ...message,
+          content: `<@${origin.userId}> ${content}`,
+          allowed_mentions: { parse: [], users: [origin.userId] },
+        };
+        return (await this.messages.post(Routes.channelMessages(origin.channelId), {
+          ...(await requestBody(body, file)),
+          signal,
+        })) as APIMessage;
+      }
+      const dm = (await this.messages.post(Routes.userChannels(), {
+        body: { recipient_id: origin.userId },
+        signal,
+      })) as APIChannel;
+      const body = { ...message, content, allowed_mentions: NO_PINGS };
+      return (await this.messages.post(Routes.channelMessages(dm.id), {
         ...(await requestBody(body, file)),
         signal,
       })) as APIMessage;
-    }
-    const dm = (await this.messages.post(Routes.userChannels(), {
-      body: { recipient_id: origin.userId },
-      signal,
-    })) as APIChannel;
-    const body = { ...message, content, allowed_mentions: NO_PINGS };
-    return (await this.messages.post(Routes.channelMessages(dm.id), {
-      ...(await requestBody(body, file)),
-      signal,
-    })) as APIMessage;
+    });
   }
 
   private async editReply(

@@ -4,6 +4,7 @@ import { translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { LogChannel, LogChannels, LogProblem } from '../moderation/log-channels.js';
 import type { LogEntry, LogPoster } from '../moderation/moderation-log.js';
+import { withDeadline } from './deadline.js';
 import { MAX_RATE_LIMIT_WAIT_MS } from './discord-delivery.js';
 import { greetingText, type LogMessage, logMessage, unusableLogText } from './moderation-log-text.js';
 
@@ -92,10 +93,12 @@ export class DiscordLogPoster implements LogPoster {
   /** Posts `message`; resolves with what makes the channel unusable, or throws any other failure. */
   private async send(channelId: string, message: LogMessage, nonce?: string): Promise<LogProblem | null> {
     try {
-      await this.rest.post(Routes.channelMessages(channelId), {
-        body: { ...message, allowed_mentions: NO_PINGS, ...(nonce && { nonce, enforce_nonce: true }) },
-        signal: AbortSignal.timeout(this.postDeadlineMs),
-      });
+      await withDeadline(this.postDeadlineMs, (signal) =>
+        this.rest.post(Routes.channelMessages(channelId), {
+          body: { ...message, allowed_mentions: NO_PINGS, ...(nonce && { nonce, enforce_nonce: true }) },
+          signal,
+        }),
+      );
       return null;
     } catch (error) {
       const problem = error instanceof DiscordAPIError ? PROBLEMS.get(Number(error.code)) : undefined;
@@ -111,16 +114,18 @@ export class DiscordLogPoster implements LogPoster {
     const fields = { guildId, channelId: channel.channelId, problem, adminId: channel.setBy };
     this.logger.warn(fields, 'moderation log channel unusable; entries are not posted until it is fixed');
     try {
-      const dm = (await this.rest.post(Routes.userChannels(), {
-        body: { recipient_id: channel.setBy },
-        signal: AbortSignal.timeout(this.postDeadlineMs),
-      })) as APIChannel;
-      await this.rest.post(Routes.channelMessages(dm.id), {
-        body: {
-          content: unusableLogText(channel.channelId, problem, translator(channel.locale)),
-          allowed_mentions: NO_PINGS,
-        },
-        signal: AbortSignal.timeout(this.postDeadlineMs),
+      await withDeadline(this.postDeadlineMs, async (signal) => {
+        const dm = (await this.rest.post(Routes.userChannels(), {
+          body: { recipient_id: channel.setBy },
+          signal,
+        })) as APIChannel;
+        await this.rest.post(Routes.channelMessages(dm.id), {
+          body: {
+            content: unusableLogText(channel.channelId, problem, translator(channel.locale)),
+            allowed_mentions: NO_PINGS,
+          },
+          signal,
+        });
       });
     } catch (error) {
       this.logger.info({ ...fields, err: error }, 'could not tell the admin who picked the moderation log');
