@@ -3,7 +3,9 @@
  * between the Discord and WaveSpeed stand-ins, prints the figures next to their targets and
  * writes them to `bench-results/latest.json`. Exits non-zero if a scenario could not finish.
  *
- *   --only ack,lag,webhook,memory,delivery-memory,refusals,cpu,startup,eta   run only these scenarios
+ *   --only ack,lag,…                    run only these scenarios: ack, lag, webhook, memory,
+ *                                       delivery-memory, refusals, cpu, startup, reservations,
+ *                                       eta, buttons, reroll, buttons-memory
  *   --time-scale N                      divide the delivery scenarios' durations and poll interval by N
  */
 import { spawnSync } from 'node:child_process';
