@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# Build stage: compiles TypeScript and the better-sqlite3 native addon, then drops dev dependencies.
+# Build stage: bundles the TypeScript with esbuild, builds the better-sqlite3 native addon, then drops dev dependencies.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -11,7 +11,7 @@ COPY package.json package-lock.json ./
 # scripts, since the project's own `prepare` (the build) needs the sources; `npm rebuild` then
 # runs the dependencies' install scripts (better-sqlite3's addon), as `npm ci` would have.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY src ./src
 COPY commands ./commands
 # The build `prepare` runs on a checkout's `npm ci`; pruning runs no script.

@@ -64,7 +64,7 @@ export function describeMachine(): Machine {
 }
 
 /** What `npm run build` compiles, so what decides the bot that is measured. */
-const BOT_SOURCES = ['src', 'commands', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const BOT_SOURCES = ['src', 'commands', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 /** The commit checked out in `root`, and whether the bot's sources in the working tree differ from it. */
 export function describeSource(root: string): string {
