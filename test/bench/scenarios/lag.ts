@@ -18,8 +18,15 @@ import { type Scenario, withLog } from '../scenario.js';
 import { onStage } from '../stage.js';
 import { max, mean, median, percentile } from '../stats.js';
 
-/** Run one after the other on the same bot and store, which learns from finished jobs. */
-const WAVES = ['fresh store', 'second wave'] as const;
+/**
+ * Run one after the other on the same bot and store, which learns from finished jobs. A fresh
+ * store polls by WaveSpeed's 5-s guidance until it knows 3 jobs, so only a learned bot is held
+ * to issue 13's half second.
+ */
+const WAVES = [
+  { name: 'fresh store', lagTargetS: 1.0 },
+  { name: 'second wave', lagTargetS: 0.5 },
+] as const;
 
 export const lag: Scenario = {
   id: 'lag',
@@ -37,19 +44,22 @@ export const lag: Scenario = {
         // The second wave runs on what the first taught the bot.
         for (const [index, wave] of WAVES.entries()) {
           const before = stage.discord.requests.length;
-          const jobs = await runWave(stage, wave, 1 + index * WAVE_JOBS, durationsMs);
+          const jobs = await runWave(stage, wave.name, 1 + index * WAVE_JOBS, durationsMs);
           waves.push({ jobs, discordRequests: stage.discord.requests.length - before });
         }
         return waves;
       },
     );
-    const waves = result.value.map((wave, index) => ({ name: WAVES[index] ?? `wave ${index + 1}`, ...wave }));
+    const waves = result.value.map((wave, index) => ({
+      ...(WAVES[index] ?? { name: `wave ${index + 1}`, lagTargetS: 1.0 }),
+      ...wave,
+    }));
     return withLog(result, {
-      figures: waves.flatMap(({ name, jobs, discordRequests }) => {
+      figures: waves.flatMap(({ name, lagTargetS, jobs, discordRequests }) => {
         const lagsS = jobs.map((job) => job.lagMs / 1000);
         const calls = jobs.map((job) => job.resultCalls);
         return [
-          { label: `${name}: delivery lag median`, value: median(lagsS), unit: 's', digits: 2, target: 1.0 },
+          { label: `${name}: delivery lag median`, value: median(lagsS), unit: 's', digits: 2, target: lagTargetS },
           { label: `${name}: delivery lag p95`, value: percentile(lagsS, 0.95), unit: 's', digits: 2 },
           { label: `${name}: result calls per job, mean`, value: mean(calls), unit: 'calls', digits: 1, target: 12 },
           { label: `${name}: result calls per job, max`, value: max(calls), unit: 'calls', digits: 0 },
