@@ -4,6 +4,7 @@ import type { AcceptedJob } from '../jobs/job-runner.js';
 import type { Logger } from '../logger.js';
 import { jobComponents } from './buttons.js';
 import { FirstAnswers } from './first-answers.js';
+import { replyFirst } from './first-reply.js';
 import type { JobInteraction } from './job-origin.js';
 
 /**
@@ -64,10 +65,10 @@ async function answerFirst(
   const t = translator(interaction.locale);
   const answer = await answered(
     // The interaction id is the job's.
-    interaction.reply({
+    replyFirst(interaction, {
       content: accepted.opening(t),
       components: jobComponents(interaction.id, accepted.actions, t),
-      allowedMentions: { parse: [] },
+      allowed_mentions: { parse: [] },
     }),
     logger,
   );
