@@ -11,6 +11,7 @@ const skipReason = redisSkipReason();
 const redis = ownRedis();
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Written out rather than `testOrigin()`: records older bots stored must not change when the shared fixture does. */
 const origin = {
   interactionId: '1000000000000000001',
   token: 'token',
