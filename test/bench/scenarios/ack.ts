@@ -30,7 +30,7 @@ export const ack: Scenario = {
     return withLog(result, {
       figures: [
         { label: 'ack latency p50', value: percentile(acks.latenciesMs, 0.5), unit: 'ms', digits: 0 },
-        { label: 'ack latency p99', value: percentile(acks.latenciesMs, 0.99), unit: 'ms', digits: 0, target: 250 },
+        { label: 'ack latency p99', value: percentile(acks.latenciesMs, 0.99), unit: 'ms', digits: 0, target: 150 },
         { label: 'ack latency max', value: max(acks.latenciesMs), unit: 'ms', digits: 0 },
       ],
       notes: [
