@@ -8,6 +8,7 @@ import {
   Routes,
 } from 'discord.js';
 import { type Dispatcher, request } from 'undici';
+import { withDeadline } from './deadline.js';
 
 /**
  * Answers `interaction` with a public message, its first response, as `interaction.reply` would,
@@ -28,9 +29,9 @@ export async function replyFirst(interaction: RepliableInteraction, data: APIInt
   // The same User-Agent as discord.js's REST: Discord asks every bot for one of this form.
   const userAgent = `${DefaultUserAgent} ${rest.options.userAgentAppendix}`.trim();
   const dispatcher = rest.agent as Dispatcher | null;
-  const refusal = await post(url, body, { dispatcher, userAgent, timeoutMs: rest.options.timeout }).catch(
-    () => 'retry' as const,
-  );
+  const refusal = await withDeadline(rest.options.timeout, (signal) =>
+    post(url, body, { dispatcher, userAgent, signal }),
+  ).catch(() => 'retry' as const);
   if (refusal === 'retry') await rest.post(route, { body, auth: false });
   else if (refusal) throw new DiscordAPIError(refusal.body, refusal.body.code, refusal.status, 'POST', url, { body });
   interaction.replied = true;
@@ -41,14 +42,14 @@ export async function replyFirst(interaction: RepliableInteraction, data: APIInt
 async function post(
   url: string,
   body: object,
-  { dispatcher, userAgent, timeoutMs }: { dispatcher: Dispatcher | null; userAgent: string; timeoutMs: number },
+  { dispatcher, userAgent, signal }: { dispatcher: Dispatcher | null; userAgent: string; signal: AbortSignal },
 ): Promise<{ status: number; body: DiscordErrorData } | 'retry' | undefined> {
   const response = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': userAgent },
     body: JSON.stringify(body),
     ...(dispatcher && { dispatcher }),
-    signal: AbortSignal.timeout(timeoutMs),
+    signal,
   });
   const { statusCode: status } = response;
   if (status < 400) {
